@@ -1,0 +1,3 @@
+from lmndeck.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""The whole pipeline: cards directory in, .apkg and lock file out."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lmndeck.expand import expand
+from lmndeck.lock import Lock, dumps_lock, lock_path, read_lock
+from lmndeck.notetypes import NoteKind
+from lmndeck.package import PackageContents, package_bytes, write_atomically
+from lmndeck.problems import ContentError, Position, Problem
+from lmndeck.project import Project, display_path, load_project
+from lmndeck.reconcile import Changes, reconcile
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build would write, computed without writing anything."""
+
+    project: Project
+    contents: PackageContents
+    lock: Lock
+    lock_text: str
+    lock_changed: bool
+    changes: Changes
+
+    def cards(self, kind: NoteKind) -> int:
+        return sum(
+            len(note.ords)
+            for note in self.contents.notes
+            if note.kind is kind and not note.suspended
+        )
+
+    @property
+    def live_notes(self) -> int:
+        return sum(1 for note in self.contents.notes if not note.suspended)
+
+    @property
+    def removed_notes(self) -> int:
+        return sum(1 for note in self.contents.notes if note.suspended)
+
+
+def current_time() -> int:
+    """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(fixed) if fixed.isdigit() else int(time.time())
+
+
+def plan(cards_dir: Path, now: int | None = None) -> Plan:
+    project = load_project(cards_dir)
+    path = lock_path(cards_dir)
+    previous = read_lock(path, display_path(path))
+    notes, lock, changes = reconcile(
+        expand(project), previous, current_time() if now is None else now
+    )
+    mods = {NoteKind(kind): record.mod for kind, record in lock.note_types.items()}
+    lock_text = dumps_lock(lock)
+    old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    return Plan(
+        project,
+        PackageContents(tuple(notes), mods),
+        lock,
+        lock_text,
+        lock_text != old_text,
+        changes,
+    )
+
+
+def default_output(project: Project) -> Path:
+    name = re.sub(r"[^a-z0-9]+", "-", project.top_deck.casefold()).strip("-") or "deck"
+    return Path("dist") / f"{name}.apkg"
+
+
+def build(cards_dir: Path, output: Path | None = None, now: int | None = None) -> tuple[Plan, Path]:
+    """Build the deck and save the lock; the previous deck stays whole if anything fails."""
+    result = plan(cards_dir, now)
+    target = output or default_output(result.project)
+    write_atomically(target, package_bytes(result.contents))
+    if result.lock_changed:
+        write_atomically(lock_path(cards_dir), result.lock_text.encode("utf-8"))
+    return result, target
+
+
+def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
+    """Fail unless the lock and the deck at ``output`` are what a build would write now."""
+    result = plan(cards_dir)
+    target = output or default_output(result.project)
+    problems = []
+    if result.lock_changed:
+        problems.append(
+            Problem(
+                Position(display_path(lock_path(cards_dir)), 1, 1),
+                "the lock file is out of date with the cards files",
+                "run 'lmndeck build' and commit the lock file and the deck",
+            )
+        )
+    elif not target.exists() or target.read_bytes() != package_bytes(result.contents):
+        problems.append(
+            Problem(
+                Position(display_path(target), 1, 1),
+                "the deck is not what the cards files build",
+                "run 'lmndeck build' and commit the deck",
+            )
+        )
+    if problems:
+        raise ContentError(problems)
+    return result, target

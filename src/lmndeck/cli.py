@@ -1,0 +1,173 @@
+"""The command line: thin click wrappers over the library's functions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from lmndeck import __version__
+from lmndeck.build import Plan, build, check_build, plan
+from lmndeck.lock import LOCK_NAME
+from lmndeck.notetypes import NoteKind
+from lmndeck.problems import ContentError, format_problem
+from lmndeck.project import display_path, load_project
+from lmndeck.reconcile import REMOVED_TAG, Changes
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+CARDS_DIR = click.argument(
+    "cards_dir", default="cards", type=click.Path(file_okay=False, path_type=Path)
+)
+OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the deck. Default: dist/<top-deck>.apkg",
+)
+
+
+def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
+    """Print content problems as file:line:column diagnostics and exit 1, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except ContentError as error:
+            for problem in error.problems:
+                click.echo(format_problem(problem), err=True)
+            count = len(error.problems)
+            click.echo(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True)
+            sys.exit(1)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"{where}error: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
+def main() -> None:
+    """Turn YAML fact files into an Anki deck of cloze and comparison-table cards.
+
+    \b
+    Write facts in cards/*.yaml, then:
+      lmndeck check            find mistakes in the cards files
+      lmndeck build            write dist/<deck>.apkg to import into Anki
+      lmndeck diff             see what a build would change in your collection
+
+    Rebuild as often as you like: re-importing the deck updates the notes you
+    already study and keeps their review history. See the README for the format.
+    """
+
+
+@main.command("build")
+@CARDS_DIR
+@OUTPUT
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; fail if the lock file or the deck is out of date (for CI).",
+)
+@reports_problems
+def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> None:
+    """Build the deck from CARDS_DIR (default: cards/).
+
+    All cards files of the directory go into one package, each in its own deck.
+    The lock file CARDS_DIR/lmndeck.lock keeps every note's identity and card
+    numbers across builds; commit it with your cards.
+
+    \b
+    Examples:
+      lmndeck build
+      lmndeck build my-cards -o anatomy.apkg
+      lmndeck build --check
+    """
+    if check_only:
+        result, target = check_build(cards_dir, output)
+        click.echo(f"{display_path(target)} and {LOCK_NAME} are up to date.")
+        return
+    result, target = build(cards_dir, output)
+    click.echo(_summary(result, display_path(target)))
+    if result.changes.removed:
+        click.echo(
+            f"{len(result.changes.removed)} note(s) removed from the source stay in collections "
+            f"that imported them: search 'tag:{REMOVED_TAG}' in Anki to delete them.",
+            err=True,
+        )
+
+
+@main.command("check")
+@CARDS_DIR
+@reports_problems
+def check_command(cards_dir: Path) -> None:
+    """Validate the cards files in CARDS_DIR without building anything.
+
+    Every problem is reported as file:line:column with a hint; the exit code
+    is 1 when there is any.
+
+    \b
+    Example:
+      lmndeck check cards/
+    """
+    project = load_project(cards_dir)
+    facts = sum(len(deck_file.facts) for deck_file in project.files)
+    tables = sum(len(deck_file.comparisons) for deck_file in project.files)
+    click.echo(f"{len(project.files)} file(s), {facts} facts, {tables} comparisons: no problems.")
+
+
+@main.command("diff")
+@CARDS_DIR
+@reports_problems
+def diff_command(cards_dir: Path) -> None:
+    """Show what the next build changes, compared with the lock file.
+
+    Lists notes added, changed and removed, and cards that will appear or
+    become empty in a collection that imported the previous build.
+
+    \b
+    Example:
+      lmndeck diff
+    """
+    click.echo(format_changes(plan(cards_dir).changes))
+
+
+def _summary(result: Plan, target: str) -> str:
+    cloze, cells = result.cards(NoteKind.CLOZE), result.cards(NoteKind.CELL)
+    changes = result.changes
+    line = (
+        f"Built {target}: {result.live_notes} notes, {cloze + cells} cards "
+        f"({cloze} cloze, {cells} table)"
+    )
+    if changes.any:
+        line += (
+            f"; {len(changes.added)} added, {len(changes.changed)} changed, "
+            f"{len(changes.removed)} removed since the last build"
+        )
+    return line + "."
+
+
+def format_changes(changes: Changes) -> str:
+    sections = [
+        ("added", changes.added),
+        ("changed", changes.changed),
+        ("removed", changes.removed),
+        ("note types changed", changes.note_types),
+        ("new cards", changes.new_cards),
+        ("cards that become empty (Tools > Empty Cards in Anki)", changes.emptied_cards),
+    ]
+    lines = [
+        f"{title}:\n" + "\n".join(f"  {item}" for item in items)
+        for title, items in sections
+        if items
+    ]
+    return "\n".join(lines) if lines else "No changes since the last build."

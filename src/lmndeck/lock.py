@@ -1,0 +1,95 @@
+"""The lock file: what earlier builds promised each note, so that later builds keep it.
+
+Per note it records the GUID, the note id, a hash of the content, the time of the last content
+change (the note's ``mod``: Anki updates a note on import only when this is newer) and the card
+number of every deletion. It is JSON with one note per line, sorted, so that diffs stay readable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lmndeck.problems import ContentError, Position, Problem
+
+LOCK_NAME = "lmndeck.lock"
+FORMAT = 1
+
+
+@dataclass
+class NoteRecord:
+    guid: str
+    kind: str
+    deck: str
+    id: int
+    hash: str
+    mod: int
+    deletions: dict[str, int] = field(default_factory=dict)  # on a card now
+    retired: dict[str, int] = field(default_factory=dict)  # removed; numbers never reused
+    removed: bool = False
+
+
+@dataclass
+class NoteTypeRecord:
+    hash: str
+    mod: int
+
+
+@dataclass
+class Lock:
+    notes: dict[str, NoteRecord] = field(default_factory=dict)
+    note_types: dict[str, NoteTypeRecord] = field(default_factory=dict)
+
+
+def lock_path(cards_dir: Path) -> Path:
+    return cards_dir / LOCK_NAME
+
+
+def read_lock(path: Path, display_path: str) -> Lock:
+    """The lock at ``path``; an empty one when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    try:
+        data = json.loads(text)
+        if data.get("lmndeck-lock") != FORMAT:
+            raise ValueError(f"unsupported lock format {data.get('lmndeck-lock')!r}")
+        return Lock(
+            notes={key: NoteRecord(**record) for key, record in data["notes"].items()},
+            note_types={
+                key: NoteTypeRecord(**record) for key, record in data["note_types"].items()
+            },
+        )
+    except json.JSONDecodeError as error:
+        position = Position(display_path, error.lineno, error.colno)
+        message = f"the lock file is not valid JSON: {error.msg}"
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        position = Position(display_path, 1, 1)
+        message = f"the lock file is damaged: {error}"
+    raise ContentError(
+        [
+            Problem(
+                position,
+                message,
+                "restore it from version control (git checkout -- <lock>); deleting it gives "
+                "every note a new time, so Anki would overwrite edits made in the collection",
+            )
+        ]
+    )
+
+
+def dumps_lock(lock: Lock) -> str:
+    def lines(records: dict[str, Any]) -> str:
+        return ",\n".join(
+            f"  {json.dumps(key)}: {json.dumps(asdict(record), sort_keys=True, ensure_ascii=False)}"
+            for key, record in sorted(records.items())
+        )
+
+    return (
+        f'{{\n"lmndeck-lock": {FORMAT},\n'
+        f'"note_types": {{\n{lines(lock.note_types)}\n}},\n'
+        f'"notes": {{\n{lines(lock.notes)}\n}}\n}}\n'
+    )

@@ -1,0 +1,94 @@
+"""lmndeck's own Anki note types, defined once: their ids and names never change.
+
+Anki matches note types by id and compares field and template names (and, since 2.1.67, their
+ids), so all of them are fixed here. Templates and CSS are package data files so that they can
+change; a change reaches collections that already have the note type (see ``lock``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import Enum
+from importlib.resources import files
+from typing import Any
+
+import genanki
+
+
+class NoteKind(str, Enum):
+    CLOZE = "cloze"
+    CELL = "cell"
+
+
+@dataclass(frozen=True)
+class NoteType:
+    kind: NoteKind
+    model_id: int
+    name: str
+    fields: tuple[tuple[str, int], ...]  # (name, fixed id)
+    template_name: str
+    template_id: int
+    anki_type: int
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.fields)
+
+    def model(self) -> genanki.Model:
+        front, back = (_template(f"{self.kind.value}-{side}.html") for side in ("front", "back"))
+        return genanki.Model(
+            model_id=self.model_id,
+            name=self.name,
+            fields=[{"name": name, "id": field_id} for name, field_id in self.fields],
+            templates=[
+                {"name": self.template_name, "id": self.template_id, "qfmt": front, "afmt": back}
+            ],
+            css=_template("style.css"),
+            model_type=self.anki_type,
+        )
+
+    def model_json(self, mod: int, deck_id: int) -> dict[str, Any]:
+        data: dict[str, Any] = self.model().to_json(mod, deck_id)
+        return data
+
+    def content_hash(self) -> str:
+        """Changes exactly when what Anki stores for the note type (less its time) changes."""
+        data = self.model_json(0, 0)
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _template(name: str) -> str:
+    return files("lmndeck").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+CLOZE = NoteType(
+    kind=NoteKind.CLOZE,
+    model_id=1_732_400_000_101,
+    name="lmndeck cloze",
+    fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
+    template_name="Cloze",
+    template_id=7_301_124_051,
+    anki_type=genanki.Model.CLOZE,
+)
+
+CELL = NoteType(
+    kind=NoteKind.CELL,
+    model_id=1_732_400_000_102,
+    name="lmndeck comparison cell",
+    fields=(
+        ("Table", 7_301_125_001),
+        ("Row", 7_301_125_002),
+        ("Column", 7_301_125_003),
+        ("Answer", 7_301_125_004),
+        ("Grid", 7_301_125_005),
+        ("Extra", 7_301_125_006),
+        ("Source", 7_301_125_007),
+    ),
+    template_name="Cell",
+    template_id=7_301_125_051,
+    anki_type=genanki.Model.FRONT_BACK,
+)
+
+NOTE_TYPES = {note_type.kind: note_type for note_type in (CLOZE, CELL)}

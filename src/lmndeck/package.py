@@ -1,0 +1,145 @@
+"""Stage 5: write the .apkg: a SQLite collection inside a zip, byte-identical for equal input.
+
+genanki supplies the collection schema and the note type and deck JSON. The rows are written
+here with bulk inserts, because genanki stamps every note with one build time (per-note times
+are what make re-imports update the right notes) and runs one statement per row; the zip is
+written here with fixed entry times and deflated, where genanki's carries the wall-clock time
+and is stored uncompressed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.reconcile import OutputNote
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_FIELD_SEPARATOR = "\x1f"
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    notes: tuple[OutputNote, ...]
+    note_type_mods: Mapping[NoteKind, int]
+
+
+def deck_id(name: str) -> int:
+    """Anki matches decks by name; a fixed id per name keeps packages reproducible."""
+    digest = hashlib.sha256(name.encode()).digest()
+    return 1 << 40 | int.from_bytes(digest[:5], "big")
+
+
+def collection_bytes(contents: PackageContents) -> bytes:
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.executescript(APKG_SCHEMA)
+        connection.executescript(APKG_COL)
+        decks = sorted({note.deck for note in contents.notes})
+        first_deck = deck_id(decks[0]) if decks else 1
+        _write_col_json(connection, decks, contents.note_type_mods, first_deck)
+        connection.executemany(
+            "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", _note_rows(contents.notes)
+        )
+        connection.executemany(
+            "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,?,?,0,0,0,0,0,0,0,0,'')",
+            _card_rows(contents.notes),
+        )
+        connection.commit()
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _write_col_json(
+    connection: sqlite3.Connection,
+    decks: list[str],
+    note_type_mods: Mapping[NoteKind, int],
+    default_deck: int,
+) -> None:
+    (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
+    all_decks = json.loads(decks_json)
+    for name in decks:
+        all_decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
+    models = {
+        str(NOTE_TYPES[kind].model_id): NOTE_TYPES[kind].model_json(mod, default_deck)
+        for kind, mod in sorted(note_type_mods.items())
+    }
+    connection.execute(
+        "UPDATE col SET decks = ?, models = ?",
+        (json.dumps(all_decks, sort_keys=True), json.dumps(models, sort_keys=True)),
+    )
+
+
+def _note_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
+    for note in notes:
+        note_type = NOTE_TYPES[note.kind]
+        tags = f" {' '.join(note.tags)} " if note.tags else ""
+        sort_field = _TAGS.sub("", note.fields[0])
+        yield (
+            note.id,
+            note.guid,
+            note_type.model_id,
+            note.mod,
+            tags,
+            _FIELD_SEPARATOR.join(note.fields),
+            sort_field,
+        )
+
+
+def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
+    card_id = 0
+    for position, note in enumerate(notes, start=1):
+        for ord_ in note.ords:
+            card_id = max(card_id + 1, note.id)
+            queue = -1 if note.suspended else 0
+            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, queue, position)
+
+
+def package_bytes(contents: PackageContents) -> bytes:
+    """The .apkg file's bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for name, data in (("collection.anki2", collection_bytes(contents)), ("media", b"{}")):
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            out.writestr(entry, data)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a deck is a normal file
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

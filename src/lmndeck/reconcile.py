@@ -1,0 +1,224 @@
+"""Match this build's notes with the lock: keep ids, numbers and times; note what changed.
+
+The rules that keep a student's collection intact on re-import:
+- a note keeps its GUID and id forever (they come from its key, never from its text);
+- a note's ``mod`` moves only when its content changes, and then strictly forward, because
+  Anki updates a note only when the package's ``mod`` is newer than the collection's;
+- a deletion keeps its card number while it exists; a removed number is never given to
+  another deletion, so review history never moves onto other content;
+- a note that disappears from the source becomes a tombstone: shipped with a tag so the
+  student can find and delete it, since a package cannot delete notes.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import genanki
+
+from lmndeck.expand import PlannedNote
+from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord
+from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.render import note_fields
+
+REMOVED_TAG = "lmndeck::removed"
+_REMOVED_TEXT = "This note was removed from the deck's source files."
+_REMOVED_HELP = (
+    f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
+)
+
+
+@dataclass(frozen=True)
+class OutputNote:
+    """A note ready to be packaged."""
+
+    key: str
+    guid: str
+    id: int
+    mod: int
+    kind: NoteKind
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ords: tuple[int, ...]
+    suspended: bool = False
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    note_types: list[str] = field(default_factory=list)
+    new_cards: list[str] = field(default_factory=list)  # "key#number"
+    emptied_cards: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.note_types)
+
+
+def reconcile(
+    plan: Iterable[PlannedNote], previous: Lock, now: int
+) -> tuple[list[OutputNote], Lock, Changes]:
+    """The notes to package, the lock to save, and what changed since ``previous``."""
+    lock = copy.deepcopy(previous)
+    changes = Changes()
+    ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
+    output: list[OutputNote] = []
+    seen: set[str] = set()
+    for note in plan:
+        seen.add(note.key)
+        record = lock.notes.get(note.key)
+        active, retired = assign_numbers(note.deletion_keys, record)
+        fields = note_fields(note, active)
+        content = _content_hash(note.kind, fields, note.tags)
+        is_new = record is None
+        if record is None:
+            record = NoteRecord(
+                guid=genanki.guid_for("lmndeck", note.key),
+                kind=note.kind.value,
+                deck=note.deck,
+                id=ids.allocate(),
+                hash=content,
+                mod=now,
+            )
+            lock.notes[note.key] = record
+            changes.added.append(note.key)
+        elif record.hash != content or record.removed:
+            record.mod = max(now, record.mod + 1)
+            record.hash = content
+            record.removed = False
+            changes.changed.append(note.key)
+        _report_cards(changes, note.key, record, active, is_new)
+        record.deck, record.deletions, record.retired = note.deck, active, retired
+        output.append(_output(note.key, record, fields, note.tags, _ords(note.kind, active)))
+    for key in sorted(set(lock.notes) - seen):
+        output.append(_tombstone(key, lock.notes[key], now, changes))
+    _reconcile_note_types(lock, now, changes)
+    return output, lock, changes
+
+
+def assign_numbers(
+    keys: tuple[str, ...], record: NoteRecord | None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Card numbers for a fact's deletion keys: (on a card now, retired).
+
+    Known keys keep their numbers. When as many keys vanished as appeared, the new ones are
+    rewordings of the old ones (in order) and take over their numbers. Any other new key gets a
+    number never used before in this note.
+    """
+    old_active = dict(record.deletions) if record else {}
+    retired = dict(record.retired) if record else {}
+    active: dict[str, int] = {}
+    for key in keys:
+        if key in old_active:
+            active[key] = old_active.pop(key)
+        elif key in retired:
+            active[key] = retired.pop(key)
+    fresh = [key for key in keys if key not in active]
+    vanished = sorted(old_active.items(), key=lambda item: item[1])
+    if fresh and len(fresh) == len(vanished):
+        for key, (_, number) in zip(fresh, vanished, strict=True):
+            active[key] = number
+        vanished, fresh = [], []
+    retired.update(vanished)
+    next_number = max([0, *active.values(), *retired.values()]) + 1
+    for key in fresh:
+        active[key] = next_number
+        next_number += 1
+    return {key: active[key] for key in keys}, retired
+
+
+def _report_cards(
+    changes: Changes, key: str, record: NoteRecord, active: dict[str, int], new_note: bool
+) -> None:
+    before = set(record.deletions.values())
+    now = set(active.values())
+    if new_note:
+        changes.new_cards.extend(f"{key}#{n}" for n in sorted(now) or [1])
+        return
+    changes.new_cards.extend(f"{key}#{n}" for n in sorted(now - before))
+    changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(before - now))
+
+
+def _ords(kind: NoteKind, active: dict[str, int]) -> tuple[int, ...]:
+    if kind is NoteKind.CLOZE:
+        return tuple(sorted(number - 1 for number in active.values()))
+    return (0,)
+
+
+def _output(
+    key: str,
+    record: NoteRecord,
+    fields: tuple[str, ...],
+    tags: tuple[str, ...],
+    ords: tuple[int, ...],
+    suspended: bool = False,
+) -> OutputNote:
+    return OutputNote(
+        key=key,
+        guid=record.guid,
+        id=record.id,
+        mod=record.mod,
+        kind=NoteKind(record.kind),
+        deck=record.deck,
+        fields=fields,
+        tags=tags,
+        ords=ords,
+        suspended=suspended,
+    )
+
+
+def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> OutputNote:
+    kind = NoteKind(record.kind)
+    if kind is NoteKind.CLOZE:
+        fields: tuple[str, ...] = (f"{{{{c1::Removed}}}}: {_REMOVED_TEXT}", _REMOVED_HELP, "")
+    else:
+        fields = ("Removed", "", "", _REMOVED_TEXT, "", _REMOVED_HELP, "")
+    tags = (REMOVED_TAG,)
+    content = _content_hash(kind, fields, tags)
+    if not record.removed:
+        record.removed = True
+        record.mod = max(now, record.mod + 1)
+        record.hash = content
+        changes.removed.append(key)
+        changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(record.deletions.values()))
+        record.retired.update(record.deletions)
+        record.deletions = {}
+    # The suspended card keeps a tombstone out of study in a collection that never had the note.
+    return _output(key, record, fields, tags, (0,), suspended=True)
+
+
+def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
+    for kind, note_type in NOTE_TYPES.items():
+        content = note_type.content_hash()
+        record = lock.note_types.get(kind.value)
+        if record is None:
+            lock.note_types[kind.value] = NoteTypeRecord(content, now)
+        elif record.hash != content:
+            record.hash, record.mod = content, max(now, record.mod + 1)
+            changes.note_types.append(note_type.name)
+
+
+def _content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    data = json.dumps([kind.value, fields, tags], ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+class _IdAllocator:
+    """Note ids are creation times in milliseconds, as Anki's are, kept unique."""
+
+    def __init__(self, used: set[int], now: int) -> None:
+        self._used = used
+        self._next = now * 1000
+
+    def allocate(self) -> int:
+        while self._next in self._used:
+            self._next += 1
+        self._used.add(self._next)
+        return self._next

@@ -1,0 +1,513 @@
+"""Stage 2: check a YAML node tree against the cards-file format and build the typed model.
+
+Every problem is collected (not just the first), each pointing at the node it is about.
+Text values are taken as the author typed them: ``yes``, ``1995`` or ``8:09`` stay text, never
+YAML booleans, integers or sexagesimal numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import yaml
+
+from lmndeck.cloze import parse_cloze
+from lmndeck.loader import STRUCTURE_HINT, position_of
+from lmndeck.model import (
+    Cell,
+    ClozeFact,
+    Column,
+    Comparison,
+    DeckFile,
+    Row,
+    Source,
+    SourceRef,
+    TextSource,
+    VideoSource,
+)
+from lmndeck.problems import Position, Problem
+from lmndeck.tags import normalize_deck, normalize_tag
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
+_TIMESTAMP = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\Z")
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+FILE_KEYS = ("deck", "tags", "source", "sources", "facts", "comparisons")
+SOURCE_KEYS = ("youtube", "title", "author", "url")
+FACT_KEYS = ("id", "text", "extra", "tags", "source")
+COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source")
+ROW_KEYS = ("id", "feature", "source")
+CELL_KEYS = ("text", "source")
+
+
+@dataclass
+class _Checker:
+    """Walks one file's nodes, collecting problems as it goes."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+
+    def report(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.where(node), message, hint))
+
+    def where(self, node: yaml.Node) -> Position:
+        return position_of(node, self.path)
+
+    def visit(self, node: yaml.Node) -> bool:
+        """False (with a problem) for a node reached a second time, i.e. through an alias."""
+        if id(node) in self._seen:
+            self.report(
+                node,
+                "YAML aliases (*name) are not supported in cards files",
+                "write the value out in full",
+            )
+            return False
+        self._seen.add(id(node))
+        return True
+
+    def mapping(
+        self, node: yaml.Node, what: str, keys: tuple[str, ...], required: tuple[str, ...]
+    ) -> dict[str, yaml.Node] | None:
+        """The entries of a mapping node, checked for unknown, duplicate and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.report(node, f"{what} must be a mapping of keys to values, not {_kind(node)}")
+            return None
+        if not self.visit(node):
+            return None
+        entries = self.entries(node, what)
+        for key_node, name in _key_nodes(node):
+            if name not in keys and name in entries:
+                self.report(key_node, f"unknown key '{name}' in {what}", _suggest(name, keys))
+        for name in required:
+            if name not in entries:
+                self.report(node, f"{what} is missing the key '{name}'")
+        return {name: value for name, value in entries.items() if name in keys}
+
+    def entries(self, node: yaml.MappingNode, what: str) -> dict[str, yaml.Node]:
+        """All entries of a mapping, with duplicate and non-text keys reported."""
+        entries: dict[str, yaml.Node] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.report(key_node, f"keys in {what} must be plain names", STRUCTURE_HINT)
+                continue
+            name = key_node.value
+            if name in first_seen:
+                first = self.where(first_seen[name])
+                self.report(
+                    key_node,
+                    f"duplicate key '{name}' in {what}",
+                    f"the first '{name}' is at line {first.line}; remove or rename one of them",
+                )
+                continue
+            first_seen[name] = key_node
+            entries[name] = value
+        return entries
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(
+                node, f"{what} must be a list (items starting with '- '), not {_kind(node)}"
+            )
+            return []
+        return list(node.value) if self.visit(node) else []
+
+    def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(node, f"{what} must be text, not {_kind(node)}", STRUCTURE_HINT)
+            return None
+        value = "" if node.tag == _NULL_TAG and node.style is None else str(node.value)
+        if required and not value.strip():
+            self.report(node, f"{what} is empty")
+            return None
+        return value.strip()
+
+    def identifier(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not _ID.match(value):
+            self.report(
+                node,
+                f"{what} '{value}' is not a valid id",
+                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+            )
+            return None
+        return value
+
+    def tags(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, "tags")
+        tags: list[str] = []
+        for item in items:
+            raw = self.text(item, "a tag")
+            if raw is None:
+                continue
+            for word in raw.split() if item is node else [raw]:
+                tag = normalize_tag(word)
+                if tag:
+                    tags.append(tag)
+                else:
+                    self.report(item, f"'{raw}' is not a usable tag")
+        return tuple(tags)
+
+
+def validate_file(root: yaml.Node | None, path: str) -> tuple[DeckFile | None, list[Problem]]:
+    """The typed deck file for one document, and every problem found in it."""
+    checker = _Checker(path)
+    if root is None:
+        checker.problems.append(
+            Problem(Position(path, 1, 1), "the file is empty", "start it with 'deck: Name'")
+        )
+        return None, checker.problems
+    top = checker.mapping(root, "a cards file", FILE_KEYS, ("deck",))
+    if top is None:
+        return None, checker.problems
+    deck_node = top.get("deck")
+    deck_text = checker.text(deck_node, "deck") if deck_node else None
+    deck = normalize_deck(deck_text) if deck_text else None
+    if deck_node is not None and deck_text and not deck:
+        checker.report(
+            deck_node, f"'{deck_text}' is not a usable deck name", "e.g. Neurology::Motor"
+        )
+    sources = _sources(checker, top.get("sources"))
+    file_tags = checker.tags(top.get("tags"))
+    default_source = _source_ref(checker, top.get("source"), sources, None)
+    facts = [
+        fact
+        for item in _items(checker, top.get("facts"), "facts")
+        if (fact := _fact(checker, item, sources, default_source, file_tags))
+    ]
+    comparisons = [
+        comparison
+        for item in _items(checker, top.get("comparisons"), "comparisons")
+        if (comparison := _comparison(checker, item, sources, default_source, file_tags))
+    ]
+    if not top.get("facts") and not top.get("comparisons"):
+        checker.report(
+            root,
+            "the file has no facts and no comparisons",
+            "add a 'facts:' or 'comparisons:' list",
+        )
+    if checker.problems or deck is None:
+        return None, checker.problems
+    return DeckFile(path, deck, tuple(facts), tuple(comparisons)), []
+
+
+def _items(checker: _Checker, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+    return checker.sequence(node, what) if node is not None else []
+
+
+def _sources(checker: _Checker, node: yaml.Node | None) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    if node is None:
+        return sources
+    if not isinstance(node, yaml.MappingNode):
+        checker.report(node, f"sources must be a mapping of names to sources, not {_kind(node)}")
+        return sources
+    if not checker.visit(node):
+        return sources
+    for name, value in checker.entries(node, "sources").items():
+        if not _ID.match(name):
+            checker.report(value, f"source name '{name}' is not a valid name", "e.g. video, text")
+            continue
+        source = _source(checker, name, value)
+        if source:
+            sources[name] = source
+    return sources
+
+
+def _source(checker: _Checker, name: str, node: yaml.Node) -> Source | None:
+    what = f"source '{name}'"
+    entries = checker.mapping(node, what, SOURCE_KEYS, ("title",))
+    if entries is None or "title" not in entries:
+        return None
+    title = checker.text(entries["title"], "title")
+    author = checker.text(entries["author"], "author") if "author" in entries else None
+    url = checker.text(entries["url"], "url") if "url" in entries else None
+    if url is not None and not url.startswith(("https://", "http://")):
+        checker.report(entries["url"], f"url '{url}' must start with https:// or http://")
+        url = None
+    if "youtube" not in entries:
+        return TextSource(name, title, author, url) if title else None
+    youtube_id = checker.text(entries["youtube"], "youtube")
+    if "url" in entries:
+        checker.report(entries["url"], "a video source takes 'youtube', not 'url'")
+    if youtube_id and not _YOUTUBE_ID.match(youtube_id):
+        checker.report(
+            entries["youtube"],
+            f"'{youtube_id}' is not a YouTube video id",
+            "give the 11-character id from the video address, e.g. youtube: xWPaCACoam4",
+        )
+        return None
+    return VideoSource(name, youtube_id, title, author) if youtube_id and title else None
+
+
+def _source_ref(
+    checker: _Checker,
+    node: yaml.Node | None,
+    sources: dict[str, Source],
+    default: SourceRef | None,
+) -> SourceRef | None:
+    """A citation written as 'NAME' or 'NAME MM:SS'; the default when none is written."""
+    if node is None:
+        return default
+    value = checker.text(node, "source")
+    if value is None:
+        return None
+    name, _, stamp = value.partition(" ")
+    source = sources.get(name)
+    if source is None:
+        known = ", ".join(sorted(sources)) or "none yet"
+        checker.report(
+            node,
+            f"unknown source '{name}'",
+            (_suggest(name, tuple(sources)) or f"defined sources: {known}")
+            + "; sources are defined under 'sources:' at the top of the file",
+        )
+        return None
+    stamp = stamp.strip()
+    if not stamp:
+        return SourceRef(source)
+    if isinstance(source, TextSource):
+        checker.report(node, f"'{name}' is a text source; only video sources take a timestamp")
+        return None
+    seconds = parse_timestamp(stamp)
+    if seconds is None:
+        checker.report(
+            node,
+            f"'{stamp}' is not a timestamp",
+            "write minutes and seconds as MM:SS or hours as HH:MM:SS, e.g. 08:09",
+        )
+        return None
+    return SourceRef(source, seconds)
+
+
+def parse_timestamp(stamp: str) -> int | None:
+    match = _TIMESTAMP.match(stamp)
+    if not match:
+        return None
+    hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+    if seconds >= 60 or (match.group(1) is not None and minutes >= 60):
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _required_source(
+    checker: _Checker, node: yaml.Node, ref: SourceRef | None, had_key: bool, what: str
+) -> SourceRef | None:
+    if ref is None and not had_key:
+        checker.report(
+            node,
+            f"{what} has no source",
+            "add e.g. 'source: video 08:09', or a 'source:' default at the top of the file",
+        )
+    return ref
+
+
+def _fact(
+    checker: _Checker,
+    node: yaml.Node,
+    sources: dict[str, Source],
+    default_source: SourceRef | None,
+    file_tags: tuple[str, ...],
+) -> ClozeFact | None:
+    entries = checker.mapping(node, "a fact", FACT_KEYS, ("id", "text"))
+    if entries is None:
+        return None
+    fact_id = checker.identifier(entries["id"], "id") if "id" in entries else None
+    text_node = entries.get("text")
+    text = checker.text(text_node, "text") if text_node else None
+    parts = None
+    if isinstance(text_node, yaml.ScalarNode) and text is not None:
+        parts, errors = parse_cloze(text)
+        for error in errors:
+            checker.problems.append(
+                Problem(
+                    _offset_position(checker, text_node, text, error.offset),
+                    error.message,
+                    error.hint,
+                )
+            )
+    extra = checker.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+    tags = file_tags + checker.tags(entries.get("tags"))
+    ref = _source_ref(checker, entries.get("source"), sources, default_source)
+    ref = _required_source(checker, node, ref, "source" in entries, "the fact")
+    if fact_id is None or parts is None or ref is None or extra is None:
+        return None
+    return ClozeFact(fact_id, parts, extra, _unique(tags), ref, checker.where(node))
+
+
+def _offset_position(checker: _Checker, node: yaml.ScalarNode, text: str, offset: int) -> Position:
+    """Where a character of a scalar's text is in the file, exact for one-line scalars."""
+    start = checker.where(node)
+    one_line = node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"')
+    if not one_line or "\\" in text:
+        return start
+    return start.shifted(offset + (1 if node.style else 0))
+
+
+def _comparison(
+    checker: _Checker,
+    node: yaml.Node,
+    sources: dict[str, Source],
+    default_source: SourceRef | None,
+    file_tags: tuple[str, ...],
+) -> Comparison | None:
+    entries = checker.mapping(
+        node, "a comparison", COMPARISON_KEYS, ("id", "title", "columns", "rows")
+    )
+    if entries is None:
+        return None
+    comparison_id = checker.identifier(entries["id"], "id") if "id" in entries else None
+    title = checker.text(entries["title"], "title") if "title" in entries else None
+    columns = _columns(checker, entries["columns"]) if "columns" in entries else None
+    extra = checker.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+    tags = file_tags + checker.tags(entries.get("tags"))
+    table_source = _source_ref(checker, entries.get("source"), sources, default_source)
+    rows: list[Row] = []
+    if columns is not None and "rows" in entries:
+        row_ids: dict[str, yaml.Node] = {}
+        for row_node in checker.sequence(entries["rows"], "rows"):
+            row = _row(checker, row_node, columns, sources, table_source)
+            if row is None:
+                continue
+            if row.id in row_ids:
+                first = checker.where(row_ids[row.id])
+                checker.report(
+                    row_node,
+                    f"two rows have the id '{row.id}' (the first at line {first.line})",
+                    "give one of them its own 'id:'",
+                )
+                continue
+            row_ids[row.id] = row_node
+            rows.append(row)
+        if not rows and not checker.problems:
+            checker.report(entries["rows"], "the comparison has no rows")
+    if comparison_id is None or title is None or columns is None or extra is None:
+        return None
+    return Comparison(
+        comparison_id, title, columns, tuple(rows), extra, _unique(tags), checker.where(node)
+    )
+
+
+def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
+    if not isinstance(node, yaml.MappingNode):
+        checker.report(
+            node,
+            f"columns must map column ids to labels, not {_kind(node)}",
+            "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
+        )
+        return None
+    if not checker.visit(node):
+        return None
+    before = len(checker.problems)
+    labels = checker.entries(node, "columns")
+    columns: list[Column] = []
+    for key_node, column_id in _key_nodes(node):
+        label_node = labels.pop(column_id, None)
+        if label_node is None:  # a duplicate, already reported
+            continue
+        label = checker.text(label_node, "a column label")
+        if column_id in ROW_KEYS:
+            checker.report(
+                key_node, f"'{column_id}' cannot be a column id: rows use it for themselves"
+            )
+        elif not _ID.match(column_id):
+            checker.report(key_node, f"column id '{column_id}' is not a valid id")
+        elif label:
+            columns.append(Column(column_id, label))
+    if len(columns) < 2 and len(checker.problems) == before:
+        checker.report(node, "a comparison needs at least two columns")
+    return tuple(columns)
+
+
+def _row(
+    checker: _Checker,
+    node: yaml.Node,
+    columns: tuple[Column, ...],
+    sources: dict[str, Source],
+    table_source: SourceRef | None,
+) -> Row | None:
+    column_ids = tuple(column.id for column in columns)
+    entries = checker.mapping(node, "a row", ROW_KEYS + column_ids, ("feature",))
+    if entries is None:
+        return None
+    feature = checker.text(entries["feature"], "feature") if "feature" in entries else None
+    if "id" in entries:
+        row_id = checker.identifier(entries["id"], "row id")
+    else:
+        row_id = slug(feature) if feature else None
+    row_source = _source_ref(checker, entries.get("source"), sources, table_source)
+    cells = tuple(
+        _cell(checker, entries[column_id], sources, row_source) if column_id in entries else None
+        for column_id in column_ids
+    )
+    if not any(cells):
+        checker.report(node, "the row has no cells", f"add a value for {', '.join(column_ids)}")
+        return None
+    if feature is None or row_id is None:
+        return None
+    return Row(row_id, feature, cells)
+
+
+def _cell(
+    checker: _Checker, node: yaml.Node, sources: dict[str, Source], row_source: SourceRef | None
+) -> Cell | None:
+    if isinstance(node, yaml.MappingNode):
+        entries = checker.mapping(node, "a cell", CELL_KEYS, ("text",))
+        if entries is None or "text" not in entries:
+            return None
+        text = checker.text(entries["text"], "the cell's text")
+        ref = _source_ref(checker, entries.get("source"), sources, row_source)
+        ref = _required_source(checker, node, ref, "source" in entries, "the cell")
+    else:
+        text = checker.text(node, "a cell")
+        ref = row_source
+        if ref is None and text is not None:
+            checker.report(
+                node,
+                "the cell has no source",
+                "write the cell as {text: ..., source: video 08:09}, "
+                "or give the row or table a 'source:'",
+            )
+    if text is None or ref is None:
+        return None
+    return Cell(text, ref)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _key_nodes(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, str]]:
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            yield key_node, str(key_node.value)
+
+
+def _suggest(name: str, candidates: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(name, candidates, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "expected one of: " + ", ".join(candidates) if candidates else None
+
+
+_KINDS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: "a mapping",
+    yaml.SequenceNode: "a list",
+}
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return "empty" if node.tag == _NULL_TAG and not node.value else f"the text '{node.value}'"
+    return _KINDS.get(type(node), "something else")
