@@ -75,9 +75,10 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> 
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
-    if error.problem and "'\\t'" in error.problem:
-        return "indent with spaces; YAML does not allow tabs for indentation"
     lines = text.splitlines()
+    mark = error.problem_mark
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        return "indent with spaces; YAML does not allow tabs for indentation"
     for mark in (error.context_mark, error.problem_mark):
         if mark is None or mark.line >= len(lines):
             continue

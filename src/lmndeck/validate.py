@@ -35,6 +35,10 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
 _TIMESTAMP = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\Z")
 _NULL_TAG = "tag:yaml.org,2002:null"
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
 
 FILE_KEYS = ("deck", "tags", "source", "sources", "facts", "comparisons")
 SOURCE_KEYS = ("youtube", "title", "author", "url")
@@ -59,11 +63,18 @@ class _Checker:
         return position_of(node, self.path)
 
     def visit(self, node: yaml.Node) -> bool:
-        """False (with a problem) for a node reached a second time, i.e. through an alias."""
+        """False (with a problem) for a node reached through an alias or carrying a custom tag."""
+        if node.tag not in _PLAIN_TAGS:
+            self.report(
+                node,
+                f"the YAML tag '{node.tag}' is not supported in cards files",
+                "remove the '!' tag; values are plain text, lists and mappings",
+            )
+            return False
         if id(node) in self._seen:
             self.report(
                 node,
-                "YAML aliases (*name) are not supported in cards files",
+                "this value is used again through a YAML alias (*name); aliases are not supported",
                 "write the value out in full",
             )
             return False
@@ -80,11 +91,14 @@ class _Checker:
         if not self.visit(node):
             return None
         entries = self.entries(node, what)
+        suggested = set()
         for key_node, name in _key_nodes(node):
             if name not in keys and name in entries:
+                close = difflib.get_close_matches(name, keys, n=1)
+                suggested.update(close)
                 self.report(key_node, f"unknown key '{name}' in {what}", _suggest(name, keys))
         for name in required:
-            if name not in entries:
+            if name not in entries and name not in suggested:  # a typo was reported already
                 self.report(node, f"{what} is missing the key '{name}'")
         return {name: value for name, value in entries.items() if name in keys}
 
@@ -120,6 +134,8 @@ class _Checker:
     def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
             self.report(node, f"{what} must be text, not {_kind(node)}", STRUCTURE_HINT)
+            return None
+        if not self.visit(node):
             return None
         value = "" if node.tag == _NULL_TAG and node.style is None else str(node.value)
         if required and not value.strip():

@@ -1,0 +1,93 @@
+"""The real client: Anki's own backend from PyPI, used the way Anki's importer is used."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+
+@dataclass(frozen=True)
+class ImportLog:
+    new: int
+    updated: int
+    duplicate: int
+    conflicting: int
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    id: int
+    note_id: int
+    ord: int
+    deck: str
+    question: str
+    answer: str
+    queue: int
+
+
+class AnkiCollection:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.col = Collection(str(path))
+
+    def close(self) -> None:
+        self.col.close()
+
+    def import_package(self, apkg: Path, **options: Any) -> ImportLog:
+        request = ImportAnkiPackageRequest(
+            package_path=str(apkg), options=ImportAnkiPackageOptions(**options)
+        )
+        log = self.col.import_anki_package(request).log
+        self.col.models._clear_cache()
+        return ImportLog(len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting))
+
+    def cards(self, query: str = "") -> list[RenderedCard]:
+        result = []
+        for card_id in sorted(self.col.find_cards(query)):
+            card = self.col.get_card(card_id)
+            output = card.render_output()
+            result.append(
+                RenderedCard(
+                    card.id,
+                    card.nid,
+                    card.ord,
+                    self.col.decks.name(card.did),
+                    output.question_text,
+                    output.answer_text,
+                    card.queue,
+                )
+            )
+        return result
+
+    def empty_cards(self) -> list[int]:
+        report = self.col.get_empty_cards()
+        return [card_id for note in report.notes for card_id in note.card_ids]
+
+    def note_type_names(self) -> list[str]:
+        return sorted(model["name"] for model in self.col.models.all())
+
+    def notes(self, query: str = "") -> dict[str, Any]:
+        """Notes by GUID."""
+        return {
+            (note := self.col.get_note(note_id)).guid: note for note_id in self.col.find_notes(query)
+        }
+
+    def review(self, card_id: int, ease: int = 3) -> None:
+        card = self.col.get_card(card_id)
+        card.start_timer()
+        self.col.sched.answerCard(card, ease)
+
+    def reps(self, card_id: int) -> int:
+        return int(self.col.get_card(card_id).reps)
+
+    def revlog_count(self, card_id: int) -> int:
+        return int(self.col.db.scalar("select count() from revlog where cid = ?", card_id))
+
+
+def visible(html: str) -> str:
+    """The text a student sees: tags (and their attributes) removed, entities kept as written."""
+    return re.sub(r"<[^>]+>", "", html)
