@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+# anki.collection must be imported before anki.cards (a circular import inside anki).
+from anki.collection import (  # isort: skip
+    Collection,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+)
+from anki.cards import CardId  # isort: skip
 
 
 @dataclass(frozen=True)
@@ -73,18 +79,21 @@ class AnkiCollection:
     def notes(self, query: str = "") -> dict[str, Any]:
         """Notes by GUID."""
         return {
-            (note := self.col.get_note(note_id)).guid: note for note_id in self.col.find_notes(query)
+            (note := self.col.get_note(note_id)).guid: note
+            for note_id in self.col.find_notes(query)
         }
 
-    def review(self, card_id: int, ease: int = 3) -> None:
-        card = self.col.get_card(card_id)
+    def review(self, card_id: int) -> None:
+        """Answer the card 'Good', as a student would."""
+        card = self.col.get_card(CardId(card_id))
         card.start_timer()
-        self.col.sched.answerCard(card, ease)
+        self.col.sched.answerCard(card, 3)
 
     def reps(self, card_id: int) -> int:
-        return int(self.col.get_card(card_id).reps)
+        return int(self.col.get_card(CardId(card_id)).reps)
 
     def revlog_count(self, card_id: int) -> int:
+        assert self.col.db is not None
         return int(self.col.db.scalar("select count() from revlog where cid = ?", card_id))
 
 

@@ -66,7 +66,9 @@ def test_table_cell_card_asks_one_cell_and_shows_the_table_with_it_marked(
 ) -> None:
     build_and_import(write_cards, collection, tmp_path)
     (card,) = [
-        c for c in collection.cards() if "Muscle tone" in c.question and "UMN lesion</span>" in c.question
+        c
+        for c in collection.cards()
+        if "Muscle tone" in c.question and "UMN lesion</span>" in c.question
     ]
     assert "LMN vs UMN lesion" in card.question
     assert "Spasticity" not in visible(card.question)
@@ -80,7 +82,9 @@ def test_cell_without_timestamp_links_to_the_video(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
     build_and_import(write_cards, collection, tmp_path)
-    (card,) = [c for c in collection.cards() if "Paralysis" in c.question and ">LMN lesion<" in c.question]
+    (card,) = [
+        c for c in collection.cards() if "Paralysis" in c.question and ">LMN lesion<" in c.question
+    ]
     assert 'href="https://www.youtube.com/watch?v=xWPaCACoam4"' in card.answer
 
 
@@ -131,7 +135,9 @@ def test_labelled_deletions_share_one_card(
     assert collection.empty_cards() == []
 
 
-def test_subdecks_and_tags(write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path) -> None:
+def test_subdecks_and_tags(
+    write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
+) -> None:
     write_cards()
     cards = write_cards(
         """\

@@ -53,7 +53,7 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
 def main() -> None:
     """Turn YAML fact files into an Anki deck of cloze and comparison-table cards.

@@ -28,7 +28,7 @@ class ClozeNote:
     @property
     def deletion_keys(self) -> tuple[str, ...]:
         """One key per card, in the order the deletions first appear."""
-        return tuple(dict.fromkeys(deletion.key for deletion in self.fact.deletions))
+        return tuple(dict.fromkeys(self.fact.deletion_keys))
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,8 @@ class Deletion:
     offset: int  # where the deletion starts in the fact's text, for error messages
 
     @property
-    def key(self) -> str:
-        """What identifies this deletion across edits of the fact."""
+    def base_key(self) -> str:
+        """What identifies this deletion across edits: its label, else its answer."""
         return "@" + self.label if self.label else " ".join(self.answer.split()).casefold()
 
 
@@ -64,6 +64,20 @@ class ClozeFact:
     @property
     def deletions(self) -> tuple[Deletion, ...]:
         return tuple(part for part in self.parts if isinstance(part, Deletion))
+
+    @property
+    def deletion_keys(self) -> tuple[str, ...]:
+        """One key per deletion. Labelled deletions share their label's key (and card);
+        a repeated unlabelled answer gets its own key per occurrence, and so its own card."""
+        seen: dict[str, int] = {}
+        keys = []
+        for deletion in self.deletions:
+            key = deletion.base_key
+            if deletion.label is None:
+                seen[key] = seen.get(key, 0) + 1
+                key += f"#{seen[key]}" if seen[key] > 1 else ""
+            keys.append(key)
+        return tuple(keys)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from lmndeck.expand import ClozeNote, PlannedNote
-from lmndeck.model import ClozePart, Comparison, Deletion, SourceRef, VideoSource
+from lmndeck.model import ClozeFact, Comparison, Deletion, SourceRef, VideoSource
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
@@ -21,11 +21,12 @@ def inline(text: str) -> str:
     return escaped.replace("\n", "<br>")
 
 
-def cloze_text(parts: tuple[ClozePart, ...], numbers: Mapping[str, int]) -> str:
+def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:
     """The Text field in Anki's cloze syntax; ``numbers`` maps each deletion's key to its card."""
+    keys = iter(fact.deletion_keys)
     return "".join(
-        _deletion(part, numbers[part.key]) if isinstance(part, Deletion) else inline(part)
-        for part in parts
+        _deletion(part, numbers[next(keys)]) if isinstance(part, Deletion) else inline(part)
+        for part in fact.parts
     )
 
 
@@ -83,7 +84,7 @@ def note_fields(note: PlannedNote, numbers: Mapping[str, int]) -> tuple[str, ...
     """The note's fields, in the order of its note type's fields."""
     if isinstance(note, ClozeNote):
         fact = note.fact
-        return (cloze_text(fact.parts, numbers), inline(fact.extra), source_html(fact.source))
+        return (cloze_text(fact, numbers), inline(fact.extra), source_html(fact.source))
     comparison = note.comparison
     return (
         inline(comparison.title),

@@ -1,0 +1,141 @@
+"""The command line, through click's CliRunner, in a fresh working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lmndeck import __version__
+from lmndeck.cli import main
+from tests.conftest import WriteCards
+
+DECK = Path("dist/neurology-demo.apkg")
+
+
+@pytest.fixture
+def project(write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_cards()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["diff"]])
+def test_help_teaches_with_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: lmndeck" in result.output
+    assert "\n    lmndeck " in result.output  # an example command line
+
+
+def test_build_writes_the_deck_into_dist_named_after_the_top_deck(project: Path) -> None:
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert (project / DECK).is_file()
+    assert f"Built {DECK}: 6 notes, 6 cards (2 cloze, 4 table)" in result.output
+    assert (project / "cards" / "lmndeck.lock").is_file()
+
+
+def test_build_to_a_chosen_path(project: Path) -> None:
+    result = run("build", "cards", "-o", "out/my.apkg")
+    assert result.exit_code == 0, result.output
+    assert (project / "out" / "my.apkg").is_file()
+
+
+def test_same_input_gives_byte_identical_decks(project: Path) -> None:
+    run("build")
+    first = (project / DECK).read_bytes()
+    os.utime(project / "cards" / "demo.yaml")  # a new mtime must not matter either
+    run("build")
+    assert (project / DECK).read_bytes() == first
+
+
+def test_check_accepts_good_cards(project: Path) -> None:
+    result = run("check")
+    assert result.exit_code == 0
+    assert "2 facts, 1 comparisons: no problems" in result.output
+
+
+def test_bad_input_exits_1_with_located_errors_and_keeps_the_old_deck(project: Path) -> None:
+    run("build")
+    good = (project / DECK).read_bytes()
+    lock = (project / "cards" / "lmndeck.lock").read_bytes()
+    path = project / "cards" / "demo.yaml"
+    path.write_text(path.read_text().replace("{{Fasciculations}}", "{{Fasciculations"))
+    result = run("build")
+    assert result.exit_code == 1
+    assert "cards/demo.yaml:11:12: error: deletion is not closed" in result.output
+    assert "hint:" in result.output
+    assert "Traceback" not in result.output
+    assert (project / DECK).read_bytes() == good
+    assert (project / "cards" / "lmndeck.lock").read_bytes() == lock
+    assert sorted(p.name for p in (project / "dist").iterdir()) == [DECK.name]
+
+
+def test_usage_errors_exit_2(project: Path) -> None:
+    assert run("build", "--no-such-option").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_missing_directory_is_a_clear_error(project: Path) -> None:
+    result = run("check", "nowhere")
+    assert result.exit_code == 1
+    assert "nowhere:1:1: error: no such directory" in result.output
+
+
+def test_unwritable_output_is_a_clear_error(project: Path) -> None:
+    (project / "blocker").write_text("a file where a folder should be")
+    result = run("build", "-o", "blocker/deck.apkg")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "error:" in result.output
+
+
+def test_build_check_passes_when_up_to_date_and_fails_after_an_edit(project: Path) -> None:
+    run("build")
+    result = run("build", "--check")
+    assert result.exit_code == 0, result.output
+    path = project / "cards" / "demo.yaml"
+    path.write_text(path.read_text().replace("highly classical", "typical"))
+    result = run("build", "--check")
+    assert result.exit_code == 1
+    assert "lock file is out of date" in result.output
+
+
+def test_build_check_fails_when_the_deck_drifted(project: Path) -> None:
+    run("build")
+    (project / DECK).write_bytes(b"stale")
+    result = run("build", "--check")
+    assert result.exit_code == 1
+    assert "the deck is not what the cards files build" in result.output
+
+
+def test_diff_lists_what_the_next_build_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("build")
+    assert "No changes" in run("diff").output
+    path = project / "cards" / "demo.yaml"
+    text = path.read_text().replace("highly classical", "typical")
+    path.write_text(
+        text.replace(
+            "  - id: babinski",
+            "  - id: new\n    text: '{{new}} fact'\n    source: text\n  - id: babinski",
+        )
+    )
+    output = run("diff").output
+    assert "added:\n  fact/new" in output
+    assert "changed:\n  fact/fasciculations" in output
+    assert "new cards:\n  fact/new#1" in output
