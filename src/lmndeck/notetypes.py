@@ -28,20 +28,25 @@ class NoteType:
     model_id: int
     name: str
     fields: tuple[tuple[str, int], ...]  # (name, fixed id)
+    reserved_field_ids: tuple[int, ...]
     template_name: str
     template_id: int
     anki_type: int
 
     @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.fields)
+    def field_count(self) -> int:
+        return len(self.fields) + len(self.reserved_field_ids)
 
     def model(self) -> genanki.Model:
         front, back = (_template(f"{self.kind.value}-{side}.html") for side in ("front", "back"))
         return genanki.Model(
             model_id=self.model_id,
             name=self.name,
-            fields=[{"name": name, "id": field_id} for name, field_id in self.fields],
+            fields=[{"name": name, "id": field_id} for name, field_id in self.fields]
+            + [
+                _reserved_field(number, field_id)
+                for number, field_id in enumerate(self.reserved_field_ids, 1)
+            ],
             templates=[
                 {"name": self.template_name, "id": self.template_id, "qfmt": front, "afmt": back}
             ],
@@ -59,6 +64,21 @@ class NoteType:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _reserved_field(number: int, field_id: int) -> dict[str, Any]:
+    """An empty field kept for a future version of the note type.
+
+    Adding a field changes the note type's schema: Anki then imports a copy ("Name+") and never
+    updates the existing notes again. Renaming a field whose id stays the same does not, so a
+    future field takes over a reserved one and collections update in place.
+    """
+    return {
+        "name": f"Reserved {number}",
+        "id": field_id,
+        "description": "Reserved by lmndeck for a future field; leave it empty.",
+        "collapsed": True,
+    }
+
+
 def _template(name: str) -> str:
     return files("lmndeck").joinpath("templates", name).read_text(encoding="utf-8")
 
@@ -68,6 +88,7 @@ CLOZE = NoteType(
     model_id=1_732_400_000_101,
     name="lmndeck cloze",
     fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
+    reserved_field_ids=(7_301_124_021, 7_301_124_022),
     template_name="Cloze",
     template_id=7_301_124_051,
     anki_type=genanki.Model.CLOZE,
@@ -86,6 +107,7 @@ CELL = NoteType(
         ("Extra", 7_301_125_006),
         ("Source", 7_301_125_007),
     ),
+    reserved_field_ids=(7_301_125_021, 7_301_125_022),
     template_name="Cell",
     template_id=7_301_125_051,
     anki_type=genanki.Model.FRONT_BACK,

@@ -97,7 +97,7 @@ def _note_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
             note_type.model_id,
             note.mod,
             tags,
-            _FIELD_SEPARATOR.join(note.fields),
+            _FIELD_SEPARATOR.join(note.fields + ("",) * (note_type.field_count - len(note.fields))),
             sort_field,
         )
 
