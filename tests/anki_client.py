@@ -100,3 +100,8 @@ class AnkiCollection:
 def visible(html: str) -> str:
     """The text a student sees: tags (and their attributes) removed, entities kept as written."""
     return re.sub(r"<[^>]+>", "", html)
+
+
+def answers(card: RenderedCard) -> list[str]:
+    """What the card asks for: the revealed deletions, or the table cell's answer."""
+    return re.findall(r'class="(?:cloze|lmn lmn-answer)"[^>]*>([^<]+)<', card.answer)

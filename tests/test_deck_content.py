@@ -12,7 +12,7 @@ from lmndeck.build import build, check_build, default_output
 from lmndeck.expand import ClozeNote, expand
 from lmndeck.model import Comparison, VideoSource
 from lmndeck.project import Project, load_project
-from tests.anki_client import AnkiCollection, visible
+from tests.anki_client import AnkiCollection, answers, visible
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "cards"
@@ -114,7 +114,7 @@ def test_no_card_gives_its_answer_away_on_the_front(tmp_path: Path) -> None:
         for card in collection.cards():
             # A hint in brackets may offer the answer as a choice ("[UMN or LMN?]").
             question = re.sub(r"\[[^\]]*\]", "", visible(card.question)).casefold()
-            answer = re.findall(r'class="(?:cloze|lmn lmn-answer)"[^>]*>([^<]+)<', card.answer)
+            answer = answers(card)
             assert answer, card.answer
             for text in answer:
                 assert text.casefold() not in question, (text, question)

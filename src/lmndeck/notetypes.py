@@ -28,14 +28,14 @@ class NoteType:
     model_id: int
     name: str
     fields: tuple[tuple[str, int], ...]  # (name, fixed id)
-    reserved_field_ids: tuple[int, ...]
+    reserved_fields: tuple[tuple[str, int], ...]  # empty, for future fields (see below)
     template_name: str
     template_id: int
     anki_type: int
 
     @property
     def field_count(self) -> int:
-        return len(self.fields) + len(self.reserved_field_ids)
+        return len(self.fields) + len(self.reserved_fields)
 
     def model(self) -> genanki.Model:
         front, back = (_template(f"{self.kind.value}-{side}.html") for side in ("front", "back"))
@@ -43,10 +43,7 @@ class NoteType:
             model_id=self.model_id,
             name=self.name,
             fields=[{"name": name, "id": field_id} for name, field_id in self.fields]
-            + [
-                _reserved_field(number, field_id)
-                for number, field_id in enumerate(self.reserved_field_ids, 1)
-            ],
+            + [_reserved_field(name, field_id) for name, field_id in self.reserved_fields],
             templates=[
                 {"name": self.template_name, "id": self.template_id, "qfmt": front, "afmt": back}
             ],
@@ -64,7 +61,7 @@ class NoteType:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _reserved_field(number: int, field_id: int) -> dict[str, Any]:
+def _reserved_field(name: str, field_id: int) -> dict[str, Any]:
     """An empty field kept for a future version of the note type.
 
     Adding a field changes the note type's schema: Anki then imports a copy ("Name+") and never
@@ -72,7 +69,7 @@ def _reserved_field(number: int, field_id: int) -> dict[str, Any]:
     future field takes over a reserved one and collections update in place.
     """
     return {
-        "name": f"Reserved {number}",
+        "name": name,
         "id": field_id,
         "description": "Reserved by lmndeck for a future field; leave it empty.",
         "collapsed": True,
@@ -88,7 +85,7 @@ CLOZE = NoteType(
     model_id=1_732_400_000_101,
     name="lmndeck cloze",
     fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
-    reserved_field_ids=(7_301_124_021, 7_301_124_022),
+    reserved_fields=(("Reserved 1", 7_301_124_021), ("Reserved 2", 7_301_124_022)),
     template_name="Cloze",
     template_id=7_301_124_051,
     anki_type=genanki.Model.CLOZE,
@@ -107,7 +104,7 @@ CELL = NoteType(
         ("Extra", 7_301_125_006),
         ("Source", 7_301_125_007),
     ),
-    reserved_field_ids=(7_301_125_021, 7_301_125_022),
+    reserved_fields=(("Reserved 1", 7_301_125_021), ("Reserved 2", 7_301_125_022)),
     template_name="Cell",
     template_id=7_301_125_051,
     anki_type=genanki.Model.FRONT_BACK,

@@ -1,0 +1,266 @@
+"""Regenerating a deck a student already studies: every edit re-imported with Anki's defaults.
+
+Each test imports version 1 into a real collection, reviews cards, edits the cards files,
+rebuilds and imports again into the same collection, then checks what Anki kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from lmndeck import notetypes
+from lmndeck.build import build
+from lmndeck.lock import lock_path
+from lmndeck.reconcile import REMOVED_TAG
+from tests.anki_client import AnkiCollection, ImportLog, RenderedCard, answers, visible
+
+V1 = """\
+deck: Updates
+sources:
+  text: {title: Notes}
+source: text
+facts:
+  - id: tone
+    text: LMN lesions reduce muscle {{tone}}.
+  - id: reflexes
+    text: LMN lesions make reflexes {{hypoactive}} or {{absent}}.
+  - id: babinski
+    text: The Babinski sign is {{negative}} in LMN lesions.
+comparisons:
+  - id: lesions
+    title: LMN vs UMN
+    columns: {lmn: LMN, umn: UMN}
+    rows:
+      - {id: tone, feature: Tone, lmn: Reduced, umn: Spastic}
+      - {id: bulk, feature: Bulk, lmn: Atrophy, umn: Little atrophy}
+"""
+
+START = 1_767_225_600  # builds happen a day apart
+DAY = 86_400
+
+
+class Student:
+    """A student who imports every new build of one cards directory into one collection."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cards = root / "cards"
+        self.cards.mkdir()
+        self.apkg = root / "dist" / "deck.apkg"
+        self.collection = AnkiCollection(root / "anki" / "collection.anki2")
+        self.monkeypatch = monkeypatch
+        self.builds = 0
+
+    def publish(self, text: str, name: str = "deck.yaml", **import_options: object) -> ImportLog:
+        (self.cards / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return self.rebuild(**import_options)
+
+    def rebuild(self, **import_options: object) -> ImportLog:
+        self.monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START + self.builds * DAY))
+        self.builds += 1
+        build(self.cards, self.apkg)
+        return self.collection.import_package(self.apkg, **import_options)
+
+    def card(self, text: str) -> RenderedCard:
+        """The one card that asks for ``text`` (a deletion or a table cell)."""
+        (found,) = [card for card in self.collection.cards() if text in answers(card)]
+        return found
+
+    def card_about(self, text: str) -> RenderedCard:
+        """The one card whose front mentions ``text``."""
+        (found,) = [card for card in self.collection.cards() if text in visible(card.question)]
+        return found
+
+    def review_all(self) -> dict[int, int]:
+        """Answer every card once; returns each card's review count."""
+        for card in self.collection.cards():
+            self.collection.review(card.id)
+        return {card.id: self.collection.reps(card.id) for card in self.collection.cards()}
+
+    def assert_history_kept(self, reps: dict[int, int]) -> None:
+        for card_id, count in reps.items():
+            assert self.collection.reps(card_id) == count
+            assert self.collection.revlog_count(card_id) == count
+
+    def assert_clean(self) -> None:
+        """No note type copies, no empty cards."""
+        assert not any(name.endswith("+") for name in self.collection.note_type_names())
+        assert self.collection.empty_cards() == []
+
+
+@pytest.fixture
+def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Student:
+    result = Student(tmp_path, monkeypatch)
+    log = result.publish(V1)
+    assert (log.new, log.updated, log.conflicting) == (7, 0, 0)
+    yield result
+    result.collection.close()
+
+
+def test_an_unchanged_rebuild_updates_nothing(student: Student) -> None:
+    log = student.rebuild()
+    assert (log.new, log.updated, log.duplicate, log.conflicting) == (0, 0, 7, 0)
+
+
+def test_a_reworded_fact_updates_its_note_and_keeps_history(student: Student) -> None:
+    before = student.card_about("reduce muscle")
+    reps = student.review_all()
+    log = student.publish(V1.replace("reduce muscle {{tone}}", "lower the muscle {{tone}}"))
+    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    after = student.card_about("lower the muscle")
+    assert (after.id, after.note_id) == (before.id, before.note_id)
+    student.assert_history_kept(reps)
+    student.assert_clean()
+
+
+def test_a_students_own_edit_survives_a_rebuild_that_does_not_touch_the_note(
+    student: Student,
+) -> None:
+    note = student.collection.col.get_note(student.card_about("reduce muscle").note_id)
+    note["Extra"] = "my mnemonic"
+    student.collection.col.update_note(note)
+    student.publish(V1.replace("{{negative}}", "{{negative::sign?}}"))
+    assert student.collection.col.get_note(note.id)["Extra"] == "my mnemonic"
+
+
+def test_added_and_removed_facts(student: Student) -> None:
+    babinski = student.card_about("Babinski")
+    reps = student.review_all()
+    edited = V1.replace(
+        "  - id: babinski\n    text: The Babinski sign is {{negative}} in LMN lesions.\n",
+        "  - id: atrophy\n    text: LMN lesions cause muscle {{atrophy}}.\n",
+    )
+    log = student.publish(edited)
+    assert (log.new, log.updated, log.conflicting) == (1, 1, 0)  # new fact; tombstone
+    removed = student.collection.notes(f"tag:{REMOVED_TAG}")
+    assert [note.id for note in removed.values()] == [babinski.note_id]
+    assert "removed" in visible(student.collection.col.get_note(babinski.note_id)["Text"])
+    student.assert_history_kept(reps)
+    log = student.rebuild()  # the tombstone is stable: nothing more to update
+    assert (log.new, log.updated) == (0, 0)
+
+
+def test_inserting_a_deletion_keeps_the_existing_cards_numbers(student: Student) -> None:
+    hypo, absent = student.card("hypoactive"), student.card("absent")
+    reps = student.review_all()
+    log = student.publish(
+        V1.replace("make reflexes {{hypoactive}}", "make {{deep tendon}} reflexes {{hypoactive}}")
+    )
+    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    cards = {card.ord: card for card in student.collection.cards(f"nid:{hypo.note_id}")}
+    assert sorted(cards) == [0, 1, 2]
+    assert (cards[hypo.ord].id, cards[absent.ord].id) == (hypo.id, absent.id)
+    # each old card still asks for the same answer, and the new card asks for the new one
+    assert "hypoactive" not in visible(cards[hypo.ord].question)
+    assert "absent" not in visible(cards[absent.ord].question)
+    assert "deep tendon" not in visible(cards[2].question)
+    student.assert_history_kept(reps)
+    student.assert_clean()
+
+
+def test_removing_a_deletion_never_reuses_its_number(student: Student) -> None:
+    absent = student.card("absent")
+    student.publish(V1.replace(" or {{absent}}", ""))
+    assert student.collection.empty_cards() == [absent.id]  # Anki cannot delete cards
+    student.publish(V1.replace(" or {{absent}}", " or {{lost}}"))
+    note_cards = student.collection.cards(f"nid:{absent.note_id}")
+    lost = next(card for card in note_cards if "lost" in answers(card))
+    assert lost.id != absent.id and lost.ord == 2
+
+
+def test_table_rows_and_columns_added_removed_and_reordered(student: Student) -> None:
+    tone_lmn = student.card("Reduced")
+    reps = student.review_all()
+    edited = V1.replace(
+        "    columns: {lmn: LMN, umn: UMN}\n",
+        "    columns: {umn: UMN, both: Both, lmn: LMN}\n",
+    ).replace(
+        "      - {id: tone, feature: Tone, lmn: Reduced, umn: Spastic}\n"
+        "      - {id: bulk, feature: Bulk, lmn: Atrophy, umn: Little atrophy}\n",
+        "      - {id: reflex, feature: Reflexes, lmn: Hypoactive, umn: Brisk, both: Changed}\n"
+        "      - {id: tone, feature: Muscle tone, lmn: Reduced, umn: Spastic}\n",
+    )
+    log = student.publish(edited)
+    # 3 new reflex cells; the 2 tone cells re-rendered; 2 bulk cells become tombstones
+    assert (log.new, log.updated, log.conflicting) == (3, 4, 0)
+    after = student.card("Reduced")
+    assert (after.id, after.note_id) == (tone_lmn.id, tone_lmn.note_id)
+    assert "Muscle tone" in visible(after.question) and ">LMN<" in after.question
+    student.assert_history_kept(reps)
+    assert len(student.collection.notes(f"tag:{REMOVED_TAG}")) == 2
+
+
+def test_moving_a_fact_to_another_file_keeps_its_note(student: Student) -> None:
+    tone = student.card_about("reduce muscle")
+    reps = student.review_all()
+    fact = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
+    (student.cards / "deck.yaml").write_text(V1.replace(fact, ""), encoding="utf-8")
+    other = "deck: Updates::Moved\nsources: {text: {title: Notes}}\nsource: text\nfacts:\n" + fact
+    log = student.publish(other, name="other.yaml")
+    assert (log.new, log.conflicting) == (0, 0)
+    assert student.card_about("reduce muscle").id == tone.id
+    assert len(student.collection.notes()) == 7
+    student.assert_history_kept(reps)
+
+
+def test_css_and_template_changes_reach_the_collection_in_place(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reps = student.review_all()
+    original = notetypes._template
+
+    def restyled(name: str) -> str:
+        return original(name) + ("\n.lmn { color: rebeccapurple; }" if name == "style.css" else "")
+
+    monkeypatch.setattr(notetypes, "_template", restyled)
+    student.rebuild()
+    student.assert_clean()
+    model = student.collection.col.models.by_name("lmndeck cloze")
+    assert model is not None and "rebeccapurple" in model["css"]
+    student.assert_history_kept(reps)
+
+
+def test_a_future_field_takes_a_reserved_slot_and_notes_keep_updating(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reps = student.review_all()
+    cloze = notetypes.CLOZE
+    future = dataclasses.replace(
+        cloze,
+        fields=(*cloze.fields, ("Image", cloze.reserved_fields[0][1])),
+        reserved_fields=cloze.reserved_fields[1:],
+    )
+    monkeypatch.setitem(notetypes.NOTE_TYPES, notetypes.NoteKind.CLOZE, future)
+    log = student.publish(V1.replace("reduce muscle", "lower muscle"))
+    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    student.assert_clean()
+    model = student.collection.col.models.by_name("lmndeck cloze")
+    assert model is not None
+    assert [field["name"] for field in model["flds"]] == [
+        "Text", "Extra", "Source", "Image", "Reserved 2",
+    ]  # fmt: skip
+    assert "lower muscle" in visible(student.card_about("lower muscle").answer)
+    student.assert_history_kept(reps)
+
+
+def test_the_lock_records_guid_hash_time_and_deletion_numbers(student: Student) -> None:
+    text = lock_path(student.cards).read_text()
+    assert '"fact/reflexes": {' in text
+    assert '"deletions": {"absent": 2, "hypoactive": 1}' in text
+    assert f'"mod": {START}' in text
+    lines = text.splitlines()
+    keys = [line.split('"')[1] for line in lines if line.startswith('  "fact/')]
+    assert keys == sorted(keys)
+
+
+def test_a_changed_note_gets_a_strictly_newer_time_even_within_one_second(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (student.cards / "deck.yaml").write_text(V1.replace("reduce", "lower"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(START))  # the clock did not move
+    build(student.cards, student.apkg)
+    log = student.collection.import_package(student.apkg)
+    assert log.updated == 1
