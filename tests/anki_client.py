@@ -14,6 +14,7 @@ from anki.collection import (  # isort: skip
     ImportAnkiPackageRequest,
 )
 from anki.cards import CardId  # isort: skip
+from anki.notes import Note, NoteId  # isort: skip
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class AnkiCollection:
             (note := self.col.get_note(note_id)).guid: note
             for note_id in self.col.find_notes(query)
         }
+
+    def note(self, note_id: int) -> Note:
+        return self.col.get_note(NoteId(note_id))
 
     def review(self, card_id: int) -> None:
         """Answer the card 'Good', as a student would."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,7 @@ class Student:
 
 
 @pytest.fixture
-def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Student:
+def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Student]:
     result = Student(tmp_path, monkeypatch)
     log = result.publish(V1)
     assert (log.new, log.updated, log.conflicting) == (7, 0, 0)
@@ -119,11 +120,11 @@ def test_a_reworded_fact_updates_its_note_and_keeps_history(student: Student) ->
 def test_a_students_own_edit_survives_a_rebuild_that_does_not_touch_the_note(
     student: Student,
 ) -> None:
-    note = student.collection.col.get_note(student.card_about("reduce muscle").note_id)
+    note = student.collection.note(student.card_about("reduce muscle").note_id)
     note["Extra"] = "my mnemonic"
     student.collection.col.update_note(note)
     student.publish(V1.replace("{{negative}}", "{{negative::sign?}}"))
-    assert student.collection.col.get_note(note.id)["Extra"] == "my mnemonic"
+    assert student.collection.note(note.id)["Extra"] == "my mnemonic"
 
 
 def test_added_and_removed_facts(student: Student) -> None:
@@ -137,7 +138,7 @@ def test_added_and_removed_facts(student: Student) -> None:
     assert (log.new, log.updated, log.conflicting) == (1, 1, 0)  # new fact; tombstone
     removed = student.collection.notes(f"tag:{REMOVED_TAG}")
     assert [note.id for note in removed.values()] == [babinski.note_id]
-    assert "removed" in visible(student.collection.col.get_note(babinski.note_id)["Text"])
+    assert "removed" in visible(student.collection.note(babinski.note_id)["Text"])
     student.assert_history_kept(reps)
     log = student.rebuild()  # the tombstone is stable: nothing more to update
     assert (log.new, log.updated) == (0, 0)
