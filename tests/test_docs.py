@@ -1,0 +1,29 @@
+"""The README stays true: its example builds, and CI runs its test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lmndeck.expand import expand
+from lmndeck.project import load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, re.DOTALL)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    test_command = next(block for block in code_blocks("sh") if "pytest" in block).strip()
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci_lines[-1] == test_command
+
+
+def test_the_readme_example_is_a_valid_cards_file(tmp_path: Path) -> None:
+    (example,) = code_blocks("yaml")
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    notes = expand(load_project(tmp_path))
+    assert len(notes) == 6  # two facts and four cells
