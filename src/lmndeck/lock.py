@@ -8,7 +8,7 @@ number of every deletion. It is JSON with one note per line, sorted, so that dif
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,16 @@ class NoteTypeRecord:
 class Lock:
     notes: dict[str, NoteRecord] = field(default_factory=dict)
     note_types: dict[str, NoteTypeRecord] = field(default_factory=dict)
+
+    def copy(self) -> Lock:
+        """A copy whose records can be changed without touching this lock's."""
+        return Lock(
+            notes={
+                key: replace(record, deletions=dict(record.deletions), retired=dict(record.retired))
+                for key, record in self.notes.items()
+            },
+            note_types={key: replace(record) for key, record in self.note_types.items()},
+        )
 
 
 def lock_path(cards_dir: Path) -> Path:
@@ -83,8 +93,9 @@ def read_lock(path: Path, display_path: str) -> Lock:
 
 def dumps_lock(lock: Lock) -> str:
     def lines(records: dict[str, Any]) -> str:
+        # vars() of these flat records is what asdict() gives, without its deep copy.
         return ",\n".join(
-            f"  {json.dumps(key)}: {json.dumps(asdict(record), sort_keys=True, ensure_ascii=False)}"
+            f"  {json.dumps(key)}: {json.dumps(vars(record), sort_keys=True, ensure_ascii=False)}"
             for key, record in sorted(records.items())
         )
 

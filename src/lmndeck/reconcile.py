@@ -12,7 +12,6 @@ The rules that keep a student's collection intact on re-import:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Iterable
@@ -66,7 +65,7 @@ def reconcile(
     plan: Iterable[PlannedNote], previous: Lock, now: int
 ) -> tuple[list[OutputNote], Lock, Changes]:
     """The notes to package, the lock to save, and what changed since ``previous``."""
-    lock = copy.deepcopy(previous)
+    lock = previous.copy()
     changes = Changes()
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     output: list[OutputNote] = []
