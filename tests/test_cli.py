@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,7 @@ def test_same_input_gives_byte_identical_decks(project: Path) -> None:
 def test_check_accepts_good_cards(project: Path) -> None:
     result = run("check")
     assert result.exit_code == 0
-    assert "2 facts, 1 comparisons: no problems" in result.output
+    assert "1 file, 2 facts, 1 comparison: no problems" in result.output
 
 
 def test_bad_input_exits_1_with_located_errors_and_keeps_the_old_deck(project: Path) -> None:
@@ -139,3 +141,10 @@ def test_diff_lists_what_the_next_build_changes(
     assert "added:\n  fact/new" in output
     assert "changed:\n  fact/fasciculations" in output
     assert "new cards:\n  fact/new#1" in output
+
+
+def test_runs_as_a_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "lmndeck", "--version"], capture_output=True, text=True, check=True
+    )
+    assert __version__ in result.stdout

@@ -13,7 +13,7 @@ from lmndeck.lock import Lock, dumps_lock, lock_path, read_lock
 from lmndeck.notetypes import NoteKind
 from lmndeck.package import PackageContents, package_bytes, write_atomically
 from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import Project, display_path, load_project
+from lmndeck.project import Progress, Project, display_path, load_project
 from lmndeck.reconcile import Changes, reconcile
 
 
@@ -50,13 +50,12 @@ def current_time() -> int:
     return int(fixed) if fixed.isdigit() else int(time.time())
 
 
-def plan(cards_dir: Path, now: int | None = None) -> Plan:
-    project = load_project(cards_dir)
+def plan(cards_dir: Path, now: int | None = None, progress: Progress | None = None) -> Plan:
+    project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
     previous = read_lock(path, display_path(path))
-    notes, lock, changes = reconcile(
-        expand(project), previous, current_time() if now is None else now
-    )
+    when = current_time() if now is None else now
+    notes, lock, changes = reconcile(expand(project), previous, when, project.top_deck)
     mods = {NoteKind(kind): record.mod for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
     old_text = path.read_text(encoding="utf-8") if path.exists() else None
@@ -75,9 +74,14 @@ def default_output(project: Project) -> Path:
     return Path("dist") / f"{name}.apkg"
 
 
-def build(cards_dir: Path, output: Path | None = None, now: int | None = None) -> tuple[Plan, Path]:
+def build(
+    cards_dir: Path,
+    output: Path | None = None,
+    now: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[Plan, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails."""
-    result = plan(cards_dir, now)
+    result = plan(cards_dir, now, progress)
     target = output or default_output(result.project)
     write_atomically(target, package_bytes(result.contents))
     if result.lock_changed:

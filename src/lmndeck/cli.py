@@ -6,17 +6,20 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
 from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
-from lmndeck.lock import LOCK_NAME
+from lmndeck.lock import lock_path
 from lmndeck.notetypes import NoteKind
 from lmndeck.problems import ContentError, format_problem
-from lmndeck.project import display_path, load_project
+from lmndeck.project import Progress, display_path, load_project
 from lmndeck.reconcile import REMOVED_TAG, Changes
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,9 +97,11 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
     """
     if check_only:
         result, target = check_build(cards_dir, output)
-        click.echo(f"{display_path(target)} and {LOCK_NAME} are up to date.")
+        click.echo(
+            f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
+        )
         return
-    result, target = build(cards_dir, output)
+    result, target = build(cards_dir, output, progress=_progress_bar())
     click.echo(_summary(result, display_path(target)))
     if result.changes.removed:
         click.echo(
@@ -122,7 +127,10 @@ def check_command(cards_dir: Path) -> None:
     project = load_project(cards_dir)
     facts = sum(len(deck_file.facts) for deck_file in project.files)
     tables = sum(len(deck_file.comparisons) for deck_file in project.files)
-    click.echo(f"{len(project.files)} file(s), {facts} facts, {tables} comparisons: no problems.")
+    click.echo(
+        f"{_count(len(project.files), 'file')}, {_count(facts, 'fact')}, "
+        f"{_count(tables, 'comparison')}: no problems."
+    )
 
 
 @main.command("diff")
@@ -139,6 +147,28 @@ def diff_command(cards_dir: Path) -> None:
       lmndeck diff
     """
     click.echo(format_changes(plan(cards_dir).changes))
+
+
+def _progress_bar() -> Progress | None:
+    """A bar on the terminal while many files are read; nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None
+    bar: ProgressBar[int] | None = None  # created once the number of files is known
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if total < _FILES_WORTH_A_BAR:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Reading cards files", file=sys.stderr)
+        bar.update(1)
+        if done == total:
+            bar.render_finish()
+
+    return update
+
+
+_FILES_WORTH_A_BAR = 20
 
 
 def _summary(result: Plan, target: str) -> str:
@@ -171,3 +201,7 @@ def format_changes(changes: Changes) -> str:
         if items
     ]
     return "\n".join(lines) if lines else "No changes since the last build."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

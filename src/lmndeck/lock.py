@@ -39,12 +39,16 @@ class NoteTypeRecord:
 
 @dataclass
 class Lock:
+    # Set once, at the first build; seeds GUIDs so that two unrelated projects that both use
+    # an id like "definition" never update each other's notes.
+    namespace: str = ""
     notes: dict[str, NoteRecord] = field(default_factory=dict)
     note_types: dict[str, NoteTypeRecord] = field(default_factory=dict)
 
     def copy(self) -> Lock:
         """A copy whose records can be changed without touching this lock's."""
         return Lock(
+            namespace=self.namespace,
             notes={
                 key: replace(record, deletions=dict(record.deletions), retired=dict(record.retired))
                 for key, record in self.notes.items()
@@ -68,6 +72,7 @@ def read_lock(path: Path, display_path: str) -> Lock:
         if data.get("lmndeck-lock") != FORMAT:
             raise ValueError(f"unsupported lock format {data.get('lmndeck-lock')!r}")
         return Lock(
+            namespace=str(data["namespace"]),
             notes={key: NoteRecord(**record) for key, record in data["notes"].items()},
             note_types={
                 key: NoteTypeRecord(**record) for key, record in data["note_types"].items()
@@ -100,7 +105,7 @@ def dumps_lock(lock: Lock) -> str:
         )
 
     return (
-        f'{{\n"lmndeck-lock": {FORMAT},\n'
+        f'{{\n"lmndeck-lock": {FORMAT},\n"namespace": {json.dumps(lock.namespace, ensure_ascii=False)},\n'
         f'"note_types": {{\n{lines(lock.note_types)}\n}},\n'
         f'"notes": {{\n{lines(lock.notes)}\n}}\n}}\n'
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +69,17 @@ def display_path(path: Path) -> str:
     return relative if not relative.startswith("..") else str(path)
 
 
-def load_project(root: Path) -> Project:
+# Called after each file is read with (files read, files in all).
+Progress = Callable[[int, int], None]
+
+
+def load_project(root: Path, progress: Progress | None = None) -> Project:
     problems: list[Problem] = []
     files: list[DeckFile] = []
-    for path in find_card_files(root):
+    paths = find_card_files(root)
+    for done, path in enumerate(paths, start=1):
+        if progress:
+            progress(done, len(paths))
         shown = display_path(path)
         try:
             deck_file, file_problems = validate_file(load_file(path, shown), shown)

@@ -62,10 +62,14 @@ class Changes:
 
 
 def reconcile(
-    plan: Iterable[PlannedNote], previous: Lock, now: int
+    plan: Iterable[PlannedNote], previous: Lock, now: int, namespace: str
 ) -> tuple[list[OutputNote], Lock, Changes]:
-    """The notes to package, the lock to save, and what changed since ``previous``."""
+    """The notes to package, the lock to save, and what changed since ``previous``.
+
+    ``namespace`` seeds new GUIDs the first time; the lock keeps it from then on.
+    """
     lock = previous.copy()
+    lock.namespace = lock.namespace or namespace
     changes = Changes()
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     output: list[OutputNote] = []
@@ -79,7 +83,7 @@ def reconcile(
         is_new = record is None
         if record is None:
             record = NoteRecord(
-                guid=genanki.guid_for("lmndeck", note.key),
+                guid=genanki.guid_for("lmndeck", lock.namespace, note.key),
                 kind=note.kind.value,
                 deck=note.deck,
                 id=ids.allocate(),
