@@ -183,6 +183,8 @@ def _summary(result: Plan, target: str) -> str:
             f"; {len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed since the last build"
         )
+        if changes.note_types:
+            line += f"; note types updated: {', '.join(changes.note_types)}"
     return line + "."
 
 
