@@ -20,6 +20,13 @@ def build_and_import(write_cards: WriteCards, collection: AnkiCollection, tmp_pa
     return apkg
 
 
+def import_cards(
+    text: str, write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path, **kw: str
+) -> None:
+    _, apkg = build(write_cards(text, **kw), tmp_path / "deck.apkg")
+    collection.import_package(apkg)
+
+
 def test_every_note_yields_its_cards_and_none_is_empty(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
@@ -91,7 +98,7 @@ def test_cell_without_timestamp_links_to_the_video(
 def test_authored_html_is_shown_as_text(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
-    cards = write_cards(
+    import_cards(
         """\
         deck: Escapes
         sources: {text: {title: "Notes <draft> & more"}}
@@ -99,10 +106,11 @@ def test_authored_html_is_shown_as_text(
         facts:
           - id: escape
             text: "a <script>alert(1)</script> {{x < y & z}} **bold**"
-        """
+        """,
+        write_cards,
+        collection,
+        tmp_path,
     )
-    _, apkg = build(cards, tmp_path / "deck.apkg")
-    collection.import_package(apkg)
     (card,) = collection.cards()
     assert "<script>" not in card.answer
     assert "&lt;script&gt;" in card.answer
@@ -114,7 +122,7 @@ def test_authored_html_is_shown_as_text(
 def test_labelled_deletions_share_one_card(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
-    cards = write_cards(
+    import_cards(
         """\
         deck: Shared
         sources: {text: {title: Notes}}
@@ -122,10 +130,11 @@ def test_labelled_deletions_share_one_card(
         facts:
           - id: pair
             text: "{{@pair upper}} and {{@pair lower}} face, but {{not the forehead}}"
-        """
+        """,
+        write_cards,
+        collection,
+        tmp_path,
     )
-    _, apkg = build(cards, tmp_path / "deck.apkg")
-    collection.import_package(apkg)
     cards_seen = collection.cards()
     assert len(cards_seen) == 2
     shared = next(c for c in cards_seen if c.ord == 0)
@@ -139,7 +148,7 @@ def test_subdecks_and_tags(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
     write_cards()
-    cards = write_cards(
+    import_cards(
         """\
         deck: 'Neurology :: Other  topic'
         tags: [motor neuron, "Neuro::LMN"]
@@ -149,10 +158,11 @@ def test_subdecks_and_tags(
           - id: other
             text: "{{One}} fact"
         """,
+        write_cards,
+        collection,
+        tmp_path,
         name="other.yaml",
     )
-    _, apkg = build(cards, tmp_path / "deck.apkg")
-    collection.import_package(apkg)
     decks = {card.deck for card in collection.cards()}
     assert decks == {"Neurology::Demo", "Neurology::Other topic"}
     (note,) = collection.notes("deck:Neurology::Other*").values()

@@ -143,6 +143,17 @@ class _Checker:
             return None
         return value.strip()
 
+    def entry_text(self, entries: dict[str, yaml.Node], key: str) -> str | None:
+        """The text under ``key``; None when absent (a missing required key is reported already)."""
+        return self.text(entries[key], key) if key in entries else None
+
+    def extra(self, entries: dict[str, yaml.Node]) -> str | None:
+        """The optional 'extra' text: empty when absent, None when it is not text."""
+        return self.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+
+    def entry_id(self, entries: dict[str, yaml.Node], what: str = "id") -> str | None:
+        return self.identifier(entries["id"], what) if "id" in entries else None
+
     def identifier(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
         if value is not None and not _ID.match(value):
@@ -243,8 +254,8 @@ def _source(checker: _Checker, name: str, node: yaml.Node) -> Source | None:
     if entries is None or "title" not in entries:
         return None
     title = checker.text(entries["title"], "title")
-    author = checker.text(entries["author"], "author") if "author" in entries else None
-    url = checker.text(entries["url"], "url") if "url" in entries else None
+    author = checker.entry_text(entries, "author")
+    url = checker.entry_text(entries, "url")
     if url is not None and not url.startswith(("https://", "http://")):
         checker.report(entries["url"], f"url '{url}' must start with https:// or http://")
         url = None
@@ -335,7 +346,7 @@ def _fact(
     entries = checker.mapping(node, "a fact", FACT_KEYS, ("id", "text"))
     if entries is None:
         return None
-    fact_id = checker.identifier(entries["id"], "id") if "id" in entries else None
+    fact_id = checker.entry_id(entries)
     text_node = entries.get("text")
     text = checker.text(text_node, "text") if text_node else None
     parts = None
@@ -349,7 +360,7 @@ def _fact(
                     error.hint,
                 )
             )
-    extra = checker.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+    extra = checker.extra(entries)
     tags = file_tags + checker.tags(entries.get("tags"))
     ref = _source_ref(checker, entries.get("source"), sources, default_source)
     ref = _required_source(checker, node, ref, "source" in entries, "the fact")
@@ -379,10 +390,10 @@ def _comparison(
     )
     if entries is None:
         return None
-    comparison_id = checker.identifier(entries["id"], "id") if "id" in entries else None
-    title = checker.text(entries["title"], "title") if "title" in entries else None
+    comparison_id = checker.entry_id(entries)
+    title = checker.entry_text(entries, "title")
     columns = _columns(checker, entries["columns"]) if "columns" in entries else None
-    extra = checker.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+    extra = checker.extra(entries)
     tags = file_tags + checker.tags(entries.get("tags"))
     table_source = _source_ref(checker, entries.get("source"), sources, default_source)
     rows: list[Row] = []
@@ -453,7 +464,7 @@ def _row(
     entries = checker.mapping(node, "a row", ROW_KEYS + column_ids, ("feature",))
     if entries is None:
         return None
-    feature = checker.text(entries["feature"], "feature") if "feature" in entries else None
+    feature = checker.entry_text(entries, "feature")
     if "id" in entries:
         row_id = checker.identifier(entries["id"], "row id")
     else:
