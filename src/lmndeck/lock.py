@@ -98,9 +98,8 @@ def read_lock(path: Path, display_path: str) -> Lock:
 
 def dumps_lock(lock: Lock) -> str:
     def lines(records: dict[str, Any]) -> str:
-        # vars() of these flat records is what asdict() gives, without its deep copy.
         return ",\n".join(
-            f"  {json.dumps(key)}: {json.dumps(vars(record), sort_keys=True, ensure_ascii=False)}"
+            f"  {json.dumps(key)}: {json.dumps(_fields(record), sort_keys=True, ensure_ascii=False)}"
             for key, record in sorted(records.items())
         )
 
@@ -109,3 +108,11 @@ def dumps_lock(lock: Lock) -> str:
         f'"note_types": {{\n{lines(lock.note_types)}\n}},\n'
         f'"notes": {{\n{lines(lock.notes)}\n}}\n}}\n'
     )
+
+
+def _fields(record: NoteRecord | NoteTypeRecord) -> dict[str, Any]:
+    """The record's fields, leaving out those still at their empty default (less to diff)."""
+    return {key: value for key, value in vars(record).items() if value or key not in _OPTIONAL}
+
+
+_OPTIONAL = frozenset({"deletions", "retired", "removed"})
