@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmndeck.expand import expand
-from lmndeck.lock import Lock, dumps_lock, lock_path, read_lock
+from lmndeck.lock import dumps_lock, lock_path, read_lock
 from lmndeck.notetypes import NoteKind
 from lmndeck.package import PackageContents, package_bytes, write_atomically
 from lmndeck.problems import ContentError, Position, Problem
@@ -23,7 +23,6 @@ class Plan:
 
     project: Project
     contents: PackageContents
-    lock: Lock
     lock_text: str
     lock_changed: bool
     changes: Changes
@@ -62,7 +61,6 @@ def plan(cards_dir: Path, now: int | None = None, progress: Progress | None = No
     return Plan(
         project,
         PackageContents(tuple(notes), mods),
-        lock,
         lock_text,
         lock_text != old_text,
         changes,
