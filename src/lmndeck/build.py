@@ -31,16 +31,12 @@ class Plan:
         return sum(
             len(note.ords)
             for note in self.contents.notes
-            if note.kind is kind and not note.suspended
+            if note.kind is kind and not note.removed
         )
 
     @property
     def live_notes(self) -> int:
-        return sum(1 for note in self.contents.notes if not note.suspended)
-
-    @property
-    def removed_notes(self) -> int:
-        return sum(1 for note in self.contents.notes if note.suspended)
+        return sum(1 for note in self.contents.notes if not note.removed)
 
 
 def current_time() -> int:

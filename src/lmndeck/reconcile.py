@@ -44,7 +44,7 @@ class OutputNote:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     ords: tuple[int, ...]
-    suspended: bool = False
+    removed: bool = False  # a tombstone
 
 
 @dataclass
@@ -161,7 +161,7 @@ def _output(
     fields: tuple[str, ...],
     tags: tuple[str, ...],
     ords: tuple[int, ...],
-    suspended: bool = False,
+    removed: bool = False,
 ) -> OutputNote:
     return OutputNote(
         key=key,
@@ -173,7 +173,7 @@ def _output(
         fields=fields,
         tags=tags,
         ords=ords,
-        suspended=suspended,
+        removed=removed,
     )
 
 
@@ -193,8 +193,7 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
         changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(record.deletions.values()))
         record.retired.update(record.deletions)
         record.deletions = {}
-    # The suspended card keeps a tombstone out of study in a collection that never had the note.
-    return _output(key, record, fields, tags, (0,), suspended=True)
+    return _output(key, record, fields, tags, (0,), removed=True)
 
 
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
