@@ -144,6 +144,18 @@ def test_added_and_removed_facts(student: Student) -> None:
     assert (log.new, log.updated) == (0, 0)
 
 
+def test_a_new_student_gets_removed_notes_suspended(student: Student, tmp_path: Path) -> None:
+    student.publish(V1.replace("  - id: babinski\n", "  - id: babinski-sign\n"))
+    newcomer = AnkiCollection(tmp_path / "newcomer" / "collection.anki2")
+    try:
+        newcomer.import_package(student.apkg)
+        (tombstone,) = newcomer.cards(f"tag:{REMOVED_TAG}")
+        assert tombstone.queue == -1  # suspended: never shown for study
+        assert all(card.queue == 0 for card in newcomer.cards(f"-tag:{REMOVED_TAG}"))
+    finally:
+        newcomer.close()
+
+
 def test_inserting_a_deletion_keeps_the_existing_cards_numbers(student: Student) -> None:
     hypo, absent = student.card("hypoactive"), student.card("absent")
     reps = student.review_all()
