@@ -16,7 +16,7 @@ import pytest
 from lmndeck import notetypes
 from lmndeck.build import build
 from lmndeck.lock import lock_path
-from lmndeck.reconcile import REMOVED_TAG
+from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG
 from tests.anki_client import AnkiCollection, ImportLog, RenderedCard, answers, visible
 
 V1 = """\
@@ -144,14 +144,16 @@ def test_added_and_removed_facts(student: Student) -> None:
     assert (log.new, log.updated) == (0, 0)
 
 
-def test_a_new_student_gets_removed_notes_suspended(student: Student, tmp_path: Path) -> None:
+def test_a_new_student_gets_removed_notes_apart_from_the_topic_decks(
+    student: Student, tmp_path: Path
+) -> None:
     student.publish(V1.replace("  - id: babinski\n", "  - id: babinski-sign\n"))
     newcomer = AnkiCollection(tmp_path / "newcomer" / "collection.anki2")
     try:
         newcomer.import_package(student.apkg)
         (tombstone,) = newcomer.cards(f"tag:{REMOVED_TAG}")
-        assert tombstone.queue == -1  # suspended: never shown for study
-        assert all(card.queue == 0 for card in newcomer.cards(f"-tag:{REMOVED_TAG}"))
+        assert tombstone.deck == REMOVED_DECK
+        assert {card.deck for card in newcomer.cards(f"-tag:{REMOVED_TAG}")} == {"Updates"}
     finally:
         newcomer.close()
 

@@ -29,9 +29,7 @@ class Plan:
 
     def cards(self, kind: NoteKind) -> int:
         return sum(
-            len(note.ords)
-            for note in self.contents.notes
-            if note.kind is kind and not note.removed
+            len(note.ords) for note in self.contents.notes if note.kind is kind and not note.removed
         )
 
     @property

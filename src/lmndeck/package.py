@@ -107,7 +107,7 @@ def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
     for position, note in enumerate(notes, start=1):
         for ord_ in note.ords:
             card_id = max(card_id + 1, note.id)
-            # Suspended: a tombstone stays out of study in a collection that never had the note.
+            # Suspended, for importers that keep scheduling; Anki's default resets it to new.
             queue = -1 if note.removed else 0
             yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, queue, position)
 

@@ -12,6 +12,7 @@ The rules that keep a student's collection intact on re-import:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
@@ -25,6 +26,10 @@ from lmndeck.notetypes import NOTE_TYPES, NoteKind
 from lmndeck.render import note_fields
 
 REMOVED_TAG = "lmndeck::removed"
+# Anki resets imported cards to new (unless the student imports scheduling), so a tombstone
+# cannot arrive suspended; in a collection that never had the note it lands in this deck,
+# outside the topic decks, where one click deletes them all.
+REMOVED_DECK = "Removed notes (lmndeck)"
 _REMOVED_TEXT = "This note was removed from the deck's source files."
 _REMOVED_HELP = (
     f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
@@ -193,7 +198,8 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
         changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(record.deletions.values()))
         record.retired.update(record.deletions)
         record.deletions = {}
-    return _output(key, record, fields, tags, (0,), removed=True)
+    tombstone = _output(key, record, fields, tags, (0,), removed=True)
+    return dataclasses.replace(tombstone, deck=REMOVED_DECK)
 
 
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
