@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from lmndeck.problems import Position
 
@@ -61,11 +62,11 @@ class ClozeFact:
     source: SourceRef
     position: Position
 
-    @property
+    @cached_property
     def deletions(self) -> tuple[Deletion, ...]:
         return tuple(part for part in self.parts if isinstance(part, Deletion))
 
-    @property
+    @cached_property
     def deletion_keys(self) -> tuple[str, ...]:
         """One key per deletion. Labelled deletions share their label's key (and card);
         a repeated unlabelled answer gets its own key per occurrence, and so its own card."""
