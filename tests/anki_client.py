@@ -74,6 +74,11 @@ class AnkiCollection:
         report = self.col.get_empty_cards()
         return [card_id for note in report.notes for card_id in note.card_ids]
 
+    def note_type(self, name: str) -> dict[str, Any]:
+        note_type = self.col.models.by_name(name)
+        assert note_type is not None, name
+        return dict(note_type)
+
     def note_type_names(self) -> list[str]:
         return sorted(model["name"] for model in self.col.models.all())
 

@@ -233,8 +233,7 @@ def test_css_and_template_changes_reach_the_collection_in_place(
     monkeypatch.setattr(notetypes, "_template", restyled)
     student.rebuild()
     student.assert_clean()
-    model = student.collection.col.models.by_name("lmndeck cloze")
-    assert model is not None and "rebeccapurple" in model["css"]
+    assert "rebeccapurple" in student.collection.note_type("lmndeck cloze")["css"]
     student.assert_history_kept(reps)
 
 
@@ -252,9 +251,8 @@ def test_a_future_field_takes_a_reserved_slot_and_notes_keep_updating(
     log = student.publish(V1.replace("reduce muscle", "lower muscle"))
     assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
     student.assert_clean()
-    model = student.collection.col.models.by_name("lmndeck cloze")
-    assert model is not None
-    assert [field["name"] for field in model["flds"]] == [
+    fields = student.collection.note_type("lmndeck cloze")["flds"]
+    assert [field["name"] for field in fields] == [
         "Text", "Extra", "Source", "Image", "Reserved 2",
     ]  # fmt: skip
     assert "lower muscle" in visible(student.card_about("lower muscle").answer)

@@ -14,7 +14,7 @@ from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.lock import lock_path
 from lmndeck.notetypes import NoteKind
-from lmndeck.problems import ContentError, format_problem
+from lmndeck.problems import ContentError, Position, Problem, format_problem
 from lmndeck.project import Progress, display_path, load_project
 from lmndeck.reconcile import REMOVED_TAG, Changes
 
@@ -40,18 +40,18 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        problems: list[Problem]
         try:
             return command(*args, **kwargs)
         except ContentError as error:
-            for problem in error.problems:
-                click.echo(format_problem(problem), err=True)
-            count = len(error.problems)
-            click.echo(f"{count} error{'s' if count != 1 else ''}; nothing was written.", err=True)
-            sys.exit(1)
-        except OSError as error:
-            where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"{where}error: {error.strerror or error}", err=True)
-            sys.exit(1)
+            problems = error.problems
+        except OSError as error:  # a file that cannot be read or written: same format
+            where = Position(str(error.filename or "lmndeck"), 1, 1)
+            problems = [Problem(where, f"cannot access the file: {error.strerror or error}")]
+        for problem in problems:
+            click.echo(format_problem(problem), err=True)
+        click.echo(f"{_count(len(problems), 'error')}; nothing was written.", err=True)
+        sys.exit(1)
 
     return wrapper
 
