@@ -1,9 +1,18 @@
-"""Authored text → field HTML, in linear time. Text is text: HTML is escaped, and only **bold**,
-*italic* and line breaks are interpreted."""
+"""Authored text → field HTML, in linear time. Text is text: HTML is escaped, Anki's own markup
+is shown as typed, and only **bold**, *italic* and line breaks are interpreted."""
 
 from __future__ import annotations
 
 import html
+import re
+
+# A backslash before a MathJax delimiter, \( \) \[ \]. Anki's reviewer typesets MathJax in the
+# DOM, where entities are already decoded, so only an element between '\' and the bracket
+# defeats it: MathJax ends its search string at every element but <br>, <wbr> and comments
+# (HTMLDomStrings.handleContainer), and Anki's own regexes (cloze.rs MATHJAX, the reviewer's
+# lazy MathJax loading) look for the two characters side by side in the HTML.
+_MATH_DELIMITER = re.compile(r"\\(?=[()\[\]])")
+_DELIMITER_BREAK = r"\\<span></span>"
 
 
 def inline(text: str) -> str:
@@ -11,7 +20,31 @@ def inline(text: str) -> str:
     escaped = html.escape(text, quote=False)
     if "*" in escaped:  # most text has no markup (a build renders 10⁵ texts)
         escaped = _emphasis(_emphasis(escaped, "**", "b"), "*", "i")
-    return escaped.replace("\n", "<br>")
+    return _inert(escaped).replace("\n", "<br>")
+
+
+def _inert(escaped: str) -> str:
+    r"""Show Anki's own markup in escaped HTML text as typed.
+
+    Every construct Anki itself interprets in field text starts with '[': [sound:…],
+    [anki:tts]…[/anki:tts], [[type:…]], [latex]…, [$]…, [$$]…. Anki finds them with text-level
+    parsers over the rendered HTML (rslib card_rendering/parser.rs, latex.rs; the reviewer's
+    typeAnsPat), so '[' written as the entity '&#91;' hides them and still shows '['. MathJax's
+    \(…\) and \[…\] need an element instead (see _MATH_DELIMITER).
+    """
+    if "\\" in escaped:
+        escaped = _MATH_DELIMITER.sub(_DELIMITER_BREAK, escaped)
+    return _hide_brackets(escaped)
+
+
+def attribute(text: str) -> str:
+    """Text escaped for a quoted attribute value (a link's address). Anki's parsers read
+    attributes too, so '[' is hidden there as well; MathJax never reads attributes."""
+    return _hide_brackets(html.escape(text))
+
+
+def _hide_brackets(escaped: str) -> str:
+    return escaped.replace("[", "&#91;")
 
 
 def _emphasis(text: str, marker: str, tag: str) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lmndeck.expand import ClozeNote, PlannedNote
-from lmndeck.markup import inline
+from lmndeck.markup import attribute, inline
 from lmndeck.model import ClozeFact, Comparison, Deletion, SourceRef, VideoSource
 
 
@@ -49,7 +48,7 @@ def source_html(ref: SourceRef) -> str:
     url = source_url(ref)
     if url is None:
         return f'<span class="lmn-cite">{label}</span>'
-    return f'<a class="lmn-cite" href="{html.escape(url)}">{label}</a>'
+    return f'<a class="lmn-cite" href="{attribute(url)}">{label}</a>'
 
 
 def table_html(comparison: Comparison, asked_row: str | None, asked_column: str | None) -> str:
