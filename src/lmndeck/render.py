@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lmndeck.expand import ClozeNote, PlannedNote
+from lmndeck.markup import attribute, inline
 from lmndeck.model import ClozeFact, Comparison, Deletion, SourceRef, VideoSource
-
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
-
-
-def inline(text: str) -> str:
-    """Escape text for HTML and apply the tiny markup: **bold**, *italic*, line breaks."""
-    escaped = html.escape(text, quote=False)
-    if "*" in escaped:  # most text has no markup; skip the regexes (a build renders 10⁵ texts)
-        escaped = _ITALIC.sub(r"<i>\1</i>", _BOLD.sub(r"<b>\1</b>", escaped))
-    return escaped.replace("\n", "<br>")
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:
@@ -59,25 +48,54 @@ def source_html(ref: SourceRef) -> str:
     url = source_url(ref)
     if url is None:
         return f'<span class="lmn-cite">{label}</span>'
-    return f'<a class="lmn-cite" href="{html.escape(url)}">{label}</a>'
+    return f'<a class="lmn-cite" href="{attribute(url)}">{label}</a>'
 
 
 def table_html(comparison: Comparison, asked_row: str | None, asked_column: str | None) -> str:
     """The whole comparison as a table, with the asked cell marked."""
-    head = "".join(f"<th>{inline(column.label)}</th>" for column in comparison.columns)
-    body = []
-    for row in comparison.rows:
-        cells = []
-        for column, cell in zip(comparison.columns, row.cells, strict=True):
-            asked = row.id == asked_row and column.id == asked_column
-            mark = ' class="lmn-asked"' if asked else ""
-            text = inline(cell.text) if cell else "—"
-            cells.append(f"<td{mark}>{text}</td>")
-        body.append(f'<tr><th scope="row">{inline(row.feature)}</th>{"".join(cells)}</tr>')
-    return (
-        f'<table class="lmn-table"><thead><tr><th></th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return _table(comparison).marked(asked_row, asked_column)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A comparison's table in pieces, each cell's opening tag a piece of its own: every cell's
+    card shows the whole table, and marking one cell is then a join, not a new render of all
+    (which made a table's cards take time quadratic in its size)."""
+
+    pieces: tuple[str, ...]
+    cell_tags: Mapping[tuple[str, str], int]  # (row id, column id) → index of its '<td>' piece
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> _Table:
+        head = "".join(f"<th>{inline(column.label)}</th>" for column in comparison.columns)
+        pieces = [f'<table class="lmn-table"><thead><tr><th></th>{head}</tr></thead><tbody>']
+        cell_tags = {}
+        for row in comparison.rows:
+            pieces.append(f'<tr><th scope="row">{inline(row.feature)}</th>')
+            for column, cell in zip(comparison.columns, row.cells, strict=True):
+                cell_tags[row.id, column.id] = len(pieces)
+                pieces += ("<td>", f"{inline(cell.text) if cell else '—'}</td>")
+            pieces.append("</tr>")
+        pieces.append("</tbody></table>")
+        return cls(tuple(pieces), cell_tags)
+
+    def marked(self, row: str | None, column: str | None) -> str:
+        index = self.cell_tags.get((row, column)) if row and column else None
+        if index is None:
+            return "".join(self.pieces)
+        marked = list(self.pieces)
+        marked[index] = '<td class="lmn-asked">'
+        return "".join(marked)
+
+
+# The last table rendered, by identity: a comparison's cells are planned one after another.
+_last_table: list[tuple[Comparison, _Table]] = []
+
+
+def _table(comparison: Comparison) -> _Table:
+    if not _last_table or _last_table[0][0] is not comparison:
+        _last_table[:] = [(comparison, _Table.of(comparison))]
+    return _last_table[0][1]
 
 
 def note_fields(note: PlannedNote, numbers: Mapping[str, int]) -> tuple[str, ...]:
