@@ -103,6 +103,8 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
         return
     result, target = build(cards_dir, output, progress=_progress_bar())
     click.echo(_summary(result, display_path(target)))
+    for rename in result.changes.likely_renames:
+        click.echo(f"warning: {rename.advice()}", err=True)
     if result.changes.removed:
         click.echo(
             f"{len(result.changes.removed)} note(s) removed from the source stay in collections "
@@ -183,6 +185,8 @@ def _summary(result: Plan, target: str) -> str:
             f"; {len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed since the last build"
         )
+        if changes.renamed:
+            line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
     return line + "."
@@ -193,6 +197,11 @@ def format_changes(changes: Changes) -> str:
         ("added", changes.added),
         ("changed", changes.changed),
         ("removed", changes.removed),
+        ("renamed (reviews kept)", changes.renamed),
+        (
+            "likely renames: their reviews will be lost unless you add 'was:'",
+            [rename.advice() for rename in changes.likely_renames],
+        ),
         ("note types changed", changes.note_types),
         ("new cards", changes.new_cards),
         ("cards that become empty (Tools > Empty Cards in Anki)", changes.emptied_cards),
