@@ -6,6 +6,7 @@ become tombstones; 'diff' and 'build' then name the likely renames.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -321,7 +322,22 @@ def test_two_files_cannot_claim_the_same_previous_id(project: Path) -> None:
     )
 
 
-def test_the_format_example_with_was_loads(tmp_path: Path) -> None:
+def test_the_readme_renaming_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    (example,) = [
+        block for block in re.findall(r"```text\n(.*?)```", readme, re.DOTALL) if "was:" in block
+    ]
+    header = "deck: D\nsources: {text: {title: T}}\nsource: text\n"
+    (tmp_path / "deck.yaml").write_text(header + example, encoding="utf-8")
+    (deck_file,) = load_project(tmp_path).files
+    assert [previous.id for previous in deck_file.facts[0].was] == ["babinski"]
+    (comparison,) = deck_file.comparisons
+    assert [previous.id for previous in comparison.was] == ["lesions"]
+    assert [previous.id for previous in comparison.columns[0].was] == ["lmn"]
+    assert [previous.id for previous in comparison.rows[0].was] == ["muscle-tone"]
+
+
+def test_a_column_takes_a_list_of_previous_ids(tmp_path: Path) -> None:
     (tmp_path / "deck.yaml").write_text(
         V1.replace(COLUMNS, "    columns: {lmn: {label: LMN, was: [lower, l]}, umn: UMN}\n"),
         encoding="utf-8",
