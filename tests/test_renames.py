@@ -84,14 +84,22 @@ def test_a_renamed_fact_id_with_was_keeps_its_note_and_history(student: Student)
     assert "Babinski response" in visible(student.card("negative").answer)
 
 
-def test_an_id_only_rename_does_not_touch_the_note(student: Student) -> None:
-    edited = V1.replace(BABINSKI, "  - id: babinski-sign\n    was: [babinski]\n")
-    assert_renamed_in_place(student, edited, updated=0)
-
-
-def test_a_renamed_comparison_with_was_keeps_its_cells(student: Student) -> None:
-    edited = V1.replace(LESIONS, "  - id: lmn-vs-umn\n    was: lesions\n")
-    assert_renamed_in_place(student, edited, updated=0)
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param((BABINSKI, "  - id: babinski-sign\n    was: [babinski]\n"), id="fact"),
+        pytest.param((LESIONS, "  - id: lmn-vs-umn\n    was: lesions\n"), id="comparison"),
+        # the lock only knows 'babinski': an older name, listed later in 'was:', still matches
+        pytest.param(
+            (BABINSKI, "  - id: plantar-reflex\n    was: [babinski-sign, babinski]\n"),
+            id="older-name-in-the-list",
+        ),
+    ],
+)
+def test_an_id_only_rename_with_was_does_not_touch_the_notes(
+    student: Student, edit: tuple[str, str]
+) -> None:
+    assert_renamed_in_place(student, V1.replace(*edit), updated=0)
 
 
 def test_a_row_whose_feature_changed_keeps_its_cells_with_was(student: Student) -> None:
@@ -116,12 +124,6 @@ def test_a_chain_of_renames_follows_the_lock(student: Student) -> None:
     assert_renamed_in_place(student, first, updated=0)
     second = V1.replace(BABINSKI, "  - id: plantar-reflex\n    was: [babinski-sign, babinski]\n")
     assert_renamed_in_place(student, second, updated=0)
-
-
-def test_was_can_skip_a_build_in_the_chain(student: Student) -> None:
-    # the lock only knows 'babinski': the older name listed later in 'was:' still matches
-    edited = V1.replace(BABINSKI, "  - id: plantar-reflex\n    was: [babinski-sign, babinski]\n")
-    assert_renamed_in_place(student, edited, updated=0)
 
 
 def test_was_brings_back_a_removed_fact_with_its_history(student: Student) -> None:
@@ -200,12 +202,26 @@ def test_build_and_diff_warn_when_a_rename_would_orphan_reviews(
 ) -> None:
     project.write_text(edited, encoding="utf-8")
     diff = run("diff")
-    assert "likely renames: their reviews will be lost unless you add 'was:'" in diff.stdout
+    assert "renames that lose reviews:" in diff.stdout
     assert advice in diff.stdout
     built = run("build")
     assert built.exit_code == 0
     assert f"warning: {advice}" in built.stderr
     assert "warning" not in run("build").stderr  # said once, when it happens
+
+
+def test_after_a_warning_restoring_the_lock_and_adding_was_keeps_the_notes(
+    project: Path,
+) -> None:
+    lock = project.with_name("lmndeck.lock")
+    before = lock.read_bytes()
+    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n"))
+    assert "git checkout -- cards/lmndeck.lock" in run("build").stderr
+    lock.write_bytes(before)
+    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n    was: babinski\n"))
+    built = run("build")
+    assert "0 added, 0 changed, 0 removed" in built.stdout
+    assert "1 renamed with their reviews" in built.stdout
 
 
 def test_a_build_with_was_reports_the_rename_and_no_warning(project: Path) -> None:
@@ -216,11 +232,22 @@ def test_a_build_with_was_reports_the_rename_and_no_warning(project: Path) -> No
     assert built.stderr == ""
 
 
+def test_was_that_cannot_apply_is_a_warning_not_silence(project: Path) -> None:
+    fact = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
+    project.write_text(V1.replace(fact, ""))
+    run("build")  # 'tone' is now a removed note
+    # renaming 'babinski' to the removed 'tone' brings back tone's own note, not babinski's
+    project.write_text(V1.replace(fact, "").replace(BABINSKI, "  - id: tone\n    was: babinski\n"))
+    warning = "'fact/tone' has notes of its own already, so 'was:' cannot give it those of 'fact/babinski'"
+    assert warning in run("diff").stdout
+    assert f"warning: {warning}" in run("build").stderr
+
+
 def test_unrelated_removals_and_additions_are_not_called_renames(project: Path) -> None:
     fact = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
     others = "  - {id: reflexes, text: 'Reflexes are {{absent}}.'}\n  - {id: x, text: '{{y}}'}\n"
     project.write_text(V1.replace(fact, others), encoding="utf-8")
-    assert "likely renames" not in run("diff").stdout
+    assert "renames that lose reviews" not in run("diff").stdout
 
 
 @pytest.mark.parametrize(

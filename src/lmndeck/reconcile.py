@@ -62,6 +62,8 @@ class Changes:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)  # "old key -> new key", history kept
+    # (old key, new key): 'was:' names a record, but the note has one of its own already
+    ignored_renames: list[tuple[str, str]] = field(default_factory=list)
     likely_renames: list[LikelyRename] = field(default_factory=list)  # history would be lost
     note_types: list[str] = field(default_factory=list)
     new_cards: list[str] = field(default_factory=list)  # "key#number"
@@ -128,12 +130,14 @@ def _follow_renames(notes: list[PlannedNote], lock: Lock, changes: Changes) -> N
     unless the note has a record of its own or a current note still uses the old key."""
     current = {note.key for note in notes}
     for note in notes:
-        if note.key in lock.notes:
-            continue
         old = next(
             (key for key in note.previous_keys if key in lock.notes and key not in current), None
         )
-        if old is not None:
+        if old is None:
+            continue
+        if note.key in lock.notes:  # e.g. its own removed note: one record per key
+            changes.ignored_renames.append((old, note.key))
+        else:
             lock.notes[note.key] = lock.notes.pop(old)
             changes.renamed.append(f"{old} -> {note.key}")
 
