@@ -402,3 +402,13 @@ def test_a_build_without_was_tombstones_the_old_note(tmp_path: Path) -> None:
         ["fact/babinski"],
         ["fact/babinski-sign"],
     )
+
+
+def test_a_rewrite_of_many_notes_still_finds_identical_content() -> None:
+    # 100 x 100 candidates in one deck is past the pairs compared by similarity
+    before = {f"fact/old-{i}": record(hash=f"old-{i}") for i in range(100)}
+    after = {f"fact/new-{i}": record(hash=f"new-{i}") for i in range(100)}
+    before["fact/old-7"] = record(hash="kept")
+    after["fact/new-42"] = record(hash="kept")
+    found = likely_renames(list(before), list(after), before, after)
+    assert found == [LikelyRename("fact", "old-7", "new-42")]

@@ -13,8 +13,7 @@ compares the features).
 from __future__ import annotations
 
 import difflib
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from lmndeck.lock import NoteRecord
@@ -52,63 +51,83 @@ def likely_renames(
 ) -> list[LikelyRename]:
     """Renames that would explain notes ``removed`` (records ``before``) and ``added`` (records
     ``after``) in one build, each old and new name used at most once."""
-    removed_facts, removed_cells = _split(removed)
-    added_facts, added_cells = _split(added)
-    renames = _fact_renames(removed_facts, added_facts, before, after)
-    renames += _cell_renames(removed_cells, added_cells, before, after)
+    olds, news = _notes(removed, before), _notes(added, after)
+    renames = _fact_renames([n for n in olds if n.is_fact], [n for n in news if n.is_fact])
+    old_cells = [note for note in olds if not note.is_fact]
+    new_cells = [note for note in news if not note.is_fact]
+    for level, what in enumerate(_LEVELS):
+        renames += _cell_renames(old_cells, new_cells, level, what)
     return sorted(renames)
 
 
-def _split(keys: Iterable[str]) -> tuple[list[str], list[tuple[str, ...]]]:
-    facts: list[str] = []
-    cells: list[tuple[str, ...]] = []
-    for key in keys:
-        kind, _, rest = key.partition("/")
-        if kind == "fact":
-            facts.append(rest)
-        else:
-            cells.append(tuple(rest.split("/")))
-    return facts, cells
+@dataclass(frozen=True)
+class _Note:
+    names: tuple[str, ...]  # a fact's (id,), a cell's (comparison, row, column)
+    deck: str
+    hash: str
+
+    @property
+    def is_fact(self) -> bool:
+        return len(self.names) == 1
 
 
-def _fact_renames(
-    removed: list[str],
-    added: list[str],
-    before: Mapping[str, NoteRecord],
-    after: Mapping[str, NoteRecord],
-) -> list[LikelyRename]:
+def _notes(keys: Iterable[str], records: Mapping[str, NoteRecord]) -> list[_Note]:
+    return [_Note(tuple(key.split("/")[1:]), records[key].deck, records[key].hash) for key in keys]
+
+
+# Pairs looked at in one place (deck, or row of a comparison...) at most: a build that removes
+# and adds thousands of notes in one place is a rewrite, where only identical content is matched.
+_MAX_PAIRS = 2_500
+
+
+def _pairs(
+    olds: list[_Note], news: list[_Note], place: Callable[[_Note], Hashable]
+) -> Iterator[tuple[_Note, _Note, bool]]:
+    """(old, new, alone) for notes in the same place: all pairs where few, else those with
+    identical content; ``alone`` when they are the only removed and added note there."""
+    groups: dict[Hashable, tuple[list[_Note], list[_Note]]] = {}
+    for index, notes in enumerate((olds, news)):
+        for note in notes:
+            groups.setdefault(place(note), ([], []))[index].append(note)
+    for group_olds, group_news in groups.values():
+        alone = len(group_olds) == len(group_news) == 1
+        if len(group_olds) * len(group_news) <= _MAX_PAIRS:
+            yield from ((old, new, alone) for old in group_olds for new in group_news)
+            continue
+        by_hash: dict[str, list[_Note]] = {}
+        for new in group_news:
+            by_hash.setdefault(new.hash, []).append(new)
+        yield from ((old, new, False) for old in group_olds for new in by_hash.get(old.hash, ()))
+
+
+def _fact_renames(olds: list[_Note], news: list[_Note]) -> list[LikelyRename]:
     scores: dict[tuple[str, str], float] = {}
-    for old in removed:
-        old_record = before[f"fact/{old}"]
-        same_deck = [new for new in added if after[f"fact/{new}"].deck == old_record.deck]
-        for new in same_deck:
-            same_content = after[f"fact/{new}"].hash == old_record.hash
-            score = 1.0 if same_content else _similarity(old, new)
-            if score >= _SIMILAR or len(same_deck) == 1:
-                scores[old, new] = score
+    for old, new, alone in _pairs(olds, news, _deck):
+        score = 1.0 if old.hash == new.hash else _similarity(old.names[0], new.names[0])
+        if score >= _SIMILAR or alone:
+            scores[old.names[0], new.names[0]] = score
     return [LikelyRename("fact", old, new) for old, new in _one_to_one(scores)]
 
 
 def _cell_renames(
-    removed: list[tuple[str, ...]],
-    added: list[tuple[str, ...]],
-    before: Mapping[str, NoteRecord],
-    after: Mapping[str, NoteRecord],
+    olds: list[_Note], news: list[_Note], level: int, what: str
 ) -> list[LikelyRename]:
-    """A cell removed and one added that differ only in the comparison, the row or the column
-    id vote for that one rename; the names with most votes are reported."""
-    votes: Counter[tuple[str, str, str, str]] = Counter()
-    for old in removed:
-        deck = before["cell/" + "/".join(old)].deck
-        for new in added:
-            differing = [level for level in range(3) if old[level] != new[level]]
-            if len(differing) != 1 or after["cell/" + "/".join(new)].deck != deck:
-                continue
-            level = differing[0]
-            comparison = "" if level == 0 else old[0]
-            votes[_LEVELS[level], comparison, old[level], new[level]] += 1
+    """Cells removed and added that differ only in the comparison (level 0), row (1) or column
+    (2) id vote for that one rename, identical content counting double."""
+    votes: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
+
+    def same_elsewhere(note: _Note) -> Hashable:
+        return note.deck, note.names[:level] + note.names[level + 1 :]
+
+    for old, new, _ in _pairs(olds, news, same_elsewhere):
+        comparison = old.names[0] if level else ""
+        names = (old.names[level], new.names[level])
+        place = votes.setdefault((what, comparison), {})
+        place[names] = place.get(names, 0.0) + (2.0 if old.hash == new.hash else 1.0)
     renames = []
-    for (kind, comparison), scores in _by_place(votes).items():
+    for (kind, comparison), scores in votes.items():
+        if len(scores) <= _MAX_PAIRS:  # similar names first among equal votes
+            scores = {pair: vote + _similarity(*pair) / 2 for pair, vote in scores.items()}
         renames += [LikelyRename(kind, old, new, comparison) for old, new in _one_to_one(scores)]
     return renames
 
@@ -116,14 +135,8 @@ def _cell_renames(
 _LEVELS = ("comparison", "row", "column")
 
 
-def _by_place(
-    votes: Counter[tuple[str, str, str, str]],
-) -> dict[tuple[str, str], dict[tuple[str, str], float]]:
-    """Votes grouped by what was renamed where; each pair scored by votes, then similarity."""
-    places: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
-    for (kind, comparison, old, new), count in votes.items():
-        places.setdefault((kind, comparison), {})[old, new] = count + _similarity(old, new) / 2
-    return places
+def _deck(note: _Note) -> Hashable:
+    return note.deck
 
 
 def _one_to_one(scores: dict[tuple[str, str], float]) -> list[tuple[str, str]]:
