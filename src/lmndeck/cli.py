@@ -103,6 +103,15 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
         return
     result, target = build(cards_dir, output, progress=_progress_bar())
     click.echo(_summary(result, display_path(target)))
+    for warning in rename_warnings(result.changes):
+        click.echo(f"warning: {warning}", err=True)
+    if result.changes.likely_renames:
+        click.echo(
+            "  hint: this build recorded the new ids in the lock file; to keep the reviews, "
+            f"restore it (git checkout -- {display_path(lock_path(cards_dir))}), add 'was:' "
+            "and build again, before anyone imports this deck",
+            err=True,
+        )
     if result.changes.removed:
         click.echo(
             f"{len(result.changes.removed)} note(s) removed from the source stay in collections "
@@ -183,9 +192,21 @@ def _summary(result: Plan, target: str) -> str:
             f"; {len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed since the last build"
         )
+        if changes.renamed:
+            line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
     return line + "."
+
+
+def rename_warnings(changes: Changes) -> list[str]:
+    """Renames that lose reviews: without 'was:', or with a 'was:' that cannot apply."""
+    ignored = [
+        f"'{new}' has notes of its own already, so 'was:' cannot give it those of '{old}', "
+        f"which are removed with their reviews; to keep them, use an id never used before"
+        for old, new in changes.ignored_renames
+    ]
+    return ignored + [rename.advice() for rename in changes.likely_renames]
 
 
 def format_changes(changes: Changes) -> str:
@@ -193,6 +214,8 @@ def format_changes(changes: Changes) -> str:
         ("added", changes.added),
         ("changed", changes.changed),
         ("removed", changes.removed),
+        ("renamed (reviews kept)", changes.renamed),
+        ("renames that lose reviews", rename_warnings(changes)),
         ("note types changed", changes.note_types),
         ("new cards", changes.new_cards),
         ("cards that become empty (Tools > Empty Cards in Anki)", changes.emptied_cards),

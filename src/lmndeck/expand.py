@@ -1,11 +1,13 @@
 """Stage 3: expand a project's facts into the notes that will carry its cards.
 
 A cloze fact is one note with a card per deletion group; a comparison is one note per filled
-cell. Each note has a key built only from ids, never from text, so edits keep its identity.
+cell. Each note has a key built only from ids, never from text, so edits keep its identity;
+its previous keys, built from the ids listed under 'was:', let a renamed note keep it too.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from lmndeck.model import Cell, ClozeFact, Column, Comparison, Row
@@ -24,6 +26,11 @@ class ClozeNote:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.fact.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        """Keys this note had before, most recent first (as listed under 'was:')."""
+        return tuple(f"fact/{previous.id}" for previous in self.fact.was)
 
     @property
     def deletion_keys(self) -> tuple[str, ...]:
@@ -45,6 +52,17 @@ class CellNote:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.comparison.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        """Keys this cell had before: any mix of the table's, row's and column's current and
+        previous ids, so a table, a row and a column renamed in one edit still find the cell."""
+        names = [
+            (item.id, *(previous.id for previous in item.was))
+            for item in (self.comparison, self.row, self.column)
+        ]
+        keys = (f"cell/{table}/{row}/{column}" for table, row, column in itertools.product(*names))
+        return tuple(key for key in keys if key != self.key)
 
     @property
     def deletion_keys(self) -> tuple[str, ...]:

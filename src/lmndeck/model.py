@@ -54,6 +54,14 @@ ClozePart = str | Deletion
 
 
 @dataclass(frozen=True)
+class PreviousId:
+    """An id an item had before (its ``was:``), so that renaming it keeps its notes' history."""
+
+    id: str
+    position: Position
+
+
+@dataclass(frozen=True)
 class ClozeFact:
     id: str
     parts: tuple[ClozePart, ...]
@@ -61,6 +69,7 @@ class ClozeFact:
     tags: tuple[str, ...]
     source: SourceRef
     position: Position
+    was: tuple[PreviousId, ...] = ()
 
     @cached_property
     def deletions(self) -> tuple[Deletion, ...]:
@@ -85,6 +94,7 @@ class ClozeFact:
 class Column:
     id: str
     label: str
+    was: tuple[PreviousId, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class Row:
     id: str
     feature: str
     cells: tuple[Cell | None, ...]  # one per column of the table; None where left blank
+    was: tuple[PreviousId, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,7 @@ class Comparison:
     extra: str
     tags: tuple[str, ...]
     position: Position
+    was: tuple[PreviousId, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from lmndeck.loader import load_file
 from lmndeck.model import ClozeFact, Comparison, DeckFile
 from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.validate import validate_file
+from lmndeck.validate import check_previous_ids, validate_file
 
 CARD_SUFFIXES = (".yaml", ".yml")
 
@@ -95,6 +95,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
         if deck_file:
             files.append(deck_file)
     problems.extend(_duplicate_ids(files))
+    problems.extend(check_previous_ids(files))
     if problems:
         raise ContentError(problems)
     return Project(root, tuple(files))

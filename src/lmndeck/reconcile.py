@@ -7,7 +7,10 @@ The rules that keep a student's collection intact on re-import:
 - a deletion keeps its card number while it exists; a removed number is never given to
   another deletion, so review history never moves onto other content;
 - a note that disappears from the source becomes a tombstone: shipped with a tag so the
-  student can find and delete it, since a package cannot delete notes.
+  student can find and delete it, since a package cannot delete notes;
+- a note whose key is new but which names a key of the lock under 'was:' takes that key's
+  record (GUID, id, numbers): a rename keeps the history. Its GUID stays derived from the old
+  key, so a note that later reuses the old key gets a GUID of its own.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import genanki
 from lmndeck.expand import PlannedNote
 from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord
 from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.renames import LikelyRename, likely_renames
 from lmndeck.render import note_fields
 
 REMOVED_TAG = "lmndeck::removed"
@@ -57,13 +61,17 @@ class Changes:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # "old key -> new key", history kept
+    # (old key, new key): 'was:' names a record, but the note has one of its own already
+    ignored_renames: list[tuple[str, str]] = field(default_factory=list)
+    likely_renames: list[LikelyRename] = field(default_factory=list)  # history would be lost
     note_types: list[str] = field(default_factory=list)
     new_cards: list[str] = field(default_factory=list)  # "key#number"
     emptied_cards: list[str] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
-        return bool(self.added or self.changed or self.removed or self.note_types)
+        return bool(self.added or self.changed or self.removed or self.renamed or self.note_types)
 
 
 def reconcile(
@@ -76,10 +84,13 @@ def reconcile(
     lock = previous.copy()
     lock.namespace = lock.namespace or namespace
     changes = Changes()
+    notes = list(plan)
+    _follow_renames(notes, lock, changes)
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
+    guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
     output: list[OutputNote] = []
     seen: set[str] = set()
-    for note in plan:
+    for note in notes:
         seen.add(note.key)
         record = lock.notes.get(note.key)
         active, retired = assign_numbers(note.deletion_keys, record)
@@ -88,7 +99,7 @@ def reconcile(
         is_new = record is None
         if record is None:
             record = NoteRecord(
-                guid=genanki.guid_for("lmndeck", lock.namespace, note.key),
+                guid=guids.allocate(note.key),
                 kind=note.kind.value,
                 deck=note.deck,
                 id=ids.allocate(),
@@ -108,7 +119,27 @@ def reconcile(
     for key in sorted(set(lock.notes) - seen):
         output.append(_tombstone(key, lock.notes[key], now, changes))
     _reconcile_note_types(lock, now, changes)
+    changes.likely_renames = likely_renames(
+        changes.removed, changes.added, previous.notes, lock.notes
+    )
     return output, lock, changes
+
+
+def _follow_renames(notes: list[PlannedNote], lock: Lock, changes: Changes) -> None:
+    """Move the record of a previous key (live or tombstone) to the note that now claims it,
+    unless the note has a record of its own or a current note still uses the old key."""
+    current = {note.key for note in notes}
+    for note in notes:
+        old = next(
+            (key for key in note.previous_keys if key in lock.notes and key not in current), None
+        )
+        if old is None:
+            continue
+        if note.key in lock.notes:  # e.g. its own removed note: one record per key
+            changes.ignored_renames.append((old, note.key))
+        else:
+            lock.notes[note.key] = lock.notes.pop(old)
+            changes.renamed.append(f"{old} -> {note.key}")
 
 
 def assign_numbers(
@@ -216,6 +247,24 @@ def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
 def _content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
     data = json.dumps([kind.value, fields, tags], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+class _GuidAllocator:
+    """A new note's GUID is derived from its key, unless a record already has that GUID (it was
+    renamed away from this key): one GUID must name one note in a student's collection."""
+
+    def __init__(self, used: set[str], namespace: str) -> None:
+        self._used = used
+        self._namespace = namespace
+
+    def allocate(self, key: str) -> str:
+        guid = genanki.guid_for("lmndeck", self._namespace, key)
+        attempt = 0
+        while guid in self._used:
+            attempt += 1
+            guid = genanki.guid_for("lmndeck", self._namespace, key, attempt)
+        self._used.add(guid)
+        return str(guid)
 
 
 class _IdAllocator:

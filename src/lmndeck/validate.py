@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -22,6 +22,7 @@ from lmndeck.model import (
     Column,
     Comparison,
     DeckFile,
+    PreviousId,
     Row,
     Source,
     SourceRef,
@@ -32,6 +33,7 @@ from lmndeck.problems import Position, Problem
 from lmndeck.tags import normalize_deck, normalize_tag
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_ID_HINT = "use letters, digits, '.', '_' and '-', starting with a letter or digit"
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
 _TIMESTAMP = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\Z")
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -42,9 +44,10 @@ _PLAIN_TAGS = frozenset(
 
 FILE_KEYS = ("deck", "tags", "source", "sources", "facts", "comparisons")
 SOURCE_KEYS = ("youtube", "title", "author", "url")
-FACT_KEYS = ("id", "text", "extra", "tags", "source")
-COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source")
-ROW_KEYS = ("id", "feature", "source")
+FACT_KEYS = ("id", "text", "extra", "tags", "source", "was")
+COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was")
+ROW_KEYS = ("id", "feature", "source", "was")
+COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source")
 
 
@@ -154,16 +157,44 @@ class _Checker:
     def entry_id(self, entries: dict[str, yaml.Node], what: str = "id") -> str | None:
         return self.identifier(entries["id"], what) if "id" in entries else None
 
-    def identifier(self, node: yaml.Node, what: str) -> str | None:
+    def identifier(self, node: yaml.Node, what: str, hint: str = _ID_HINT) -> str | None:
         value = self.text(node, what)
         if value is not None and not _ID.match(value):
-            self.report(
-                node,
-                f"{what} '{value}' is not a valid id",
-                "use letters, digits, '.', '_' and '-', starting with a letter or digit",
-            )
+            self.report(node, f"{what} '{value}' is not a valid id", hint)
             return None
         return value
+
+    def previous_ids(
+        self, entries: dict[str, yaml.Node], own_id: str | None, what: str
+    ) -> tuple[PreviousId, ...]:
+        """The ids listed under 'was:' (one id or a list): what the item was called before."""
+        node = entries.get("was")
+        if node is None:
+            return ()
+        if isinstance(node, yaml.MappingNode):
+            self.report(
+                node,
+                f"'was:' takes the id this {what} had before, or a list of them, not a mapping",
+                "e.g. was: old-id, or was: [old-id, older-id]",
+            )
+            return ()
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, "was")
+        previous: dict[str, PreviousId] = {}
+        for item in items:
+            value = self.identifier(item, "previous id", _previous_id_hint(item, what))
+            if value is None:
+                continue
+            if value == own_id:
+                self.report(
+                    item,
+                    f"'{value}' is this {what}'s own id",
+                    "'was:' lists only the ids it had before",
+                )
+            elif value in previous:
+                self.report(item, f"'{value}' is listed twice in 'was:'")
+            else:
+                previous[value] = PreviousId(value, self.where(item))
+        return tuple(previous.values())
 
     def tags(self, node: yaml.Node | None) -> tuple[str, ...]:
         if node is None:
@@ -364,9 +395,10 @@ def _fact(
     tags = file_tags + checker.tags(entries.get("tags"))
     ref = _source_ref(checker, entries.get("source"), sources, default_source)
     ref = _required_source(checker, node, ref, "source" in entries, "the fact")
+    was = checker.previous_ids(entries, fact_id, "fact")
     if fact_id is None or parts is None or ref is None or extra is None:
         return None
-    return ClozeFact(fact_id, parts, extra, _unique(tags), ref, checker.where(node))
+    return ClozeFact(fact_id, parts, extra, _unique(tags), ref, checker.where(node), was)
 
 
 def _offset_position(checker: _Checker, node: yaml.ScalarNode, text: str, offset: int) -> Position:
@@ -415,10 +447,12 @@ def _comparison(
             rows.append(row)
         if not rows and not checker.problems:
             checker.report(entries["rows"], "the comparison has no rows")
+        checker.problems.extend(previous_id_problems(("row", row.id, row.was) for row in rows))
+    was = checker.previous_ids(entries, comparison_id, "comparison")
     if comparison_id is None or title is None or columns is None or extra is None:
         return None
     return Comparison(
-        comparison_id, title, columns, tuple(rows), extra, _unique(tags), checker.where(node)
+        comparison_id, title, columns, tuple(rows), extra, _unique(tags), checker.where(node), was
     )
 
 
@@ -436,10 +470,10 @@ def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
     labels = checker.entries(node, "columns")
     columns: list[Column] = []
     for key_node, column_id in _key_nodes(node):
-        label_node = labels.pop(column_id, None)
-        if label_node is None:  # a duplicate, already reported
+        value_node = labels.pop(column_id, None)
+        if value_node is None:  # a duplicate, already reported
             continue
-        label = checker.text(label_node, "a column label")
+        label, was = _column_label(checker, value_node, column_id)
         if column_id in ROW_KEYS:
             checker.report(
                 key_node, f"'{column_id}' cannot be a column id: rows use it for themselves"
@@ -447,10 +481,23 @@ def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
         elif not _ID.match(column_id):
             checker.report(key_node, f"column id '{column_id}' is not a valid id")
         elif label:
-            columns.append(Column(column_id, label))
+            columns.append(Column(column_id, label, was))
     if len(columns) < 2 and len(checker.problems) == before:
         checker.report(node, "a comparison needs at least two columns")
+    checker.problems.extend(previous_id_problems(("column", c.id, c.was) for c in columns))
     return tuple(columns)
+
+
+def _column_label(
+    checker: _Checker, node: yaml.Node, column_id: str
+) -> tuple[str | None, tuple[PreviousId, ...]]:
+    """A column's label and previous ids: written 'id: Label' or 'id: {label: Label, was: old}'."""
+    if not isinstance(node, yaml.MappingNode):
+        return checker.text(node, "a column label"), ()
+    entries = checker.mapping(node, f"column '{column_id}'", COLUMN_KEYS, ("label",))
+    if entries is None:
+        return None, ()
+    return checker.entry_text(entries, "label"), checker.previous_ids(entries, column_id, "column")
 
 
 def _row(
@@ -477,9 +524,10 @@ def _row(
     if not any(cells):
         checker.report(node, "the row has no cells", f"add a value for {', '.join(column_ids)}")
         return None
+    was = checker.previous_ids(entries, row_id, "row")
     if feature is None or row_id is None:
         return None
-    return Row(row_id, feature, cells)
+    return Row(row_id, feature, cells, was)
 
 
 def _cell(
@@ -505,6 +553,58 @@ def _cell(
     if text is None or ref is None:
         return None
     return Cell(text, ref)
+
+
+def previous_id_problems(items: Iterable[tuple[str, str, tuple[PreviousId, ...]]]) -> list[Problem]:
+    """Each previous id of (kind, id, previous ids) must name nothing in use now and be claimed
+    by one item only: the history of one old id can move to one new id."""
+    items = list(items)
+    current = {item_id: kind for kind, item_id, _ in items}
+    claimed: dict[str, tuple[str, str, Position]] = {}
+    problems = []
+    for kind, item_id, was in items:
+        for previous in was:
+            if previous.id in current:
+                problems.append(
+                    Problem(
+                        previous.position,
+                        f"'{previous.id}' is the id of a {current[previous.id]} in use now",
+                        "'was:' lists ids that are no longer used; remove it, or rename the "
+                        "other one first",
+                    )
+                )
+            elif previous.id in claimed:
+                other_kind, other_id, where = claimed[previous.id]
+                problems.append(
+                    Problem(
+                        previous.position,
+                        f"'{previous.id}' is already in the 'was:' of the {other_kind} "
+                        f"'{other_id}' ({where.path}:{where.line}:{where.column})",
+                        "the history of one old id can go to one new id only; remove one",
+                    )
+                )
+            else:
+                claimed[previous.id] = (kind, item_id, previous.position)
+    return problems
+
+
+def check_previous_ids(files: Sequence[DeckFile]) -> list[Problem]:
+    """Facts and comparisons share one id space across all files, so do their 'was:' ids."""
+    return previous_id_problems(
+        [
+            *(("fact", fact.id, fact.was) for deck_file in files for fact in deck_file.facts),
+            *(("comparison", c.id, c.was) for deck_file in files for c in deck_file.comparisons),
+        ]
+    )
+
+
+def _previous_id_hint(node: yaml.Node, what: str) -> str:
+    if what == "row" and isinstance(node, yaml.ScalarNode) and node.value.strip():
+        return (
+            f"a row without 'id:' is known by its feature's slug: did you mean "
+            f"'{slug(str(node.value))}'? ('lmndeck diff' shows the old one)"
+        )
+    return _ID_HINT
 
 
 def slug(text: str) -> str:
