@@ -121,7 +121,10 @@ def _events(loader: yaml.SafeLoader) -> Iterator[yaml.Event]:
 
 def _character_problem(character: str) -> tuple[str, str]:
     code = f"U+{ord(character):04X}"
-    name = _CHARACTER_NAMES.get(character, "a control character")
+    surrogate = "\ud800" <= character <= "\udfff"
+    name = (
+        "a lone surrogate" if surrogate else _CHARACTER_NAMES.get(character, "a control character")
+    )
     if character == "\x1f":
         hint = "Anki would refuse the whole deck; delete it (it is invisible in most editors)"
     elif character in "\u2028\u2029\x85":
@@ -214,7 +217,9 @@ class _Composer:
         tag = event.tag if event.tag not in (None, "!") else implicit
         if event.style == '"' and FORBIDDEN.search(value):
             self.escaped_character(event)
-        return Scalar(tag, value, _mark(event.start_mark), _mark(event.end_mark), event.style, self.text)
+        return Scalar(
+            tag, value, _mark(event.start_mark), _mark(event.end_mark), event.style, self.text
+        )
 
     def collection(
         self, event: yaml.SequenceStartEvent | yaml.MappingStartEvent, depth: int
@@ -299,7 +304,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> 
     return Problem(Position(display_path, line + 1, column + 1), message, _yaml_hint(error, text))
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
+def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:
     lines = text.splitlines()
     mark = error.problem_mark
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
@@ -313,4 +318,6 @@ def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str | None:
             return STRUCTURE_HINT
     if error.problem and "mapping values are not allowed" in error.problem:
         return "a text that contains ': ' must be quoted"
-    return None
+    if error.problem and "escape" in error.problem:
+        return "in double quotes a backslash starts an escape; write \\\\ or use single quotes"
+    return "check the quotes, brackets and indentation here; a text with ': ', ' #', '{' or '[' must be quoted"

@@ -104,9 +104,7 @@ class _Checker:
                 self.report(key_node, f"unknown key '{name}' in {what}", _suggest(name, keys))
         for name in required:
             if name not in entries and name not in suggested:  # a typo was reported already
-                self.report(
-                    node, f"{what} is missing the key '{name}'", f"add '{name}: ...' to it"
-                )
+                self.report(node, f"{what} is missing the key '{name}'", f"add '{name}: ...' to it")
         return {name: value for name, value in entries.items() if name in keys}
 
     def entries(self, node: yaml.MappingNode, what: str) -> dict[str, yaml.Node]:
