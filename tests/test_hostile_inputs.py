@@ -137,40 +137,28 @@ def test_a_file_full_of_control_characters_gives_a_few_problems(project: Path) -
 Setup = Callable[[Path], str]
 
 
-def dangling_link(cards: Path) -> str:
-    (cards / "gone.yaml").symlink_to("nowhere.yaml")
-    return "cards/gone.yaml:1:1"
+def link(name: str, target: str) -> Setup:
+    def setup(cards: Path) -> str:
+        (cards / name).parent.mkdir(exist_ok=True)
+        (cards / name).symlink_to(target)
+        return f"cards/{name}:1:1"
+
+    return setup
 
 
-def link_to_itself(cards: Path) -> str:
-    (cards / "self.yaml").symlink_to("self.yaml")
-    return "cards/self.yaml:1:1"
+def cards_file(name: bytes) -> Setup:
+    """A file whose only error (line 2, column 23) proves it was read."""
 
+    def setup(cards: Path) -> str:
+        (cards / os.fsdecode(name)).write_text("deck: D\nfacts: [{id: x, text: none}]\n")
+        return f"cards/{name.decode('utf-8', 'replace')}:2:23"
 
-def directory_loop(cards: Path) -> str:
-    (cards / "sub").mkdir()
-    (cards / "sub" / "up").symlink_to("..")
-    return "cards/sub/up:1:1"
+    return setup
 
 
 def pipe(cards: Path) -> str:
     os.mkfifo(cards / "pipe.yaml")  # reading it would wait forever
     return "cards/pipe.yaml:1:1"
-
-
-def upper_case_suffix(cards: Path) -> str:
-    (cards / "LOUD.YAML").write_text("deck: D\nfacts: [{id: x, text: none}]\n")
-    return "cards/LOUD.YAML:2:23"
-
-
-def yml_suffix(cards: Path) -> str:
-    (cards / "short.Yml").write_text("deck: D\nfacts: [{id: x, text: none}]\n")
-    return "cards/short.Yml:2:23"
-
-
-def undecodable_name(cards: Path) -> str:
-    (cards / os.fsdecode(b"caf\xe9.yaml")).write_text("deck: D\nfacts: [{id: x, text: none}]\n")
-    return "cards/caf\ufffd.yaml:2:23"
 
 
 def deep_tree(cards: Path) -> str:
@@ -188,14 +176,15 @@ def deep_tree(cards: Path) -> str:
     return f"{reported}:1:1"
 
 
+READ = "a cloze fact needs at least one deletion"  # the error inside proves it was read
 TREES: dict[str, tuple[Setup, str]] = {
-    "dangling-link": (dangling_link, "the link points to a file that does not exist"),
-    "link-to-itself": (link_to_itself, "Too many levels of symbolic links"),
-    "directory-loop": (directory_loop, "reached a second time, through a symbolic link"),
+    "dangling-link": (link("gone.yaml", "nowhere.yaml"), "points to a file that does not exist"),
+    "link-to-itself": (link("self.yaml", "self.yaml"), "Too many levels of symbolic links"),
+    "directory-loop": (link("sub/up", ".."), "reached a second time, through a symbolic link"),
     "pipe": (pipe, "not a regular file"),
-    "upper-case-suffix": (upper_case_suffix, "a cloze fact needs at least one deletion"),
-    "yml-suffix": (yml_suffix, "a cloze fact needs at least one deletion"),
-    "undecodable-name": (undecodable_name, "a cloze fact needs at least one deletion"),
+    "upper-case-suffix": (cards_file(b"LOUD.YAML"), READ),
+    "yml-suffix": (cards_file(b"short.Yml"), READ),
+    "undecodable-name": (cards_file(b"caf\xe9.yaml"), READ),
     "deep-tree": (deep_tree, "cannot read the directory: File name too long"),
 }
 
