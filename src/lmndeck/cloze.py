@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from lmndeck.model import ClozePart, Deletion
 
 OPEN, CLOSE, HINT = "{{", "}}", "::"
-_LABEL = re.compile(r"@([A-Za-z0-9_-]+)\s+")
+_LABEL_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_LABEL = re.compile(rf"@({_LABEL_NAME.pattern})\s+(?=\S)")  # an answer must follow
+LABEL_HINT = (
+    "a label comes first and then the answer: {{@label answer}}, "
+    "e.g. {{@pair upper}} and {{@pair lower}} make one card"
+)
 _ANKI_NUMBER = re.compile(r"[cC]\d+::")
 
 
@@ -89,11 +94,14 @@ def _parse_deletion(inner: str, offset: int) -> tuple[Deletion | None, MarkupErr
             "stable; give deletions the same @label to put them on one card",
         )
     label = None
-    label_match = _LABEL.match(inner)
-    if label_match:
+    inner = inner.lstrip()
+    if inner.startswith("@"):
+        label_match = _LABEL.match(inner)
+        if not label_match:
+            return None, MarkupError(offset, _label_problem(inner), LABEL_HINT)
         label = label_match.group(1)
         inner = inner[label_match.end() :]
-    answer, _, hint = inner.partition(HINT)
+    answer, separator, hint = inner.partition(HINT)
     if not answer.strip():
         return None, MarkupError(
             offset, "empty deletion", "put the answer between the braces, e.g. {{atrophy}}"
@@ -102,6 +110,16 @@ def _parse_deletion(inner: str, offset: int) -> tuple[Deletion | None, MarkupErr
         return None, MarkupError(
             offset, "a deletion has at most one hint", "write {{answer::hint}} with one '::'"
         )
-    if hint and not hint.strip():
+    if separator and not hint.strip():
         return None, MarkupError(offset, "empty hint", "write a hint after '::', or remove '::'")
     return Deletion(answer.strip(), hint.strip() or None, label, offset), None
+
+
+def _label_problem(inner: str) -> str:
+    """Why a deletion starting with '@' is not '@label answer'."""
+    name = inner[1:].split(maxsplit=1)[0] if inner[1:].strip() else ""
+    if not name or inner[1:2].isspace():
+        return "'@' starts a label, but no label name follows it"
+    if not _LABEL_NAME.fullmatch(name):
+        return f"'@{name}' is not a valid label: use letters, digits, '_' and '-'"
+    return f"the label '@{name}' has no answer after it"

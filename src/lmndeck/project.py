@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from lmndeck.model import ClozeFact, Comparison, DeckFile
 from lmndeck.problems import ContentError, Position, Problem
 from lmndeck.validate import check_previous_ids, validate_file
 
-CARD_SUFFIXES = (".yaml", ".yml")
+CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
+
+_UNREADABLE_HINT = "check the permissions (ls -l), or move it out of the cards directory"
 
 
 @dataclass(frozen=True)
@@ -32,41 +35,91 @@ class Project:
         return "::".join(common) or self.root.resolve().name
 
 
-def find_card_files(root: Path) -> list[Path]:
+def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every cards file under ``root`` (hidden ones aside), and a problem for each candidate
+    that cannot be read: a file that is skipped would turn its notes into tombstones."""
     if not root.is_dir():
         raise ContentError(
             [
                 Problem(
-                    Position(str(root), 1, 1), "no such directory", "pass the folder of cards files"
+                    Position(display_path(root), 1, 1),
+                    "no such directory",
+                    "pass the folder of cards files",
                 )
             ]
         )
-    found = sorted(
-        path
-        for path in root.rglob("*")
-        if path.suffix in CARD_SUFFIXES and path.is_file() and not _hidden(path, root)
-    )
-    if not found:
+    found: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[tuple[int, int]] = set()  # directories by (device, inode): links can loop
+    pending = [root]
+    while pending:  # a loop, not recursion: trees of any depth
+        directory = pending.pop()
+        try:
+            status = directory.stat()
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append(_unreadable(directory, "directory", error))
+            continue
+        if (status.st_dev, status.st_ino) in seen:
+            problems.append(
+                Problem(
+                    Position(display_path(directory), 1, 1),
+                    "this directory is reached a second time, through a symbolic link (a loop or a copy)",
+                    "remove the link; every cards file must be found once",
+                )
+            )
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    pending.append(path)
+                elif entry.name.lower().endswith(CARD_SUFFIXES):
+                    found.append(_cards_file(path))
+            except OSError as error:
+                problems.append(_unreadable(path, "file", error))
+    if not found and not problems:
         raise ContentError(
             [
                 Problem(
-                    Position(str(root), 1, 1),
+                    Position(display_path(root), 1, 1),
                     "no cards files (*.yaml) in this directory",
                     "create one, e.g. cards/topic.yaml starting with 'deck: Name'",
                 )
             ]
         )
-    return found
+    return sorted(found), problems
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _cards_file(path: Path) -> Path:
+    """``path``, if it is a regular file; OSError for a link to nothing, a pipe, a socket."""
+    if path.is_symlink() and not path.exists():
+        raise FileNotFoundError(errno.ENOENT, "the link points to a file that does not exist")
+    if not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file")
+    return path
+
+
+def _unreadable(path: Path, what: str, error: OSError) -> Problem:
+    return Problem(
+        Position(display_path(path), 1, 1),
+        f"cannot read the {what}: {error.strerror or error}",
+        _UNREADABLE_HINT,
+    )
 
 
 def display_path(path: Path) -> str:
-    """Paths in messages are relative to the working directory when that is shorter."""
-    relative = os.path.relpath(path)
-    return relative if not relative.startswith("..") else str(path)
+    """The path in messages: relative to the working directory when that is shorter, and
+    printable whatever bytes the name holds (undecodable ones shown as U+FFFD)."""
+    try:
+        relative = os.path.relpath(path)
+    except OSError:  # the working directory was deleted
+        relative = str(path)
+    shown = relative if not relative.startswith("..") else str(path)
+    return os.fsencode(shown).decode("utf-8", "replace")
 
 
 # Called after each file is read with (files read, files in all).
@@ -74,9 +127,8 @@ Progress = Callable[[int, int], None]
 
 
 def load_project(root: Path, progress: Progress | None = None) -> Project:
-    problems: list[Problem] = []
     files: list[DeckFile] = []
-    paths = find_card_files(root)
+    paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress(done, len(paths))
@@ -87,9 +139,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             problems.extend(error.problems)
             continue
         except OSError as error:
-            problems.append(
-                Problem(Position(shown, 1, 1), f"cannot read the file: {error.strerror}")
-            )
+            problems.append(_unreadable(path, "file", error))
             continue
         problems.extend(file_problems)
         if deck_file:

@@ -28,12 +28,9 @@ from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord
 from lmndeck.notetypes import NOTE_TYPES, NoteKind
 from lmndeck.renames import LikelyRename, likely_renames
 from lmndeck.render import note_fields
+from lmndeck.reserved import REMOVED_DECK as REMOVED_DECK  # importable from here too
+from lmndeck.reserved import REMOVED_TAG as REMOVED_TAG
 
-REMOVED_TAG = "lmndeck::removed"
-# Anki resets imported cards to new (unless the student imports scheduling), so a tombstone
-# cannot arrive suspended; in a collection that never had the note it lands in this deck,
-# outside the topic decks, where one click deletes them all.
-REMOVED_DECK = "Removed notes (lmndeck)"
 _REMOVED_TEXT = "This note was removed from the deck's source files."
 _REMOVED_HELP = (
     f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."

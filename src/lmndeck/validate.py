@@ -1,8 +1,8 @@
 """Stage 2: check a YAML node tree against the cards-file format and build the typed model.
 
 Every problem is collected (not just the first), each pointing at the node it is about.
-Text values are taken as the author typed them: ``yes``, ``1995`` or ``8:09`` stay text, never
-YAML booleans, integers or sexagesimal numbers.
+Text values are taken as the author typed them: ``yes``, ``1995``, ``~`` or ``8:09`` stay text,
+never YAML booleans, integers, nulls or sexagesimal numbers; only an empty value is empty.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from lmndeck.cloze import parse_cloze
-from lmndeck.loader import STRUCTURE_HINT, position_of
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
 from lmndeck.model import (
     Cell,
     ClozeFact,
@@ -30,13 +30,13 @@ from lmndeck.model import (
     VideoSource,
 )
 from lmndeck.problems import Position, Problem
+from lmndeck.reserved import REMOVED_DECK, REMOVED_TAG, is_reserved_deck, is_reserved_tag
 from lmndeck.tags import normalize_deck, normalize_tag
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _ID_HINT = "use letters, digits, '.', '_' and '-', starting with a letter or digit"
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
 _TIMESTAMP = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\Z")
-_NULL_TAG = "tag:yaml.org,2002:null"
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -89,7 +89,11 @@ class _Checker:
     ) -> dict[str, yaml.Node] | None:
         """The entries of a mapping node, checked for unknown, duplicate and missing keys."""
         if not isinstance(node, yaml.MappingNode):
-            self.report(node, f"{what} must be a mapping of keys to values, not {_kind(node)}")
+            self.report(
+                node,
+                f"{what} must be a mapping of keys to values, not {_kind(node)}",
+                "write 'key: value' lines indented under it; see the format in the README",
+            )
             return None
         if not self.visit(node):
             return None
@@ -102,7 +106,7 @@ class _Checker:
                 self.report(key_node, f"unknown key '{name}' in {what}", _suggest(name, keys))
         for name in required:
             if name not in entries and name not in suggested:  # a typo was reported already
-                self.report(node, f"{what} is missing the key '{name}'")
+                self.report(node, f"{what} is missing the key '{name}'", f"add '{name}: ...' to it")
         return {name: value for name, value in entries.items() if name in keys}
 
     def entries(self, node: yaml.MappingNode, what: str) -> dict[str, yaml.Node]:
@@ -129,7 +133,9 @@ class _Checker:
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
             self.report(
-                node, f"{what} must be a list (items starting with '- '), not {_kind(node)}"
+                node,
+                f"{what} must be a list (items starting with '- '), not {_kind(node)}",
+                f"write each item of {what} on its own line starting with '- '",
             )
             return []
         return list(node.value) if self.visit(node) else []
@@ -140,9 +146,9 @@ class _Checker:
             return None
         if not self.visit(node):
             return None
-        value = "" if node.tag == _NULL_TAG and node.style is None else str(node.value)
+        value = "" if node.tag == NULL_TAG and node.style is None else str(node.value)
         if required and not value.strip():
-            self.report(node, f"{what} is empty")
+            self.report(node, f"{what} is empty", f"write the {what} after the ':'")
             return None
         return value.strip()
 
@@ -207,10 +213,17 @@ class _Checker:
                 continue
             for word in raw.split() if item is node else [raw]:
                 tag = normalize_tag(word)
-                if tag:
-                    tags.append(tag)
+                if not tag:
+                    self.report(item, f"'{raw}' is not a usable tag", "use letters or digits")
+                elif is_reserved_tag(tag):
+                    self.report(
+                        item,
+                        f"the tag '{tag}' is reserved for lmndeck",
+                        f"lmndeck tags the notes it removes '{REMOVED_TAG}'; "
+                        "choose a tag that does not start with 'lmndeck'",
+                    )
                 else:
-                    self.report(item, f"'{raw}' is not a usable tag")
+                    tags.append(tag)
         return tuple(tags)
 
 
@@ -232,6 +245,13 @@ def validate_file(root: yaml.Node | None, path: str) -> tuple[DeckFile | None, l
         checker.report(
             deck_node, f"'{deck_text}' is not a usable deck name", "e.g. Neurology::Motor"
         )
+    elif deck_node is not None and deck and is_reserved_deck(deck):
+        checker.report(
+            deck_node,
+            f"the deck name '{REMOVED_DECK}' is reserved for lmndeck",
+            "lmndeck puts the notes it removes there, for students to delete; choose another name",
+        )
+        deck = None
     sources = _sources(checker, top.get("sources"))
     file_tags = checker.tags(top.get("tags"))
     default_source = _source_ref(checker, top.get("source"), sources, None)
@@ -265,7 +285,11 @@ def _sources(checker: _Checker, node: yaml.Node | None) -> dict[str, Source]:
     if node is None:
         return sources
     if not isinstance(node, yaml.MappingNode):
-        checker.report(node, f"sources must be a mapping of names to sources, not {_kind(node)}")
+        checker.report(
+            node,
+            f"sources must be a mapping of names to sources, not {_kind(node)}",
+            "e.g. sources: {video: {youtube: xWPaCACoam4, title: A video}}",
+        )
         return sources
     if not checker.visit(node):
         return sources
@@ -288,13 +312,21 @@ def _source(checker: _Checker, name: str, node: yaml.Node) -> Source | None:
     author = checker.entry_text(entries, "author")
     url = checker.entry_text(entries, "url")
     if url is not None and not url.startswith(("https://", "http://")):
-        checker.report(entries["url"], f"url '{url}' must start with https:// or http://")
+        checker.report(
+            entries["url"],
+            f"url '{url}' must start with https:// or http://",
+            "copy the whole address from the browser",
+        )
         url = None
     if "youtube" not in entries:
         return TextSource(name, title, author, url) if title else None
     youtube_id = checker.text(entries["youtube"], "youtube")
     if "url" in entries:
-        checker.report(entries["url"], "a video source takes 'youtube', not 'url'")
+        checker.report(
+            entries["url"],
+            "a video source takes 'youtube', not 'url'",
+            "remove the 'url:' line; the link is made from the video id",
+        )
     if youtube_id and not _YOUTUBE_ID.match(youtube_id):
         checker.report(
             entries["youtube"],
@@ -332,7 +364,11 @@ def _source_ref(
     if not stamp:
         return SourceRef(source)
     if isinstance(source, TextSource):
-        checker.report(node, f"'{name}' is a text source; only video sources take a timestamp")
+        checker.report(
+            node,
+            f"'{name}' is a text source; only video sources take a timestamp",
+            f"write 'source: {name}' without the time",
+        )
         return None
     seconds = parse_timestamp(stamp)
     if seconds is None:
@@ -402,12 +438,28 @@ def _fact(
 
 
 def _offset_position(checker: _Checker, node: yaml.ScalarNode, text: str, offset: int) -> Position:
-    """Where a character of a scalar's text is in the file, exact for one-line scalars."""
+    """Where the two characters at ``text[offset:]`` (a '{{', a '}}') are in the file.
+
+    Exact in any scalar style: quoting, escapes, folding and indentation only change the text
+    around such marks, so the n-th mark of the text is the n-th mark of the scalar's source.
+    When they do not correspond one to one (an escape that makes a brace, a comment after a
+    block scalar's '|'), the start of the scalar.
+    """
     start = checker.where(node)
-    one_line = node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"')
-    if not one_line or "\\" in text:
+    mark = text[offset : offset + 2]
+    if not isinstance(node, Scalar) or len(mark) < 2 or len(mark.split()) != 1:
         return start
-    return start.shifted(offset + (1 if node.style else 0))
+    begin, end = node.start_mark.index, node.end_mark.index
+    in_text = _occurrences(mark, text, 0, len(text))
+    in_source = _occurrences(mark, node.source, begin, end)
+    if len(in_text) != len(in_source):
+        return start
+    return position_in(node.source, in_source[in_text.index(offset)], checker.path)
+
+
+def _occurrences(mark: str, text: str, begin: int, end: int) -> list[int]:
+    pattern = re.compile(f"(?={re.escape(mark)})")
+    return [match.start() for match in pattern.finditer(text, begin, end)]
 
 
 def _comparison(
@@ -446,7 +498,11 @@ def _comparison(
             row_ids[row.id] = row_node
             rows.append(row)
         if not rows and not checker.problems:
-            checker.report(entries["rows"], "the comparison has no rows")
+            checker.report(
+                entries["rows"],
+                "the comparison has no rows",
+                "add rows such as '- feature: Muscle tone' with a value per column",
+            )
         checker.problems.extend(previous_id_problems(("row", row.id, row.was) for row in rows))
     was = checker.previous_ids(entries, comparison_id, "comparison")
     if comparison_id is None or title is None or columns is None or extra is None:
@@ -476,14 +532,20 @@ def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
         label, was = _column_label(checker, value_node, column_id)
         if column_id in ROW_KEYS:
             checker.report(
-                key_node, f"'{column_id}' cannot be a column id: rows use it for themselves"
+                key_node,
+                f"'{column_id}' cannot be a column id: rows use it for themselves",
+                "rename the column, e.g. 'lmn: LMN lesion'",
             )
         elif not _ID.match(column_id):
-            checker.report(key_node, f"column id '{column_id}' is not a valid id")
+            checker.report(key_node, f"column id '{column_id}' is not a valid id", _ID_HINT)
         elif label:
             columns.append(Column(column_id, label, was))
     if len(columns) < 2 and len(checker.problems) == before:
-        checker.report(node, "a comparison needs at least two columns")
+        checker.report(
+            node,
+            "a comparison needs at least two columns",
+            "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
+        )
     checker.problems.extend(previous_id_problems(("column", c.id, c.was) for c in columns))
     return tuple(columns)
 
@@ -636,5 +698,5 @@ _KINDS: dict[type[yaml.Node], str] = {
 
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.ScalarNode):
-        return "empty" if node.tag == _NULL_TAG and not node.value else f"the text '{node.value}'"
+        return "empty" if node.tag == NULL_TAG and not node.value else f"the text '{node.value}'"
     return _KINDS.get(type(node), "something else")
