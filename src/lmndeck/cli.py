@@ -13,6 +13,7 @@ import click
 from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.lock import lock_path
+from lmndeck.lockparse import merge_lock_files
 from lmndeck.notetypes import NoteKind
 from lmndeck.problems import ContentError, Position, Problem, format_problem
 from lmndeck.project import Progress, display_path, load_project
@@ -97,11 +98,13 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
     """
     if check_only:
         result, target = check_build(cards_dir, output)
+        _print_notices(result)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
         return
     result, target = build(cards_dir, output, progress=_progress_bar())
+    _print_notices(result)
     click.echo(_summary(result, display_path(target)))
     if result.changes.removed:
         click.echo(
@@ -146,7 +149,42 @@ def diff_command(cards_dir: Path) -> None:
     Example:
       lmndeck diff
     """
-    click.echo(format_changes(plan(cards_dir).changes))
+    result = plan(cards_dir)
+    _print_notices(result)
+    click.echo(format_changes(result.changes))
+
+
+@main.group("lock")
+def lock_group() -> None:
+    """Work with the lock file (CARDS_DIR/lmndeck.lock)."""
+
+
+@lock_group.command("merge")
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("base", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@reports_problems
+def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
+    """Merge the lock THEIRS into the lock OURS, keeping every card's number.
+
+    Both versions' notes are kept; where they gave one card number to two
+    deletions, OURS keeps it and the other deletion gets a new number. OURS is
+    rewritten. BASE, the version both come from, tells which side changed a
+    note. As a git merge driver (see the README):
+
+    \b
+      git config merge.lmndeck-lock.driver "lmndeck lock merge %A %B %O"
+      echo "lmndeck.lock merge=lmndeck-lock" >> .gitattributes
+    """
+    resolutions = merge_lock_files(ours, theirs, base)
+    for line in resolutions:
+        click.echo(f"note: {line}", err=True)
+    click.echo(f"Merged {display_path(theirs)} into {display_path(ours)}.", err=True)
+
+
+def _print_notices(result: Plan) -> None:
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
 
 
 def _progress_bar() -> Progress | None:

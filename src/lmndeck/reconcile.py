@@ -75,6 +75,8 @@ def reconcile(
     """
     lock = previous.copy()
     lock.namespace = lock.namespace or namespace
+    plan = list(plan)
+    _claim_recovered(lock, [note.key for note in plan])
     changes = Changes()
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     output: list[OutputNote] = []
@@ -84,7 +86,7 @@ def reconcile(
         record = lock.notes.get(note.key)
         active, retired = assign_numbers(note.deletion_keys, record)
         fields = note_fields(note, active)
-        content = _content_hash(note.kind, fields, note.tags)
+        content = content_hash(note.kind, fields, note.tags)
         is_new = record is None
         if record is None:
             record = NoteRecord(
@@ -109,6 +111,18 @@ def reconcile(
         output.append(_tombstone(key, lock.notes[key], now, changes))
     _reconcile_note_types(lock, now, changes)
     return output, lock, changes
+
+
+def _claim_recovered(lock: Lock, keys: list[str]) -> None:
+    """A key new to the lock whose GUID a record of a key gone from the cards has (a note
+    recovered from an old deck without its key, see ``recover``, or a key damaged in the lock
+    file) takes that record over: it is the same note, and keeps its cards and history."""
+    planned = set(keys)
+    holders = {record.guid: key for key, record in lock.notes.items() if key not in planned}
+    for key in keys:
+        holder = holders.get(genanki.guid_for("lmndeck", lock.namespace, key))
+        if holder and key not in lock.notes:
+            lock.notes[key] = lock.notes.pop(holder)
 
 
 def assign_numbers(
@@ -189,7 +203,7 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
     else:
         fields = ("Removed", "", "", _REMOVED_TEXT, "", _REMOVED_HELP, "")
     tags = (REMOVED_TAG,)
-    content = _content_hash(kind, fields, tags)
+    content = content_hash(kind, fields, tags)
     if not record.removed:
         record.removed = True
         record.mod = max(now, record.mod + 1)
@@ -213,7 +227,7 @@ def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
             changes.note_types.append(note_type.name)
 
 
-def _content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+def content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
     data = json.dumps([kind.value, fields, tags], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
