@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
 from lmndeck.lockmerge import merge_locks
@@ -34,6 +34,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _GUID = re.compile(r"[!-~]{1,64}")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+_KINDS = frozenset(kind.value for kind in NoteKind)
 
 RESTORE_HINT = (
     "lmndeck writes this file: restore it from version control "
@@ -47,26 +48,49 @@ class LockSyntaxError(Exception):
         self.message, self.offset = message, offset
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """A located string, number, boolean or null (the fast reader leaves values bare)."""
+
     offset: int
     value: Any
 
 
-@dataclass(frozen=True)
-class Entry:
+class Object(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs in order, duplicates kept; the located reader
+    also sets where it starts and where each key is."""
+
+    offset = -1
+    key_offsets: tuple[int, ...] = ()
+
+    def key_offset(self, index: int) -> int:
+        return self.key_offsets[index] if self.key_offsets else -1
+
+
+Node = Any  # an Object, a Value, or (from the fast reader) a bare value
+
+
+class Entry(NamedTuple):
     key: str
     key_offset: int
     node: Node
 
 
-@dataclass(frozen=True)
-class Object:
-    offset: int
-    entries: tuple[Entry, ...]
+def entries(node: Object) -> list[Entry]:
+    return [Entry(key, node.key_offset(index), value) for index, (key, value) in enumerate(node)]
 
 
-Node = Value | Object
+def offset_of(node: Node) -> int:
+    return node.offset if isinstance(node, (Object, Value)) else -1
+
+
+def value_of(node: Node) -> Any:
+    return node.value if isinstance(node, Value) else node
+
+
+def parse_fast(text: str) -> Node:
+    """The document without offsets, parsed by the C decoder: a valid lock is read this way,
+    and only a lock with problems is parsed again to find where they are."""
+    return json.loads(text, object_pairs_hook=Object)
 
 
 def parse_located(text: str) -> Node:
@@ -101,10 +125,12 @@ def _value(text: str, offset: int, depth: int) -> tuple[Node, int]:
 
 
 def _object(text: str, start: int, depth: int) -> tuple[Object, int]:
-    entries: list[Entry] = []
+    entries = Object()
+    entries.offset = start
+    key_offsets: list[int] = []
     offset = _skip(text, start + 1)
     if text.startswith("}", offset):
-        return Object(start, ()), offset + 1
+        return entries, offset + 1
     while True:
         offset = _skip(text, offset)
         if not text.startswith('"', offset):
@@ -118,12 +144,14 @@ def _object(text: str, start: int, depth: int) -> tuple[Object, int]:
         if not text.startswith(":", after):
             raise LockSyntaxError("invalid JSON: expecting ':' after the name", after)
         node, offset = _value(text, after + 1, depth)
-        entries.append(Entry(key, key_offset, node))
+        entries.append((key, node))
+        key_offsets.append(key_offset)
         offset = _skip(text, offset)
         if text.startswith(",", offset):
             offset += 1
         elif text.startswith("}", offset):
-            return Object(start, tuple(entries)), offset + 1
+            entries.key_offsets = tuple(key_offsets)
+            return entries, offset + 1
         else:
             raise LockSyntaxError("invalid JSON: expecting ',' or '}'", offset)
 
@@ -182,7 +210,7 @@ class LockValidator:
         namespace = self._text(fields.get("namespace"), "the namespace") or ""
         lock = Lock(namespace=namespace)
         note_types = self._object(fields.get("note_types"), "note_types")
-        for entry in note_types.entries if note_types else ():
+        for entry in entries(note_types) if note_types else ():
             record = self._note_type(entry)
             if record:
                 lock.note_types[entry.key] = record
@@ -192,18 +220,18 @@ class LockValidator:
         return lock
 
     def _format(self, version: Node) -> None:
-        value = version.value if isinstance(version, Value) else None
+        value = value_of(version)
         if type(value) is int and value > FORMAT:
             self.problem(
-                version.offset,
+                offset_of(version),
                 f"the lock file has format {value}, written by a newer lmndeck",
                 "upgrade lmndeck (pip install -U lmndeck) to build this deck",
             )
         elif value != FORMAT:
-            self.problem(version.offset, f"unknown lock format {_shown(version)}")
+            self.problem(offset_of(version), f"unknown lock format {_shown(version)}")
 
     def _note_type(self, entry: Entry) -> NoteTypeRecord | None:
-        if entry.key not in {kind.value for kind in NoteKind}:
+        if entry.key not in _KINDS:
             self.problem(entry.key_offset, f"unknown note type '{entry.key}' in the lock")
             return None
         record = self._object(entry.node, f"note type '{entry.key}'")
@@ -217,21 +245,20 @@ class LockValidator:
         return NoteTypeRecord(hash_, mod)
 
     def _notes(self, notes: Object, lock: Lock) -> None:
-        first_line: dict[str, int] = {}
+        first: dict[str, int] = {}  # offsets: lines are only looked up for a problem
         first_id: dict[int, tuple[str, int]] = {}
         first_guid: dict[str, tuple[str, int]] = {}
-        for entry in notes.entries:
-            line = self.locator.line_of(entry.key_offset)
-            if entry.key in first_line:
+        for entry in entries(notes):
+            if entry.key in first:
                 self.problem(
                     entry.key_offset,
                     f"the note '{entry.key}' is in the lock twice (first on line "
-                    f"{first_line[entry.key]})",
+                    f"{self.locator.line_of(first[entry.key])})",
                     "keep one of the two lines; if this came from a merge, run "
                     "'lmndeck lock merge' on both versions (see the README)",
                 )
                 continue
-            first_line[entry.key] = line
+            first[entry.key] = entry.key_offset
             if not entry.key.strip() or _CONTROL.search(entry.key):
                 self.problem(entry.key_offset, f"invalid note key {json.dumps(entry.key)}")
                 continue
@@ -244,21 +271,22 @@ class LockValidator:
             if not clash:
                 lock.notes[entry.key] = record
         if lock.notes and not lock.namespace:
-            self.problem(notes.offset, "a lock with notes needs its namespace")
+            self.problem(offset_of(notes), "a lock with notes needs its namespace")
 
     def _unique(
         self, first: dict[T, tuple[str, int]], value: T, entry: Entry, node: Node, what: str
     ) -> bool:
         if value in first:
-            other, line = first[value]
+            other, offset = first[value]
             self.problem(
-                node.offset,
-                f"note '{entry.key}' has the same {what} as note '{other}' on line {line}",
+                offset_of(node),
+                f"note '{entry.key}' has the same {what} as note '{other}' on line "
+                f"{self.locator.line_of(offset)}",
                 "two notes would become one in Anki; restore the lock from version control, "
                 "or remove the line of the note that was added last",
             )
             return True
-        first[value] = (entry.key, self.locator.line_of(entry.key_offset))
+        first[value] = (entry.key, entry.key_offset)
         return False
 
     def _note(self, entry: Entry) -> tuple[NoteRecord, dict[str, Node]] | None:
@@ -270,12 +298,12 @@ class LockValidator:
         fields = self._fields(record, where, names, optional=("deletions", "retired", "removed"))
         guid = self._text(fields.get("guid"), "guid")
         if guid is not None and not _GUID.fullmatch(guid):
-            self.problem(fields["guid"].offset, f"invalid GUID {json.dumps(guid)}")
+            self.problem(offset_of(fields["guid"]), f"invalid GUID {json.dumps(guid)}")
             guid = None
         kind = self._text(fields.get("kind"), "kind")
-        if kind is not None and kind not in {kind.value for kind in NoteKind}:
+        if kind is not None and kind not in _KINDS:
             self.problem(
-                fields["kind"].offset,
+                offset_of(fields["kind"]),
                 f"unknown note kind '{kind}'",
                 "a note's kind is 'cloze' or 'cell'; " + RESTORE_HINT,
             )
@@ -304,7 +332,7 @@ class LockValidator:
             numbers: dict[str, int] = {}
             result.append(numbers)
             mapping = self._object(node, name) if node is not None else None
-            for entry in mapping.entries if mapping else ():
+            for entry in entries(mapping) if mapping else ():
                 number = self._integer(
                     entry.node, "a card number", 1, MAX_DELETION_NUMBER, "Anki's cloze number"
                 )
@@ -316,7 +344,7 @@ class LockValidator:
                     )
                 elif number in seen:
                     self.problem(
-                        entry.node.offset,
+                        offset_of(entry.node),
                         f"card number {number} is given to deletions {json.dumps(seen[number])} "
                         f"and {json.dumps(entry.key)}",
                         "two deletions would share one card and its history; " + RESTORE_HINT,
@@ -324,15 +352,15 @@ class LockValidator:
                 else:
                     seen[number] = entry.key
                     numbers[entry.key] = number
-            if mapping is not None and mapping.entries and kind == NoteKind.CELL.value:
-                self.problem(mapping.offset, "a table cell's note has no deletions")
+            if mapping and kind == NoteKind.CELL.value:
+                self.problem(offset_of(mapping), "a table cell's note has no deletions")
         return (result[0], result[1]) if len(self.problems) == problems_before else None
 
     def _object(self, node: Node | None, what: str) -> Object | None:
         if node is None:
             return None
         if not isinstance(node, Object):
-            self.problem(node.offset, f"{what} must be a JSON object {{...}}, not {_shown(node)}")
+            self.problem(offset_of(node), f"{what} must be a JSON object {{...}}, not {_shown(node)}")
             return None
         return node
 
@@ -340,29 +368,28 @@ class LockValidator:
         self, record: Object, what: str, names: tuple[str, ...], optional: tuple[str, ...] = ()
     ) -> dict[str, Node]:
         fields: dict[str, Node] = {}
-        for entry in record.entries:
-            if entry.key in fields:
-                self.problem(entry.key_offset, f"'{entry.key}' is given twice in {what}")
-            elif names and entry.key not in names:
-                self.problem(entry.key_offset, f"unknown field '{entry.key}' in {what}")
+        for index, (key, node) in enumerate(record):
+            if key in fields:
+                self.problem(record.key_offset(index), f"'{key}' is given twice in {what}")
+            elif key not in names:
+                self.problem(record.key_offset(index), f"unknown field '{key}' in {what}")
             else:
-                fields[entry.key] = entry.node
-        if names:
-            for name in names:
-                if name not in fields and name not in optional:
-                    self.problem(record.offset, f"{what} has no '{name}'")
+                fields[key] = node
+        for name in names:
+            if name not in fields and name not in optional:
+                self.problem(record.offset, f"{what} has no '{name}'")
         return fields
 
     def _text(self, node: Node | None, what: str, allow_empty: bool = False) -> str | None:
         if node is None:
             return None
-        value = node.value if isinstance(node, Value) else None
+        value = value_of(node)
         if not isinstance(value, str):
-            self.problem(node.offset, f"{what} must be a string, not {_shown(node)}")
+            self.problem(offset_of(node), f"{what} must be a string, not {_shown(node)}")
         elif not value.strip() and not allow_empty:
-            self.problem(node.offset, f"{what} is empty")
+            self.problem(offset_of(node), f"{what} is empty")
         elif _CONTROL.search(value):
-            self.problem(node.offset, f"{what} contains a control character")
+            self.problem(offset_of(node), f"{what} contains a control character")
         else:
             return value
         return None
@@ -372,12 +399,12 @@ class LockValidator:
     ) -> int | None:
         if node is None:
             return None
-        value = node.value if isinstance(node, Value) else None
+        value = value_of(node)
         if type(value) is not int:
-            self.problem(node.offset, f"{what} must be a whole number, not {_shown(node)}")
+            self.problem(offset_of(node), f"{what} must be a whole number, not {_shown(node)}")
         elif not low <= value <= high:
             self.problem(
-                node.offset,
+                offset_of(node),
                 f"{what} {value} is out of range ({low} to {high}, {meaning})",
             )
         else:
@@ -387,16 +414,17 @@ class LockValidator:
     def _flag(self, node: Node | None) -> bool | None:
         if node is None:
             return False
-        if not isinstance(node, Value) or not isinstance(node.value, bool):
-            self.problem(node.offset, f"removed must be true or false, not {_shown(node)}")
+        value = value_of(node)
+        if not isinstance(value, bool):
+            self.problem(offset_of(node), f"removed must be true or false, not {_shown(node)}")
             return None
-        return node.value
+        return value
 
 
 def _shown(node: Node) -> str:
     if isinstance(node, Object):
         return "an object"
-    text = json.dumps(node.value, ensure_ascii=False)
+    text = json.dumps(value_of(node), ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -430,6 +458,13 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
 
 def parse_lock(text: str, locator: Locator) -> Lock:
     """The lock in ``text``; a ``ContentError`` with every problem found."""
+    try:
+        validator = LockValidator(locator)
+        lock = validator.lock(parse_fast(text))
+        if not validator.problems:
+            return lock
+    except (ValueError, RecursionError):  # invalid JSON (JSONDecodeError is a ValueError)
+        pass
     try:
         node = parse_located(text)
     except LockSyntaxError as error:
