@@ -166,7 +166,9 @@ class Locator:
 
     def position(self, offset: int) -> Position:
         index = _bisect(self._starts, offset)
-        line = self._lines[index] if self._lines else index + 1
+        line = index + 1
+        if self._lines:  # the end of the text is just after its last line
+            line = self._lines[index] if index < len(self._lines) else self._lines[-1] + 1
         return Position(self._path, line, offset - self._starts[index] + 1)
 
     def line_of(self, offset: int) -> int:
@@ -195,7 +197,8 @@ class LockValidator:
         self.problems: list[Problem] = []
 
     def problem(self, offset: int, message: str, hint: str = RESTORE_HINT) -> None:
-        self.problems.append(Problem(self.locator.position(offset), message, hint))
+        printable = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+        self.problems.append(Problem(self.locator.position(offset), printable, hint))
 
     def lock(self, node: Node) -> Lock:
         top = self._object(node, "the lock file")
