@@ -16,7 +16,8 @@ from click.testing import CliRunner, Result
 
 from lmndeck.build import build
 from lmndeck.cli import main
-from lmndeck.lock import NoteRecord, lock_path, read_lock
+from lmndeck.lock import NoteRecord, lock_path
+from lmndeck.lockparse import read_lock_file
 from lmndeck.project import load_project
 from lmndeck.reconcile import REMOVED_TAG
 from lmndeck.renames import LikelyRename, likely_renames
@@ -153,7 +154,9 @@ def test_reusing_a_renamed_away_id_makes_a_new_note_with_its_own_guid(student: S
     assert student.card("negative").id == babinski.id
     assert student.card("new").note_id != babinski.note_id
     student.assert_history_kept(reps)
-    guids = [record.guid for record in read_lock(lock_path(student.cards), "lock").notes.values()]
+    read = read_lock_file(lock_path(student.cards), "lock")
+    assert read is not None
+    guids = [record.guid for record in read.lock.notes.values()]
     assert len(guids) == len(set(guids))
 
 
@@ -210,18 +213,23 @@ def test_build_and_diff_warn_when_a_rename_would_orphan_reviews(
     assert "warning" not in run("build").stderr  # said once, when it happens
 
 
-def test_after_a_warning_restoring_the_lock_and_adding_was_keeps_the_notes(
-    project: Path,
-) -> None:
-    lock = project.with_name("lmndeck.lock")
-    before = lock.read_bytes()
-    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n"))
-    assert "git checkout -- cards/lmndeck.lock" in run("build").stderr
-    lock.write_bytes(before)
-    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n    was: babinski\n"))
-    built = run("build")
-    assert "0 added, 0 changed, 0 removed" in built.stdout
-    assert "1 renamed with their reviews" in built.stdout
+def test_was_added_after_a_warned_build_takes_the_old_note_back(student: Student) -> None:
+    """The warned build was imported: the old note is a tombstone, a new one has the new id.
+    Adding 'was:' then (no lock to restore) brings the old note and its history back, and
+    turns the note of the warned build into a removed note."""
+    reps = student.review_all()
+    old = student.card("negative")
+    warned = student.publish(V1.replace(BABINSKI, "  - id: babinski-sign\n"))
+    assert (warned.new, warned.updated) == (1, 1)  # a new note, the old one a tombstone
+    fixed = V1.replace(BABINSKI, "  - id: babinski-sign\n    was: babinski\n")
+    log = student.publish(fixed)
+    assert (log.new, log.updated, log.conflicting) == (0, 2, 0)
+    back = student.collection.note(old.note_id)
+    assert REMOVED_TAG not in back.tags
+    assert student.card("negative").id == old.id
+    student.assert_history_kept(reps)
+    assert len(student.collection.notes(f"tag:{REMOVED_TAG}")) == 1  # the warned build's note
+    assert student.rebuild().updated == 0
 
 
 def test_a_build_with_was_reports_the_rename_and_no_warning(project: Path) -> None:
@@ -232,13 +240,13 @@ def test_a_build_with_was_reports_the_rename_and_no_warning(project: Path) -> No
     assert built.stderr == ""
 
 
-def test_was_that_cannot_apply_is_a_warning_not_silence(project: Path) -> None:
+def test_was_that_displaces_a_note_of_the_new_id_says_so(project: Path) -> None:
     fact = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
     project.write_text(V1.replace(fact, ""))
     run("build")  # 'tone' is now a removed note
-    # renaming 'babinski' to the removed 'tone' brings back tone's own note, not babinski's
+    # renaming 'babinski' to the removed 'tone' gives tone babinski's notes; tone's stays removed
     project.write_text(V1.replace(fact, "").replace(BABINSKI, "  - id: tone\n    was: babinski\n"))
-    warning = "'fact/tone' has notes of its own already, so 'was:' cannot give it those of 'fact/babinski'"
+    warning = "'fact/tone' takes back the notes of 'fact/babinski' ('was:'); the note a previous"
     assert warning in run("diff").stdout
     assert f"warning: {warning}" in run("build").stderr
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmndeck.expand import expand
-from lmndeck.lock import dumps_lock, lock_path, read_lock
+from lmndeck.lock import dumps_lock, lock_path
 from lmndeck.notetypes import NoteKind
 from lmndeck.package import PackageContents, package_bytes, write_atomically
 from lmndeck.problems import ContentError, Position, Problem
 from lmndeck.project import Progress, Project, display_path, load_project
 from lmndeck.reconcile import Changes, reconcile
+from lmndeck.recover import previous_lock
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Plan:
     lock_text: str
     lock_changed: bool
     changes: Changes
+    notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
 
     def cards(self, kind: NoteKind) -> int:
         return sum(
@@ -43,21 +45,30 @@ def current_time() -> int:
     return int(fixed) if fixed.isdigit() else int(time.time())
 
 
-def plan(cards_dir: Path, now: int | None = None, progress: Progress | None = None) -> Plan:
+def plan(
+    cards_dir: Path,
+    now: int | None = None,
+    progress: Progress | None = None,
+    output: Path | None = None,
+) -> Plan:
+    """``output`` is where the last deck was built (default: dist/<deck>.apkg): a lock file that
+    is missing or lacks notes is recovered from it."""
     project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
-    previous = read_lock(path, display_path(path))
+    planned = expand(project)
+    previous = previous_lock(path, output or default_output(project), project, planned)
     when = current_time() if now is None else now
-    notes, lock, changes = reconcile(expand(project), previous, when, project.top_deck)
+    notes, lock, changes = reconcile(planned, previous.lock, when, project.top_deck)
     mods = {NoteKind(kind): record.mod for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
-    old_text = path.read_text(encoding="utf-8") if path.exists() else None
+    old_text = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), mods),
+        PackageContents(tuple(notes), mods, lock_text),
         lock_text,
-        lock_text != old_text,
+        lock_text.encode("utf-8") != old_text,
         changes,
+        tuple(previous.notices),
     )
 
 
@@ -73,7 +84,7 @@ def build(
     progress: Progress | None = None,
 ) -> tuple[Plan, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails."""
-    result = plan(cards_dir, now, progress)
+    result = plan(cards_dir, now, progress, output)
     target = output or default_output(result.project)
     write_atomically(target, package_bytes(result.contents))
     if result.lock_changed:
@@ -83,7 +94,7 @@ def build(
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
     """Fail unless the lock and the deck at ``output`` are what a build would write now."""
-    result = plan(cards_dir)
+    result = plan(cards_dir, output=output)
     target = output or default_output(result.project)
     problems = []
     if result.lock_changed:
@@ -91,7 +102,8 @@ def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path
             Problem(
                 Position(display_path(lock_path(cards_dir)), 1, 1),
                 "the lock file is out of date with the cards files",
-                "run 'lmndeck build' and commit the lock file and the deck",
+                "run 'lmndeck build' and commit the lock file and the deck"
+                + "".join(f"\n  note: {notice}" for notice in result.notices),
             )
         )
     elif not target.exists() or target.read_bytes() != package_bytes(result.contents):

@@ -13,6 +13,7 @@ import click
 from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.lock import lock_path
+from lmndeck.lockparse import merge_lock_files
 from lmndeck.notetypes import NoteKind
 from lmndeck.problems import ContentError, Position, Problem, format_problem
 from lmndeck.project import Progress, display_path, load_project
@@ -97,19 +98,20 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
     """
     if check_only:
         result, target = check_build(cards_dir, output)
+        _print_notices(result)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
         return
     result, target = build(cards_dir, output, progress=_progress_bar())
+    _print_notices(result)
     click.echo(_summary(result, display_path(target)))
     for warning in rename_warnings(result.changes):
         click.echo(f"warning: {warning}", err=True)
     if result.changes.likely_renames:
         click.echo(
-            "  hint: this build recorded the new ids in the lock file; to keep the reviews, "
-            f"restore it (git checkout -- {display_path(lock_path(cards_dir))}), add 'was:' "
-            "and build again, before anyone imports this deck",
+            "  hint: add 'was:' and build again: the renamed notes take their old notes and "
+            "reviews back, also for students who imported this build",
             err=True,
         )
     if result.changes.removed:
@@ -155,7 +157,42 @@ def diff_command(cards_dir: Path) -> None:
     Example:
       lmndeck diff
     """
-    click.echo(format_changes(plan(cards_dir).changes))
+    result = plan(cards_dir)
+    _print_notices(result)
+    click.echo(format_changes(result.changes))
+
+
+@main.group("lock")
+def lock_group() -> None:
+    """Work with the lock file (CARDS_DIR/lmndeck.lock)."""
+
+
+@lock_group.command("merge")
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("base", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@reports_problems
+def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
+    """Merge the lock THEIRS into the lock OURS, keeping every card's number.
+
+    Both versions' notes are kept; where they gave one card number to two
+    deletions, OURS keeps it and the other deletion gets a new number. OURS is
+    rewritten. BASE, the version both come from, tells which side changed a
+    note. As a git merge driver (see the README):
+
+    \b
+      git config merge.lmndeck-lock.driver "lmndeck lock merge %A %B %O"
+      echo "lmndeck.lock merge=lmndeck-lock" >> .gitattributes
+    """
+    resolutions = merge_lock_files(ours, theirs, base)
+    for line in resolutions:
+        click.echo(f"note: {line}", err=True)
+    click.echo(f"Merged {display_path(theirs)} into {display_path(ours)}.", err=True)
+
+
+def _print_notices(result: Plan) -> None:
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
 
 
 def _progress_bar() -> Progress | None:
@@ -200,13 +237,14 @@ def _summary(result: Plan, target: str) -> str:
 
 
 def rename_warnings(changes: Changes) -> list[str]:
-    """Renames that lose reviews: without 'was:', or with a 'was:' that cannot apply."""
-    ignored = [
-        f"'{new}' has notes of its own already, so 'was:' cannot give it those of '{old}', "
-        f"which are removed with their reviews; to keep them, use an id never used before"
-        for old, new in changes.ignored_renames
+    """What a build says before students import it: renames that lose reviews (no 'was:'),
+    and 'was:' renames that remove the note a previous build made under the new id."""
+    displaced = [
+        f"'{new}' takes back the notes of '{old}' ('was:'); the note a previous build made "
+        f"for '{new}' becomes a removed note"
+        for old, new in changes.displaced
     ]
-    return ignored + [rename.advice() for rename in changes.likely_renames]
+    return displaced + [rename.advice() for rename in changes.likely_renames]
 
 
 def format_changes(changes: Changes) -> str:

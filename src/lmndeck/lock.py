@@ -2,7 +2,9 @@
 
 Per note it records the GUID, the note id, a hash of the content, the time of the last content
 change (the note's ``mod``: Anki updates a note on import only when this is newer) and the card
-number of every deletion. It is JSON with one note per line, sorted, so that diffs stay readable.
+number of every deletion. It is JSON with one note per line, sorted, so that diffs stay readable. ``lockparse`` reads it
+(validated, conflict markers merged), ``lockmerge`` merges two versions, ``recover`` checks it
+against the project and the last built deck.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lmndeck.problems import ContentError, Position, Problem
-
 LOCK_NAME = "lmndeck.lock"
 FORMAT = 1
+# Key prefix of a note recovered from a deck that does not tell its key (a removed note)
+UNKNOWN_KEY = "unknown/"
 
 
 @dataclass
@@ -59,41 +61,6 @@ class Lock:
 
 def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
-
-
-def read_lock(path: Path, display_path: str) -> Lock:
-    """The lock at ``path``; an empty one when there is none yet."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Lock()
-    try:
-        data = json.loads(text)
-        if data.get("lmndeck-lock") != FORMAT:
-            raise ValueError(f"unsupported lock format {data.get('lmndeck-lock')!r}")
-        return Lock(
-            namespace=str(data["namespace"]),
-            notes={key: NoteRecord(**record) for key, record in data["notes"].items()},
-            note_types={
-                key: NoteTypeRecord(**record) for key, record in data["note_types"].items()
-            },
-        )
-    except json.JSONDecodeError as error:
-        position = Position(display_path, error.lineno, error.colno)
-        message = f"the lock file is not valid JSON: {error.msg}"
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        position = Position(display_path, 1, 1)
-        message = f"the lock file is damaged: {error}"
-    raise ContentError(
-        [
-            Problem(
-                position,
-                message,
-                "restore it from version control (git checkout -- <lock>); deleting it gives "
-                "every note a new time, so Anki would overwrite edits made in the collection",
-            )
-        ]
-    )
 
 
 def dumps_lock(lock: Lock) -> str:

@@ -33,10 +33,18 @@ _FIELD_SEPARATOR = "\x1f"
 _TAGS = re.compile(r"<[^>]*>")
 
 
+# The lock as it was after the build, inside the package: a lost lock file is recovered from the
+# last built deck with every note's identity and every card number, retired ones included.
+# Anki's importer reads only the collection and the files named in "media", so it skips this.
+LOCK_ENTRY = "lmndeck.lock"
+COLLECTION_ENTRY = "collection.anki2"
+
+
 @dataclass(frozen=True)
 class PackageContents:
     notes: tuple[OutputNote, ...]
     note_type_mods: Mapping[NoteKind, int]
+    lock_text: str = ""
 
 
 def deck_id(name: str) -> int:
@@ -115,13 +123,33 @@ def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
 def package_bytes(contents: PackageContents) -> bytes:
     """The .apkg file's bytes."""
     buffer = io.BytesIO()
+    entries = [(COLLECTION_ENTRY, collection_bytes(contents)), ("media", b"{}")]
+    if contents.lock_text:
+        entries.append((LOCK_ENTRY, contents.lock_text.encode("utf-8")))
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for name, data in (("collection.anki2", collection_bytes(contents)), ("media", b"{}")):
+        for name, data in entries:
             entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             out.writestr(entry, data)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    """What a package built earlier holds: its collection, and its lock if it has one."""
+
+    collection: bytes
+    lock_text: str | None
+
+
+def read_package(path: Path) -> BuiltPackage:
+    """The package at ``path``; raises ``OSError``, ``zipfile.BadZipFile``, ``KeyError`` (no
+    collection) or ``UnicodeDecodeError`` for a file that is not one."""
+    with zipfile.ZipFile(path) as package:
+        names = set(package.namelist())
+        lock = package.read(LOCK_ENTRY).decode("utf-8") if LOCK_ENTRY in names else None
+        return BuiltPackage(package.read(COLLECTION_ENTRY), lock)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import genanki
 
 from lmndeck.expand import PlannedNote
-from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
 from lmndeck.notetypes import NOTE_TYPES, NoteKind
 from lmndeck.renames import LikelyRename, likely_renames
 from lmndeck.render import note_fields
@@ -59,8 +59,8 @@ class Changes:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)  # "old key -> new key", history kept
-    # (old key, new key): 'was:' names a record, but the note has one of its own already
-    ignored_renames: list[tuple[str, str]] = field(default_factory=list)
+    # (old key, new key): 'was:' took the old record; the note's own one became a removed note
+    displaced: list[tuple[str, str]] = field(default_factory=list)
     likely_renames: list[LikelyRename] = field(default_factory=list)  # history would be lost
     note_types: list[str] = field(default_factory=list)
     new_cards: list[str] = field(default_factory=list)  # "key#number"
@@ -80,8 +80,9 @@ def reconcile(
     """
     lock = previous.copy()
     lock.namespace = lock.namespace or namespace
-    changes = Changes()
     notes = list(plan)
+    _claim_recovered(lock, [note.key for note in notes])
+    changes = Changes()
     _follow_renames(notes, lock, changes)
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
@@ -92,7 +93,7 @@ def reconcile(
         record = lock.notes.get(note.key)
         active, retired = assign_numbers(note.deletion_keys, record)
         fields = note_fields(note, active)
-        content = _content_hash(note.kind, fields, note.tags)
+        content = content_hash(note.kind, fields, note.tags)
         is_new = record is None
         if record is None:
             record = NoteRecord(
@@ -124,7 +125,12 @@ def reconcile(
 
 def _follow_renames(notes: list[PlannedNote], lock: Lock, changes: Changes) -> None:
     """Move the record of a previous key (live or tombstone) to the note that now claims it,
-    unless the note has a record of its own or a current note still uses the old key."""
+    unless a current note still uses the old key.
+
+    The author's 'was:' wins over a record the note already has (typically made by a build
+    that renamed without 'was:' and warned): that record is kept under its GUID, no fact claims
+    it, so it becomes a removed note, and the old note comes back with its reviews.
+    """
     current = {note.key for note in notes}
     for note in notes:
         old = next(
@@ -132,11 +138,24 @@ def _follow_renames(notes: list[PlannedNote], lock: Lock, changes: Changes) -> N
         )
         if old is None:
             continue
-        if note.key in lock.notes:  # e.g. its own removed note: one record per key
-            changes.ignored_renames.append((old, note.key))
-        else:
-            lock.notes[note.key] = lock.notes.pop(old)
-            changes.renamed.append(f"{old} -> {note.key}")
+        own = lock.notes.pop(note.key, None)
+        if own is not None:
+            lock.notes[UNKNOWN_KEY + own.guid] = own
+            changes.displaced.append((old, note.key))
+        lock.notes[note.key] = lock.notes.pop(old)
+        changes.renamed.append(f"{old} -> {note.key}")
+
+
+def _claim_recovered(lock: Lock, keys: list[str]) -> None:
+    """A key new to the lock whose GUID a record of a key gone from the cards has (a note
+    recovered from an old deck without its key, see ``recover``, or a key damaged in the lock
+    file) takes that record over: it is the same note, and keeps its cards and history."""
+    planned = set(keys)
+    holders = {record.guid: key for key, record in lock.notes.items() if key not in planned}
+    for key in keys:
+        holder = holders.get(genanki.guid_for("lmndeck", lock.namespace, key))
+        if holder and key not in lock.notes:
+            lock.notes[key] = lock.notes.pop(holder)
 
 
 def assign_numbers(
@@ -217,7 +236,7 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
     else:
         fields = ("Removed", "", "", _REMOVED_TEXT, "", _REMOVED_HELP, "")
     tags = (REMOVED_TAG,)
-    content = _content_hash(kind, fields, tags)
+    content = content_hash(kind, fields, tags)
     if not record.removed:
         record.removed = True
         record.mod = max(now, record.mod + 1)
@@ -241,7 +260,7 @@ def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
             changes.note_types.append(note_type.name)
 
 
-def _content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+def content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
     data = json.dumps([kind.value, fields, tags], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 

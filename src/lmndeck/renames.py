@@ -72,7 +72,12 @@ class _Note:
 
 
 def _notes(keys: Iterable[str], records: Mapping[str, NoteRecord]) -> list[_Note]:
-    return [_Note(tuple(key.split("/")[1:]), records[key].deck, records[key].hash) for key in keys]
+    # a key the records lack (a note displaced by 'was:' this build) has no name to compare
+    return [
+        _Note(tuple(key.split("/")[1:]), records[key].deck, records[key].hash)
+        for key in keys
+        if key in records
+    ]
 
 
 # Pairs looked at in one place (deck, or row of a comparison...) at most: a build that removes

@@ -1,0 +1,594 @@
+"""Reading the lock file as strictly as a cards file: every problem at its line and column.
+
+The lock is JSON, but ``json.loads`` forgets where values are and silently keeps the last of
+two equal keys, so this module parses objects itself (strings, numbers and the rest still go
+through the standard decoder) and remembers the offset of every key and value. Validation then
+reports each wrong value where it is and collects all of them, because a lock that is read
+wrongly moves review history onto other cards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
+from lmndeck.lockmerge import merge_locks
+from lmndeck.notetypes import NoteKind
+from lmndeck.package import write_atomically
+from lmndeck.problems import ContentError, Position, Problem
+from lmndeck.project import display_path
+
+# Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
+# around, and imports then never update the note); a card's ord in 16 bits (number 65536
+# renders "No cloze found", 65537 makes the whole import fail).
+MAX_MOD = 2**32 - 1
+MAX_DELETION_NUMBER = 65_535
+# Note ids are milliseconds, as Anki's are; beyond 2**53 JSON readers lose precision.
+MAX_NOTE_ID = 2**53 - 1
+_MAX_DEPTH = 4  # lock > notes > record > deletions
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_GUID = re.compile(r"[!-~]{1,64}")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_KINDS = frozenset(kind.value for kind in NoteKind)
+
+RESTORE_HINT = (
+    "lmndeck writes this file: restore it from version control "
+    "(git checkout -- <lock>), or delete it and lmndeck recovers it from the last built deck"
+)
+
+
+class LockSyntaxError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+class Value(NamedTuple):
+    """A located string, number, boolean or null (the fast reader leaves values bare)."""
+
+    offset: int
+    value: Any
+
+
+class Object(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs in order, duplicates kept; the located reader
+    also sets where it starts and where each key is."""
+
+    offset = -1
+    key_offsets: tuple[int, ...] = ()
+
+    def key_offset(self, index: int) -> int:
+        return self.key_offsets[index] if self.key_offsets else -1
+
+
+Node = Any  # an Object, a Value, or (from the fast reader) a bare value
+
+
+class Entry(NamedTuple):
+    key: str
+    key_offset: int
+    node: Node
+
+
+def entries(node: Object) -> list[Entry]:
+    return [Entry(key, node.key_offset(index), value) for index, (key, value) in enumerate(node)]
+
+
+def offset_of(node: Node) -> int:
+    return node.offset if isinstance(node, (Object, Value)) else -1
+
+
+def value_of(node: Node) -> Any:
+    return node.value if isinstance(node, Value) else node
+
+
+def parse_fast(text: str) -> Node:
+    """The document without offsets, parsed by the C decoder: a valid lock is read this way,
+    and only a lock with problems is parsed again to find where they are."""
+    return json.loads(text, object_pairs_hook=Object)
+
+
+def parse_located(text: str) -> Node:
+    """The JSON document in ``text`` with the offset of every key and value."""
+    node, end = _value(text, 0, 0)
+    end = _skip(text, end)
+    if end != len(text):
+        raise LockSyntaxError("extra text after the end of the lock", end)
+    return node
+
+
+def _skip(text: str, offset: int) -> int:
+    match = _WHITESPACE.match(text, offset)
+    return match.end() if match else offset
+
+
+def _value(text: str, offset: int, depth: int) -> tuple[Node, int]:
+    offset = _skip(text, offset)
+    if text.startswith("{", offset):
+        if depth >= _MAX_DEPTH:
+            raise LockSyntaxError("values are nested deeper than a lock's", offset)
+        return _object(text, offset, depth + 1)
+    if text.startswith("[", offset):
+        raise LockSyntaxError("a lock file has no lists", offset)
+    try:
+        value, end = _DECODER.raw_decode(text, offset)
+    except json.JSONDecodeError as error:
+        raise LockSyntaxError(f"invalid JSON: {error.msg}", error.pos) from None
+    except ValueError as error:  # an integer with thousands of digits
+        raise LockSyntaxError(f"invalid number: {error}", offset) from None
+    return Value(offset, value), end
+
+
+def _object(text: str, start: int, depth: int) -> tuple[Object, int]:
+    entries = Object()
+    entries.offset = start
+    key_offsets: list[int] = []
+    offset = _skip(text, start + 1)
+    if text.startswith("}", offset):
+        return entries, offset + 1
+    while True:
+        offset = _skip(text, offset)
+        if not text.startswith('"', offset):
+            raise LockSyntaxError("invalid JSON: expecting a name in double quotes", offset)
+        key_offset = offset
+        try:
+            key, after = _DECODER.raw_decode(text, offset)
+        except json.JSONDecodeError as error:
+            raise LockSyntaxError(f"invalid JSON: {error.msg}", error.pos) from None
+        after = _skip(text, after)
+        if not text.startswith(":", after):
+            raise LockSyntaxError("invalid JSON: expecting ':' after the name", after)
+        node, offset = _value(text, after + 1, depth)
+        entries.append((key, node))
+        key_offsets.append(key_offset)
+        offset = _skip(text, offset)
+        if text.startswith(",", offset):
+            offset += 1
+        elif text.startswith("}", offset):
+            entries.key_offsets = tuple(key_offsets)
+            return entries, offset + 1
+        else:
+            raise LockSyntaxError("invalid JSON: expecting ',' or '}'", offset)
+
+
+class Locator:
+    """Offsets in the text to line and column positions in the user's file."""
+
+    def __init__(self, text: str, path: str, lines: list[int] | None = None) -> None:
+        self._starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self._path = path
+        self._lines = lines  # the file's line number of each line of ``text``, when they differ
+
+    def position(self, offset: int) -> Position:
+        index = _bisect(self._starts, offset)
+        line = index + 1
+        if self._lines:  # the end of the text is just after its last line
+            line = self._lines[index] if index < len(self._lines) else self._lines[-1] + 1
+        return Position(self._path, line, offset - self._starts[index] + 1)
+
+    def line_of(self, offset: int) -> int:
+        return self.position(offset).line
+
+
+def _bisect(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+T = TypeVar("T")
+
+
+class LockValidator:
+    """Turns a located document into a ``Lock``, collecting every problem."""
+
+    def __init__(self, locator: Locator) -> None:
+        self.locator = locator
+        self.problems: list[Problem] = []
+
+    def problem(self, offset: int, message: str, hint: str = RESTORE_HINT) -> None:
+        printable = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
+        self.problems.append(Problem(self.locator.position(offset), printable, hint))
+
+    def lock(self, node: Node) -> Lock:
+        top = self._object(node, "the lock file")
+        if top is None:
+            return Lock()
+        fields = self._fields(
+            top, "the lock file", ("lmndeck-lock", "namespace", "note_types", "notes")
+        )
+        version = fields.get("lmndeck-lock")
+        if version is not None:
+            self._format(version)
+        namespace = self._text(fields.get("namespace"), "the namespace") or ""
+        lock = Lock(namespace=namespace)
+        note_types = self._object(fields.get("note_types"), "note_types")
+        for entry in entries(note_types) if note_types else ():
+            record = self._note_type(entry)
+            if record:
+                lock.note_types[entry.key] = record
+        notes = self._object(fields.get("notes"), "notes")
+        if notes:
+            self._notes(notes, lock)
+        return lock
+
+    def _format(self, version: Node) -> None:
+        value = value_of(version)
+        if type(value) is int and value > FORMAT:
+            self.problem(
+                offset_of(version),
+                f"the lock file has format {value}, written by a newer lmndeck",
+                "upgrade lmndeck (pip install -U lmndeck) to build this deck",
+            )
+        elif value != FORMAT:
+            self.problem(offset_of(version), f"unknown lock format {_shown(version)}")
+
+    def _note_type(self, entry: Entry) -> NoteTypeRecord | None:
+        if entry.key not in _KINDS:
+            self.problem(entry.key_offset, f"unknown note type '{entry.key}' in the lock")
+            return None
+        record = self._object(entry.node, f"note type '{entry.key}'")
+        if record is None:
+            return None
+        fields = self._fields(record, f"note type '{entry.key}'", ("hash", "mod"))
+        hash_ = self._text(fields.get("hash"), "hash", allow_empty=True)
+        mod = self._integer(fields.get("mod"), "mod", 1, MAX_MOD, "a time in seconds")
+        if hash_ is None or mod is None:
+            return None
+        return NoteTypeRecord(hash_, mod)
+
+    def _notes(self, notes: Object, lock: Lock) -> None:
+        first: dict[str, int] = {}  # offsets: lines are only looked up for a problem
+        first_id: dict[int, tuple[str, int]] = {}
+        first_guid: dict[str, tuple[str, int]] = {}
+        for entry in entries(notes):
+            if entry.key in first:
+                self.problem(
+                    entry.key_offset,
+                    f"the note '{entry.key}' is in the lock twice (first on line "
+                    f"{self.locator.line_of(first[entry.key])})",
+                    "keep one of the two lines; if this came from a merge, run "
+                    "'lmndeck lock merge' on both versions (see the README)",
+                )
+                continue
+            first[entry.key] = entry.key_offset
+            if not entry.key.strip() or _CONTROL.search(entry.key):
+                self.problem(entry.key_offset, f"invalid note key {json.dumps(entry.key)}")
+                continue
+            located = self._note(entry)
+            if located is None:
+                continue
+            record, fields = located
+            clash = self._unique(first_id, record.id, entry, fields["id"], "note id")
+            clash |= self._unique(first_guid, record.guid, entry, fields["guid"], "GUID")
+            if not clash:
+                lock.notes[entry.key] = record
+        if lock.notes and not lock.namespace:
+            self.problem(offset_of(notes), "a lock with notes needs its namespace")
+
+    def _unique(
+        self, first: dict[T, tuple[str, int]], value: T, entry: Entry, node: Node, what: str
+    ) -> bool:
+        if value in first:
+            other, offset = first[value]
+            self.problem(
+                offset_of(node),
+                f"note '{entry.key}' has the same {what} as note '{other}' on line "
+                f"{self.locator.line_of(offset)}",
+                "two notes would become one in Anki; restore the lock from version control, "
+                "or remove the line of the note that was added last",
+            )
+            return True
+        first[value] = (entry.key, entry.key_offset)
+        return False
+
+    def _note(self, entry: Entry) -> tuple[NoteRecord, dict[str, Node]] | None:
+        where = f"note '{entry.key}'"
+        record = self._object(entry.node, where)
+        if record is None:
+            return None
+        names = ("guid", "kind", "deck", "id", "hash", "mod", "deletions", "retired", "removed")
+        fields = self._fields(record, where, names, optional=("deletions", "retired", "removed"))
+        guid = self._text(fields.get("guid"), "guid")
+        if guid is not None and not _GUID.fullmatch(guid):
+            self.problem(offset_of(fields["guid"]), f"invalid GUID {json.dumps(guid)}")
+            guid = None
+        kind = self._text(fields.get("kind"), "kind")
+        if kind is not None and kind not in _KINDS:
+            self.problem(
+                offset_of(fields["kind"]),
+                f"unknown note kind '{kind}'",
+                "a note's kind is 'cloze' or 'cell'; " + RESTORE_HINT,
+            )
+            kind = None
+        deck = self._text(fields.get("deck"), "deck")
+        note_id = self._integer(fields.get("id"), "note id", 1, MAX_NOTE_ID, "Anki's note id")
+        hash_ = self._text(fields.get("hash"), "hash", allow_empty=True)
+        mod = self._integer(fields.get("mod"), "mod", 1, MAX_MOD, "a time in seconds")
+        numbers = self._numbers(fields.get("deletions"), fields.get("retired"), kind)
+        removed = self._flag(fields.get("removed"))
+        if None in (guid, kind, deck, note_id, hash_, mod, numbers, removed):
+            return None
+        assert guid and kind and deck and note_id and mod and numbers and hash_ is not None
+        return NoteRecord(
+            guid, kind, deck, note_id, hash_, mod, *numbers, removed=bool(removed)
+        ), fields
+
+    def _numbers(
+        self, active: Node | None, retired: Node | None, kind: str | None
+    ) -> tuple[dict[str, int], dict[str, int]] | None:
+        """The deletion numbers (on a card, retired): positive, and each used once."""
+        problems_before = len(self.problems)
+        seen: dict[int, str] = {}
+        result: list[dict[str, int]] = []
+        for node, name in ((active, "deletions"), (retired, "retired")):
+            numbers: dict[str, int] = {}
+            result.append(numbers)
+            mapping = self._object(node, name) if node is not None else None
+            for entry in entries(mapping) if mapping else ():
+                number = self._integer(
+                    entry.node, "a card number", 1, MAX_DELETION_NUMBER, "Anki's cloze number"
+                )
+                if number is None:
+                    continue
+                if entry.key in result[0] or entry.key in numbers:
+                    self.problem(
+                        entry.key_offset, f"deletion {json.dumps(entry.key)} is listed twice"
+                    )
+                elif number in seen:
+                    self.problem(
+                        offset_of(entry.node),
+                        f"card number {number} is given to deletions {json.dumps(seen[number])} "
+                        f"and {json.dumps(entry.key)}",
+                        "two deletions would share one card and its history; " + RESTORE_HINT,
+                    )
+                else:
+                    seen[number] = entry.key
+                    numbers[entry.key] = number
+            if mapping and kind == NoteKind.CELL.value:
+                self.problem(offset_of(mapping), "a table cell's note has no deletions")
+        return (result[0], result[1]) if len(self.problems) == problems_before else None
+
+    def _object(self, node: Node | None, what: str) -> Object | None:
+        if node is None:
+            return None
+        if not isinstance(node, Object):
+            self.problem(offset_of(node), f"{what} must be a JSON object {{...}}, not {_shown(node)}")
+            return None
+        return node
+
+    def _fields(
+        self, record: Object, what: str, names: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Node]:
+        fields: dict[str, Node] = {}
+        for index, (key, node) in enumerate(record):
+            if key in fields:
+                self.problem(record.key_offset(index), f"'{key}' is given twice in {what}")
+            elif key not in names:
+                self.problem(record.key_offset(index), f"unknown field '{key}' in {what}")
+            else:
+                fields[key] = node
+        for name in names:
+            if name not in fields and name not in optional:
+                self.problem(record.offset, f"{what} has no '{name}'")
+        return fields
+
+    def _text(self, node: Node | None, what: str, allow_empty: bool = False) -> str | None:
+        if node is None:
+            return None
+        value = value_of(node)
+        if not isinstance(value, str):
+            self.problem(offset_of(node), f"{what} must be a string, not {_shown(node)}")
+        elif not value.strip() and not allow_empty:
+            self.problem(offset_of(node), f"{what} is empty")
+        elif _CONTROL.search(value):
+            self.problem(offset_of(node), f"{what} contains a control character")
+        else:
+            return value
+        return None
+
+    def _integer(
+        self, node: Node | None, what: str, low: int, high: int, meaning: str
+    ) -> int | None:
+        if node is None:
+            return None
+        value = value_of(node)
+        if type(value) is not int:
+            self.problem(offset_of(node), f"{what} must be a whole number, not {_shown(node)}")
+        elif not low <= value <= high:
+            self.problem(
+                offset_of(node),
+                f"{what} {value} is out of range ({low} to {high}, {meaning})",
+            )
+        else:
+            return value
+        return None
+
+    def _flag(self, node: Node | None) -> bool | None:
+        if node is None:
+            return False
+        value = value_of(node)
+        if not isinstance(value, bool):
+            self.problem(offset_of(node), f"removed must be true or false, not {_shown(node)}")
+            return None
+        return value
+
+
+def _shown(node: Node) -> str:
+    if isinstance(node, Object):
+        return "an object"
+    text = json.dumps(value_of(node), ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@dataclass(frozen=True)
+class LockFile:
+    """A lock file as read: its lock (both sides merged when it has conflict markers)."""
+
+    lock: Lock
+    text: str
+    notices: tuple[str, ...] = ()
+
+
+def read_lock_file(path: Path, shown: str) -> LockFile | None:
+    """The validated lock at ``path``; None when there is none."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    text = _decode(data, shown).removeprefix("\ufeff")
+    sides = split_conflict(text, shown)
+    if sides is None:
+        return LockFile(parse_lock(text, Locator(text, shown)), text)
+    ours, theirs = (parse_lock(side.text, side.locator(shown)) for side in sides)
+    merged = merge_locks(ours, theirs)
+    notice = (
+        f"{shown} has merge conflict markers: merged both sides record by record, "
+        f"keeping every card's number ({len(merged.lock.notes)} notes)"
+    )
+    return LockFile(merged.lock, text, (notice, *merged.resolutions))
+
+
+def parse_lock(text: str, locator: Locator) -> Lock:
+    """The lock in ``text``; a ``ContentError`` with every problem found."""
+    try:
+        validator = LockValidator(locator)
+        lock = validator.lock(parse_fast(text))
+        if not validator.problems:
+            return lock
+    except (ValueError, RecursionError):  # invalid JSON (JSONDecodeError is a ValueError)
+        pass
+    try:
+        node = parse_located(text)
+    except LockSyntaxError as error:
+        hint = "a lock file is JSON with one note per line; " + RESTORE_HINT
+        raise ContentError([Problem(locator.position(error.offset), error.message, hint)]) from None
+    validator = LockValidator(locator)
+    lock = validator.lock(node)
+    if validator.problems:
+        raise ContentError(validator.problems)
+    return lock
+
+
+def _decode(data: bytes, shown: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        position = Position(shown, data.count(b"\n", 0, error.start) + 1, column)
+        raise ContentError(
+            [Problem(position, "the lock file is not valid UTF-8", RESTORE_HINT)]
+        ) from None
+
+
+_MARKER = re.compile(r"(<{7}|\|{7}|={7}|>{7})(?: |\r?$)")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a conflicted lock: its lines with their line numbers in the file."""
+
+    lines: tuple[tuple[int, str], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(line for _, line in self.lines)
+
+    def locator(self, shown: str) -> Locator:
+        return Locator(self.text, shown, [number for number, _ in self.lines])
+
+
+def split_conflict(text: str, shown: str) -> tuple[Side, Side] | None:
+    """Both sides of a lock with git's conflict markers; None when it has none.
+
+    Lines outside the conflicts belong to both sides; the base section of a diff3 conflict is
+    left out. Commas are then repaired, since the last record of a section has none and a
+    conflict often joins lines from two versions that each had a different last record.
+    """
+    ours: list[tuple[int, str]] = []
+    theirs: list[tuple[int, str]] = []
+    state, marker_line = "both", 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = _MARKER.match(line)
+        if match is None:
+            if state in ("both", "ours"):
+                ours.append((number, line))
+            if state in ("both", "theirs"):
+                theirs.append((number, line))
+            continue
+        state, marker_line = _next_state(state, match.group(1)[0], number, shown), number
+    if marker_line == 0:
+        return None
+    if state != "both":
+        raise ContentError(
+            [
+                Problem(
+                    Position(shown, marker_line, 1),
+                    "a merge conflict in the lock file is not closed",
+                    "restore both versions and merge them with 'lmndeck lock merge' "
+                    "(see the README)",
+                )
+            ]
+        )
+    return Side(_repair_commas(ours)), Side(_repair_commas(theirs))
+
+
+_TRANSITIONS = {("both", "<"): "ours", ("ours", "|"): "base", ("ours", "="): "theirs"}
+_TRANSITIONS |= {("base", "="): "theirs", ("theirs", ">"): "both"}
+
+
+def _next_state(state: str, marker: str, number: int, shown: str) -> str:
+    following = _TRANSITIONS.get((state, marker))
+    if following is None:
+        raise ContentError(
+            [
+                Problem(
+                    Position(shown, number, 1),
+                    f"unexpected conflict marker '{marker * 7}'",
+                    "resolve the lock's conflicts with 'lmndeck lock merge' (see the README)",
+                )
+            ]
+        )
+    return following
+
+
+def _repair_commas(lines: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """Each line that holds a value ends with a comma exactly when another value follows."""
+    repaired = []
+    following = ""  # the next non-blank line, walking backwards
+    for number, line in reversed(lines):
+        body = line.rstrip().removesuffix(",")
+        needs_comma = (
+            body.strip() and not body.endswith("{") and following and not following.startswith("}")
+        )
+        repaired.append((number, body + ("," if needs_comma else "") + "\n"))
+        following = body.strip() or following
+    return tuple(reversed(repaired))
+
+
+def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list[str]:
+    """Merge the lock file ``theirs`` into ``ours`` (rewritten); returns what was decided.
+    ``base`` is the version both come from (git's %O), which tells who changed a note."""
+    reads = [_read_existing(path) for path in (ours, theirs, *([base] if base else []))]
+    merged = merge_locks(*(read.lock for read in reads))
+    write_atomically(ours, dumps_lock(merged.lock).encode("utf-8"))
+    return [notice for read in reads for notice in read.notices] + merged.resolutions
+
+
+def _read_existing(path: Path) -> LockFile:
+    shown = display_path(path)
+    read = read_lock_file(path, shown)
+    if read is None:
+        raise ContentError([Problem(Position(shown, 1, 1), "no such lock file")])
+    return read

@@ -1,0 +1,349 @@
+"""The lock a build starts from: the lock file, checked against the project and the last deck.
+
+Three things can make the lock file lie, and each would move review history onto other cards:
+- it belongs to another project (a copied repository): refused;
+- it is missing, or lacks notes, or is older than the last built deck (deleted, regenerated to
+  "fix" a merge conflict, or not committed): what the deck knows is merged back in, with a
+  notice, because the deck holds every note's GUID, note id and card number;
+- it has merge conflict markers: both sides are merged (``lockparse``).
+A deck built by lmndeck carries its lock's exact text; an older deck is read note by note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import zipfile
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import genanki
+
+from lmndeck.expand import ClozeNote, PlannedNote
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lockmerge import reserved_key, restore_from
+from lmndeck.lockparse import MAX_DELETION_NUMBER, Locator, LockFile, parse_lock, read_lock_file
+from lmndeck.markup import inline
+from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.package import read_package
+from lmndeck.problems import ContentError, Position, Problem
+from lmndeck.project import Project, display_path
+from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG, content_hash
+
+_UNREADABLE = (
+    OSError,
+    zipfile.BadZipFile,
+    KeyError,
+    UnicodeDecodeError,
+    zlib.error,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    sqlite3.Error,
+)
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(?:.*?))?\}\}", re.DOTALL)
+_PREVIEW = 5  # keys named in a notice before "and N more"
+
+
+@dataclass
+class Previous:
+    """The lock to build from, and what the user must be told about how it was found."""
+
+    lock: Lock
+    notices: list[str] = field(default_factory=list)
+
+
+def previous_lock(
+    lock_file: Path, deck: Path, project: Project, notes: Sequence[PlannedNote]
+) -> Previous:
+    shown = display_path(lock_file)
+    read = read_lock_file(lock_file, shown)
+    keys = {note.key for note in notes}
+    if read is not None:
+        check_belongs(read.lock, project, keys, _namespace_position(read, shown))
+    previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
+    if deck.is_file():
+        _merge_deck(previous, read, shown, deck, project, notes)
+    return previous
+
+
+def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position) -> None:
+    """Refuse a lock (or deck) of another project: its tombstones would overwrite that
+    project's notes in a student's collection. A project is known by its top deck (then, or
+    as last built, so that renaming it is fine) or, failing that, by any note it shares."""
+    if not lock.notes or project.top_deck in (lock.namespace, last_top_deck(lock)):
+        return
+    if keys & lock.notes.keys():
+        return
+    deck = last_top_deck(lock) or lock.namespace
+    raise ContentError(
+        [
+            Problem(
+                where,
+                f"this lock belongs to another project: deck '{deck}' with "
+                f"{len(lock.notes)} notes, none of them in these cards files",
+                f"to start a new deck, delete {where.path}; if it is this project's and you "
+                f"renamed its top deck while replacing every note, build once with the top "
+                f"deck still named '{deck}' first",
+            )
+        ]
+    )
+
+
+def last_top_deck(lock: Lock) -> str:
+    """The deck name every live note of the lock shared at its last build."""
+    decks = [record.deck.split("::") for record in lock.notes.values() if not record.removed]
+    common: list[str] = []
+    for parts in zip(*decks, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "::".join(common)
+
+
+def _namespace_position(read: LockFile, shown: str) -> Position:
+    match = re.search(r'"namespace"', read.text)
+    return Locator(read.text, shown).position(match.start() if match else 0)
+
+
+def _merge_deck(
+    previous: Previous,
+    read: LockFile | None,
+    shown: str,
+    deck: Path,
+    project: Project,
+    notes: Sequence[PlannedNote],
+) -> None:
+    """Bring back what the last built deck knows and the lock does not."""
+    deck_shown = display_path(deck)
+    try:
+        package = read_package(deck)
+        if read is not None and package.lock_text == read.text:
+            return  # the usual case: the deck was built with this very lock
+        if package.lock_text is not None:
+            inner = f"{deck_shown}/lmndeck.lock"
+            from_deck = parse_lock(package.lock_text, Locator(package.lock_text, inner))
+            how = "its lock"
+        else:
+            from_deck = _reconstruct(package.collection, previous.lock, project, notes)
+            how = "its notes"
+    except (*_UNREADABLE, ContentError) as error:
+        if read is None:
+            raise ContentError([_unreadable(deck_shown, error)]) from None
+        previous.notices.append(
+            f"could not read {deck_shown} to check the lock against it ({_reason(error)})"
+        )
+        return
+    keys = {note.key for note in notes}
+    check_belongs(from_deck, project, keys, Position(deck_shown, 1, 1))
+    merged = restore_from(previous.lock, from_deck)
+    if merged.lock == previous.lock:
+        return
+    if read is None:
+        previous.notices.append(
+            f"{shown} is missing: recovered it from {how} in "
+            f"{deck_shown}, the last built deck ({len(merged.lock.notes)} notes), so no card "
+            "changes its number"
+        )
+    else:
+        restored = _changed_keys(previous.lock, merged.lock)
+        previous.notices.append(
+            f"the lock file lacked or had older versions of {len(restored)} notes that "
+            f"{deck_shown} has: restored them from {how} ({_preview(restored)})"
+        )
+    if package.lock_text is None:
+        previous.notices.append(_RECONSTRUCTED)
+    previous.notices.extend(merged.resolutions)
+    previous.lock = merged.lock
+
+
+_RECONSTRUCTED = (
+    "that deck was built before lmndeck kept its lock inside it, so numbers of deletions "
+    "removed before it was built are not known; a new deletion may get one of them, and a "
+    "student who kept that empty card would see its old reviews: if the lock file is in "
+    "version control, restore it instead (git checkout -- <lock>)"
+)
+
+
+def _changed_keys(before: Lock, after: Lock) -> list[str]:
+    return sorted(key for key, record in after.notes.items() if before.notes.get(key) != record)
+
+
+def _preview(keys: list[str]) -> str:
+    shown = ", ".join(keys[:_PREVIEW])
+    return shown + (f" and {len(keys) - _PREVIEW} more" if len(keys) > _PREVIEW else "")
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, ContentError):
+        return error.problems[0].message
+    return str(error) or type(error).__name__
+
+
+def _unreadable(deck_shown: str, error: BaseException) -> Problem:
+    return Problem(
+        Position(deck_shown, 1, 1),
+        f"the lock file is missing and the last built deck cannot be read to recover it "
+        f"({_reason(error)})",
+        "restore the lock file from version control (git checkout -- <lock>); or, to start "
+        f"this deck afresh (students who imported it get new notes), delete {deck_shown}",
+    )
+
+
+# -- decks built before the lock was kept inside them ------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DeckNote:
+    id: int
+    guid: str
+    kind: NoteKind
+    mod: int
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    deck: str
+
+
+def _reconstruct(
+    collection: bytes, known: Lock, project: Project, notes: Sequence[PlannedNote]
+) -> Lock:
+    """The lock the deck was built with, as far as its notes tell: every GUID, note id, time
+    and visible card number; the numbers of deletions removed earlier are not in it."""
+    deck_notes, note_types = _read_collection(collection)
+    by_guid = {record.guid: key for key, record in known.notes.items()}
+    wanted = [
+        note
+        for note in deck_notes
+        if note.guid not in by_guid or note.mod > known.notes[by_guid[note.guid]].mod
+    ]
+    namespace = known.namespace or _guess_namespace(deck_notes, project, notes)
+    derived = {genanki.guid_for("lmndeck", namespace, note.key): note.key for note in notes}
+    by_guid = derived | by_guid
+    planned = {note.key: note for note in notes}
+    lock = Lock(namespace=namespace, note_types=note_types)
+    for note in wanted:
+        key = by_guid.get(note.guid, UNKNOWN_KEY + note.guid)
+        lock.notes[key] = _record(note, planned.get(key))
+    return lock
+
+
+def _read_collection(
+    collection: bytes,
+) -> tuple[list[_DeckNote], dict[str, NoteTypeRecord]]:
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.deserialize(collection)
+        decks_json, models_json = connection.execute("SELECT decks, models FROM col").fetchone()
+        deck_names = {int(id_): deck["name"] for id_, deck in json.loads(decks_json).items()}
+        kinds = {note_type.model_id: note_type for note_type in NOTE_TYPES.values()}
+        first_deck = dict(
+            (note_id, deck_id)
+            for note_id, deck_id, _ in connection.execute(
+                "SELECT nid, did, MIN(ord) FROM cards GROUP BY nid"  # did of the lowest ord
+            )
+        )
+        notes = [
+            _DeckNote(
+                id_,
+                guid,
+                kinds[mid].kind,
+                mod,
+                tuple(fields.split("\x1f")[: len(kinds[mid].fields)]),
+                tuple(tags.split()),
+                deck_names.get(first_deck.get(id_, 0), REMOVED_DECK),
+            )
+            for id_, guid, mid, mod, fields, tags in connection.execute(
+                "SELECT id, guid, mid, mod, flds, tags FROM notes ORDER BY id"
+            )
+        ]
+        models = json.loads(models_json)
+    finally:
+        connection.close()
+    return notes, _note_types(models)
+
+
+def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecord]:
+    """Each note type's time in the deck; its hash only when it is today's note type, so that
+    any difference reaches collections with the next build."""
+    records = {}
+    for note_type in NOTE_TYPES.values():
+        model = models.get(str(note_type.model_id))
+        if model is None or not isinstance(model.get("mod"), int):
+            continue
+        same = {**model, "mod": 0, "did": 0} == {**note_type.model_json(0, 0), "did": 0}
+        mod = model["mod"]
+        assert isinstance(mod, int)
+        records[note_type.kind.value] = NoteTypeRecord(
+            note_type.content_hash() if same else "", mod
+        )
+    return records
+
+
+def _guess_namespace(
+    deck_notes: Iterable[_DeckNote], project: Project, notes: Sequence[PlannedNote]
+) -> str:
+    """The GUID namespace is the top deck at the first build: try the deck names in sight."""
+    guids = {note.guid for note in deck_notes}
+    candidates = {project.top_deck}
+    for note in deck_notes:
+        parts = note.deck.split("::")
+        candidates |= {"::".join(parts[:length]) for length in range(1, len(parts) + 1)}
+    return max(
+        sorted(candidates),
+        key=lambda name: sum(
+            genanki.guid_for("lmndeck", name, note.key) in guids for note in notes
+        ),
+    )
+
+
+def _record(note: _DeckNote, planned: PlannedNote | None) -> NoteRecord:
+    removed = REMOVED_TAG in note.tags
+    active: dict[str, int] = {}
+    retired: dict[str, int] = {}
+    if note.kind is NoteKind.CLOZE and not removed:
+        active, retired = _cloze_numbers(note.fields[0], planned)
+    return NoteRecord(
+        guid=note.guid,
+        kind=note.kind.value,
+        deck=note.deck,
+        id=note.id,
+        hash=content_hash(note.kind, note.fields, note.tags),
+        mod=note.mod,
+        deletions=active,
+        retired=retired,
+        removed=removed,
+    )
+
+
+def _cloze_numbers(text: str, planned: PlannedNote | None) -> tuple[dict[str, int], dict[str, int]]:
+    """Card numbers by deletion key: a number whose answers are those of a deletion key of the
+    fact today is that key's; any other keeps its number under a key no deletion has, so it
+    is never given to another deletion. Gaps are numbers of deletions removed earlier."""
+    answers: dict[int, list[str]] = {}
+    for match in _CLOZE.finditer(text):
+        answers.setdefault(int(match.group(1)), []).append(_normal(match.group(2)))
+    today: dict[str, list[str]] = {}
+    if isinstance(planned, ClozeNote):
+        fact = planned.fact
+        for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
+            today.setdefault(key, []).append(_normal(inline(deletion.answer)))
+    active: dict[str, int] = {}
+    for number, shown in sorted(answers.items()):
+        key = next(
+            (key for key, known in today.items() if known == shown and key not in active),
+            reserved_key(number),
+        )
+        active[key] = number
+    highest = min(max(answers, default=0), MAX_DELETION_NUMBER)
+    retired = {
+        reserved_key(number): number for number in range(1, highest) if number not in answers
+    }
+    return active, retired
+
+
+def _normal(answer_html: str) -> str:
+    return " ".join(answer_html.split()).casefold()
