@@ -332,7 +332,8 @@ def test_was_mistakes_point_at_the_exact_place(
     project.write_text(V1.replace(*edit), encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert f"cards/{where}: error: {message}" in result.stderr, result.stderr
+    assert re.search(rf"cards/{re.escape(where)}: error\[[a-z-]+\]: ", result.stderr)
+    assert f"]: {message}" in result.stderr, result.stderr
     if hint:
         assert hint in result.stderr
 
@@ -352,7 +353,7 @@ def test_two_files_cannot_claim_the_same_previous_id(project: Path) -> None:
     result = run("build")
     assert result.exit_code == 1
     assert (
-        "cards/other.yaml:4:24: error: 'babinski' is already in the 'was:' of the fact "
+        "cards/other.yaml:4:24: error[was-claimed-twice]: 'babinski' is already in the 'was:' of the fact "
         "'babinski-sign' (cards/deck.yaml:7:10)" in result.stderr
     )
 

@@ -12,8 +12,8 @@ from lmndeck.expand import expand
 from lmndeck.lock import dumps_lock, lock_path
 from lmndeck.notetypes import NoteKind
 from lmndeck.package import PackageContents, package_bytes, write_atomically
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import Progress, Project, display_path, load_project
+from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.project import Progress, Project, load_project
 from lmndeck.reconcile import Changes, reconcile
 from lmndeck.recover import previous_lock
 
@@ -100,18 +100,20 @@ def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path
     if result.lock_changed:
         problems.append(
             Problem(
-                Position(display_path(lock_path(cards_dir)), 1, 1),
+                Position(place(lock_path(cards_dir), cards_dir), 1, 1),
                 "the lock file is out of date with the cards files",
                 "run 'lmndeck build' and commit the lock file and the deck"
                 + "".join(f"\n  note: {notice}" for notice in result.notices),
+                code=Code.LOCK_OUT_OF_DATE,
             )
         )
     elif not target.exists() or target.read_bytes() != package_bytes(result.contents):
         problems.append(
             Problem(
-                Position(display_path(target), 1, 1),
+                Position(place(target, cards_dir), 1, 1),
                 "the deck is not what the cards files build",
                 "run 'lmndeck build' and commit the deck",
+                code=Code.DECK_OUT_OF_DATE,
             )
         )
     if problems:

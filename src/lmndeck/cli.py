@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,11 +13,12 @@ import click
 
 from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
+from lmndeck.formats import FORMATTERS, display_path
 from lmndeck.lock import lock_path
 from lmndeck.lockparse import merge_lock_files
 from lmndeck.notetypes import NoteKind
-from lmndeck.problems import ContentError, Position, Problem, format_problem
-from lmndeck.project import Progress, display_path, load_project
+from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.project import Progress, load_project
 from lmndeck.reconcile import REMOVED_TAG, Changes
 
 if TYPE_CHECKING:
@@ -36,21 +38,38 @@ OUTPUT = click.option(
 )
 
 
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How to print problems: text (file:line:col, clickable), json (one object a line), "
+    "github (annotations in GitHub Actions).",
+)
+
+
 def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
-    """Print content problems as file:line:column diagnostics and exit 1, never a traceback."""
+    """Print content problems as file:line:column diagnostics and exit 1, never a traceback.
+    Positions are relative to the command's CARDS_DIR (or the working directory)."""
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         problems: list[Problem]
+        root = kwargs.get("cards_dir")
+        root = root if isinstance(root, Path) else Path(".")
+        formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
         try:
             return command(*args, **kwargs)
         except ContentError as error:
             problems = error.problems
         except OSError as error:  # a file that cannot be read or written: same format
-            where = Position(str(error.filename or "lmndeck"), 1, 1)
-            problems = [Problem(where, f"cannot access the file: {error.strerror or error}")]
+            path = Path(os.fsdecode(error.filename)) if error.filename else Path("lmndeck")
+            where = Position(place(path, root), 1, 1)
+            message = f"cannot access the file: {error.strerror or error}"
+            problems = [Problem(where, message, code=Code.FILE_ACCESS)]
         for problem in problems:
-            click.echo(format_problem(problem), err=True)
+            click.echo(formatter(problem, root), err=True)
         click.echo(f"{_count(len(problems), 'error')}; nothing was written.", err=True)
         sys.exit(1)
 
@@ -76,6 +95,7 @@ def main() -> None:
 @main.command("build")
 @CARDS_DIR
 @OUTPUT
+@FORMAT
 @click.option(
     "--check",
     "check_only",
@@ -124,6 +144,7 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
 
 @main.command("check")
 @CARDS_DIR
+@FORMAT
 @reports_problems
 def check_command(cards_dir: Path) -> None:
     """Validate the cards files in CARDS_DIR without building anything.
@@ -146,6 +167,7 @@ def check_command(cards_dir: Path) -> None:
 
 @main.command("diff")
 @CARDS_DIR
+@FORMAT
 @reports_problems
 def diff_command(cards_dir: Path) -> None:
     """Show what the next build changes, compared with the lock file.

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from lmndeck.model import ClozePart, Deletion
+from lmndeck.problems import Code
 
 OPEN, CLOSE, HINT = "{{", "}}", "::"
 _LABEL_NAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -27,6 +28,7 @@ class MarkupError:
     offset: int  # character offset into the text
     message: str
     hint: str | None = None
+    code: Code = Code.CLOZE_SYNTAX
 
 
 def parse_cloze(text: str) -> tuple[tuple[ClozePart, ...], list[MarkupError]]:
@@ -79,6 +81,7 @@ def parse_cloze(text: str) -> tuple[tuple[ClozePart, ...], list[MarkupError]]:
                 0,
                 "a cloze fact needs at least one deletion",
                 "mark the answer with double braces, e.g. {{atrophy}}",
+                Code.NO_DELETION,
             )
         )
     return tuple(parts), errors
@@ -92,6 +95,7 @@ def _parse_deletion(inner: str, offset: int) -> tuple[Deletion | None, MarkupErr
             "write deletions without Anki's card number",
             f"write {{{{{bare}}}}}: lmndeck numbers deletions itself and keeps the numbers "
             "stable; give deletions the same @label to put them on one card",
+            Code.ANKI_CLOZE_NUMBER,
         )
     label = None
     inner = inner.lstrip()

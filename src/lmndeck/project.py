@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lmndeck.loader import load_file
 from lmndeck.model import ClozeFact, Comparison, DeckFile
-from lmndeck.problems import ContentError, Position, Problem
+from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, place
 from lmndeck.validate import check_previous_ids, validate_file
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
@@ -42,9 +42,10 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(root), 1, 1),
+                    Position(place(root, root), 1, 1),
                     "no such directory",
                     "pass the folder of cards files",
+                    code=Code.NO_DIRECTORY,
                 )
             ]
         )
@@ -58,14 +59,15 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
             status = directory.stat()
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            problems.append(_unreadable(directory, "directory", error))
+            problems.append(_unreadable(directory, root, "directory", error))
             continue
         if (status.st_dev, status.st_ino) in seen:
             problems.append(
                 Problem(
-                    Position(display_path(directory), 1, 1),
+                    Position(place(directory, root), 1, 1),
                     "this directory is reached a second time, through a symbolic link (a loop or a copy)",
                     "remove the link; every cards file must be found once",
+                    code=Code.LINK_LOOP,
                 )
             )
             continue
@@ -80,14 +82,15 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
                 elif entry.name.lower().endswith(CARD_SUFFIXES):
                     found.append(_cards_file(path))
             except OSError as error:
-                problems.append(_unreadable(path, "file", error))
+                problems.append(_unreadable(path, root, "file", error))
     if not found and not problems:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(root), 1, 1),
+                    Position(place(root, root), 1, 1),
                     "no cards files (*.yaml) in this directory",
                     "create one, e.g. cards/topic.yaml starting with 'deck: Name'",
+                    code=Code.NO_CARDS_FILES,
                 )
             ]
         )
@@ -103,23 +106,13 @@ def _cards_file(path: Path) -> Path:
     return path
 
 
-def _unreadable(path: Path, what: str, error: OSError) -> Problem:
+def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
     return Problem(
-        Position(display_path(path), 1, 1),
+        Position(place(path, root), 1, 1),
         f"cannot read the {what}: {error.strerror or error}",
         _UNREADABLE_HINT,
+        code=Code.UNREADABLE,
     )
-
-
-def display_path(path: Path) -> str:
-    """The path in messages: relative to the working directory when that is shorter, and
-    printable whatever bytes the name holds (undecodable ones shown as U+FFFD)."""
-    try:
-        relative = os.path.relpath(path)
-    except OSError:  # the working directory was deleted
-        relative = str(path)
-    shown = relative if not relative.startswith("..") else str(path)
-    return os.fsencode(shown).decode("utf-8", "replace")
 
 
 # Called after each file is read with (files read, files in all).
@@ -132,14 +125,14 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
     for done, path in enumerate(paths, start=1):
         if progress:
             progress(done, len(paths))
-        shown = display_path(path)
+        shown = place(path, root)
         try:
             deck_file, file_problems = validate_file(load_file(path, shown), shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
         except OSError as error:
-            problems.append(_unreadable(path, "file", error))
+            problems.append(_unreadable(path, root, "file", error))
             continue
         problems.extend(file_problems)
         if deck_file:
@@ -164,7 +157,9 @@ def _duplicate_ids(files: list[DeckFile]) -> list[Problem]:
                         item.position,
                         f"duplicate id '{item.id}'",
                         f"ids must be unique across all files; '{item.id}' is first used at "
-                        f"{where.path}:{where.line}:{where.column}",
+                        + RELATED,
+                        code=Code.DUPLICATE_ID,
+                        related=where,
                     )
                 )
             else:

@@ -23,14 +23,15 @@ from pathlib import Path
 import genanki
 
 from lmndeck.expand import ClozeNote, PlannedNote
+from lmndeck.formats import display_path
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
 from lmndeck.lockmerge import reserved_key, restore_from
 from lmndeck.lockparse import MAX_DELETION_NUMBER, Locator, LockFile, parse_lock, read_lock_file
 from lmndeck.markup import inline
 from lmndeck.notetypes import NOTE_TYPES, NoteKind
 from lmndeck.package import read_package
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import Project, display_path
+from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.project import Project
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG, content_hash
 
 _UNREADABLE = (
@@ -61,17 +62,20 @@ def previous_lock(
     lock_file: Path, deck: Path, project: Project, notes: Sequence[PlannedNote]
 ) -> Previous:
     shown = display_path(lock_file)
-    read = read_lock_file(lock_file, shown)
+    read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
-        check_belongs(read.lock, project, keys, _namespace_position(read, shown))
+        where = _namespace_position(read, place(lock_file, project.root))
+        check_belongs(read.lock, project, keys, where, lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     if deck.is_file():
         _merge_deck(previous, read, shown, deck, project, notes)
     return previous
 
 
-def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position) -> None:
+def check_belongs(
+    lock: Lock, project: Project, keys: set[str], where: Position, file: Path
+) -> None:
     """Refuse a lock (or deck) of another project: its tombstones would overwrite that
     project's notes in a student's collection. A project is known by its top deck (then, or
     as last built, so that renaming it is fine) or, failing that, by any note it shares."""
@@ -86,9 +90,10 @@ def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position)
                 where,
                 f"this lock belongs to another project: deck '{deck}' with "
                 f"{len(lock.notes)} notes, none of them in these cards files",
-                f"to start a new deck, delete {where.path}; if it is this project's and you "
+                f"to start a new deck, delete {display_path(file)}; if it is this project's and you "
                 f"renamed its top deck while replacing every note, build once with the top "
                 f"deck still named '{deck}' first",
+                code=Code.FOREIGN_LOCK,
             )
         ]
     )
@@ -125,7 +130,7 @@ def _merge_deck(
         if read is not None and package.lock_text == read.text:
             return  # the usual case: the deck was built with this very lock
         if package.lock_text is not None:
-            inner = f"{deck_shown}/lmndeck.lock"
+            inner = f"{place(deck, project.root)}/lmndeck.lock"
             from_deck = parse_lock(package.lock_text, Locator(package.lock_text, inner))
             how = "its lock"
         else:
@@ -133,13 +138,13 @@ def _merge_deck(
             how = "its notes"
     except (*_UNREADABLE, ContentError) as error:
         if read is None:
-            raise ContentError([_unreadable(deck_shown, error)]) from None
+            raise ContentError([_unreadable(deck, project.root, error)]) from None
         previous.notices.append(
             f"could not read {deck_shown} to check the lock against it ({_reason(error)})"
         )
         return
     keys = {note.key for note in notes}
-    check_belongs(from_deck, project, keys, Position(deck_shown, 1, 1))
+    check_belongs(from_deck, project, keys, Position(place(deck, project.root), 1, 1), deck)
     merged = restore_from(previous.lock, from_deck)
     if merged.lock == previous.lock:
         return
@@ -184,13 +189,14 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _unreadable(deck_shown: str, error: BaseException) -> Problem:
+def _unreadable(deck: Path, root: Path, error: BaseException) -> Problem:
     return Problem(
-        Position(deck_shown, 1, 1),
+        Position(place(deck, root), 1, 1),
         f"the lock file is missing and the last built deck cannot be read to recover it "
         f"({_reason(error)})",
         "restore the lock file from version control (git checkout -- <lock>); or, to start "
-        f"this deck afresh (students who imported it get new notes), delete {deck_shown}",
+        f"this deck afresh (students who imported it get new notes), delete {display_path(deck)}",
+        code=Code.LOCK_UNRECOVERABLE,
     )
 
 

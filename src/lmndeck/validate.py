@@ -29,7 +29,7 @@ from lmndeck.model import (
     TextSource,
     VideoSource,
 )
-from lmndeck.problems import Position, Problem
+from lmndeck.problems import RELATED, Code, Position, Problem
 from lmndeck.reserved import REMOVED_DECK, REMOVED_TAG, is_reserved_deck, is_reserved_tag
 from lmndeck.tags import normalize_deck, normalize_tag
 
@@ -59,8 +59,8 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
     _seen: set[int] = field(default_factory=set)
 
-    def report(self, node: yaml.Node, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(self.where(node), message, hint))
+    def report(self, node: yaml.Node, code: Code, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.where(node), message, hint, code=code))
 
     def where(self, node: yaml.Node) -> Position:
         return position_of(node, self.path)
@@ -70,6 +70,7 @@ class _Checker:
         if node.tag not in _PLAIN_TAGS:
             self.report(
                 node,
+                Code.YAML_TAG,
                 f"the YAML tag '{node.tag}' is not supported in cards files",
                 "remove the '!' tag; values are plain text, lists and mappings",
             )
@@ -77,6 +78,7 @@ class _Checker:
         if id(node) in self._seen:
             self.report(
                 node,
+                Code.YAML_ALIAS,
                 "this value is used again through a YAML alias (*name); aliases are not supported",
                 "write the value out in full",
             )
@@ -91,6 +93,7 @@ class _Checker:
         if not isinstance(node, yaml.MappingNode):
             self.report(
                 node,
+                Code.WRONG_TYPE,
                 f"{what} must be a mapping of keys to values, not {_kind(node)}",
                 "write 'key: value' lines indented under it; see the format in the README",
             )
@@ -103,10 +106,20 @@ class _Checker:
             if name not in keys and name in entries:
                 close = difflib.get_close_matches(name, keys, n=1)
                 suggested.update(close)
-                self.report(key_node, f"unknown key '{name}' in {what}", _suggest(name, keys))
+                self.report(
+                    key_node,
+                    Code.UNKNOWN_KEY,
+                    f"unknown key '{name}' in {what}",
+                    _suggest(name, keys),
+                )
         for name in required:
             if name not in entries and name not in suggested:  # a typo was reported already
-                self.report(node, f"{what} is missing the key '{name}'", f"add '{name}: ...' to it")
+                self.report(
+                    node,
+                    Code.MISSING_KEY,
+                    f"{what} is missing the key '{name}'",
+                    f"add '{name}: ...' to it",
+                )
         return {name: value for name, value in entries.items() if name in keys}
 
     def entries(self, node: yaml.MappingNode, what: str) -> dict[str, yaml.Node]:
@@ -115,13 +128,16 @@ class _Checker:
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.report(key_node, f"keys in {what} must be plain names", STRUCTURE_HINT)
+                self.report(
+                    key_node, Code.WRONG_TYPE, f"keys in {what} must be plain names", STRUCTURE_HINT
+                )
                 continue
             name = key_node.value
             if name in first_seen:
                 first = self.where(first_seen[name])
                 self.report(
                     key_node,
+                    Code.DUPLICATE_KEY,
                     f"duplicate key '{name}' in {what}",
                     f"the first '{name}' is at line {first.line}; remove or rename one of them",
                 )
@@ -134,6 +150,7 @@ class _Checker:
         if not isinstance(node, yaml.SequenceNode):
             self.report(
                 node,
+                Code.WRONG_TYPE,
                 f"{what} must be a list (items starting with '- '), not {_kind(node)}",
                 f"write each item of {what} on its own line starting with '- '",
             )
@@ -142,13 +159,17 @@ class _Checker:
 
     def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
-            self.report(node, f"{what} must be text, not {_kind(node)}", STRUCTURE_HINT)
+            self.report(
+                node, Code.WRONG_TYPE, f"{what} must be text, not {_kind(node)}", STRUCTURE_HINT
+            )
             return None
         if not self.visit(node):
             return None
         value = "" if node.tag == NULL_TAG and node.style is None else str(node.value)
         if required and not value.strip():
-            self.report(node, f"{what} is empty", f"write the {what} after the ':'")
+            self.report(
+                node, Code.EMPTY_VALUE, f"{what} is empty", f"write the {what} after the ':'"
+            )
             return None
         return value.strip()
 
@@ -166,7 +187,7 @@ class _Checker:
     def identifier(self, node: yaml.Node, what: str, hint: str = _ID_HINT) -> str | None:
         value = self.text(node, what)
         if value is not None and not _ID.match(value):
-            self.report(node, f"{what} '{value}' is not a valid id", hint)
+            self.report(node, Code.INVALID_ID, f"{what} '{value}' is not a valid id", hint)
             return None
         return value
 
@@ -180,6 +201,7 @@ class _Checker:
         if isinstance(node, yaml.MappingNode):
             self.report(
                 node,
+                Code.INVALID_WAS,
                 f"'was:' takes the id this {what} had before, or a list of them, not a mapping",
                 "e.g. was: old-id, or was: [old-id, older-id]",
             )
@@ -193,11 +215,12 @@ class _Checker:
             if value == own_id:
                 self.report(
                     item,
+                    Code.INVALID_WAS,
                     f"'{value}' is this {what}'s own id",
                     "'was:' lists only the ids it had before",
                 )
             elif value in previous:
-                self.report(item, f"'{value}' is listed twice in 'was:'")
+                self.report(item, Code.INVALID_WAS, f"'{value}' is listed twice in 'was:'")
             else:
                 previous[value] = PreviousId(value, self.where(item))
         return tuple(previous.values())
@@ -214,10 +237,16 @@ class _Checker:
             for word in raw.split() if item is node else [raw]:
                 tag = normalize_tag(word)
                 if not tag:
-                    self.report(item, f"'{raw}' is not a usable tag", "use letters or digits")
+                    self.report(
+                        item,
+                        Code.INVALID_TAG,
+                        f"'{raw}' is not a usable tag",
+                        "use letters or digits",
+                    )
                 elif is_reserved_tag(tag):
                     self.report(
                         item,
+                        Code.RESERVED_TAG,
                         f"the tag '{tag}' is reserved for lmndeck",
                         f"lmndeck tags the notes it removes '{REMOVED_TAG}'; "
                         "choose a tag that does not start with 'lmndeck'",
@@ -232,7 +261,12 @@ def validate_file(root: yaml.Node | None, path: str) -> tuple[DeckFile | None, l
     checker = _Checker(path)
     if root is None:
         checker.problems.append(
-            Problem(Position(path, 1, 1), "the file is empty", "start it with 'deck: Name'")
+            Problem(
+                Position(path, 1, 1),
+                "the file is empty",
+                "start it with 'deck: Name'",
+                code=Code.EMPTY_FILE,
+            )
         )
         return None, checker.problems
     top = checker.mapping(root, "a cards file", FILE_KEYS, ("deck",))
@@ -243,11 +277,15 @@ def validate_file(root: yaml.Node | None, path: str) -> tuple[DeckFile | None, l
     deck = normalize_deck(deck_text) if deck_text else None
     if deck_node is not None and deck_text and not deck:
         checker.report(
-            deck_node, f"'{deck_text}' is not a usable deck name", "e.g. Neurology::Motor"
+            deck_node,
+            Code.INVALID_DECK,
+            f"'{deck_text}' is not a usable deck name",
+            "e.g. Neurology::Motor",
         )
     elif deck_node is not None and deck and is_reserved_deck(deck):
         checker.report(
             deck_node,
+            Code.RESERVED_DECK,
             f"the deck name '{REMOVED_DECK}' is reserved for lmndeck",
             "lmndeck puts the notes it removes there, for students to delete; choose another name",
         )
@@ -268,6 +306,7 @@ def validate_file(root: yaml.Node | None, path: str) -> tuple[DeckFile | None, l
     if not top.get("facts") and not top.get("comparisons"):
         checker.report(
             root,
+            Code.NO_ITEMS,
             "the file has no facts and no comparisons",
             "add a 'facts:' or 'comparisons:' list",
         )
@@ -287,6 +326,7 @@ def _sources(checker: _Checker, node: yaml.Node | None) -> dict[str, Source]:
     if not isinstance(node, yaml.MappingNode):
         checker.report(
             node,
+            Code.WRONG_TYPE,
             f"sources must be a mapping of names to sources, not {_kind(node)}",
             "e.g. sources: {video: {youtube: xWPaCACoam4, title: A video}}",
         )
@@ -295,7 +335,12 @@ def _sources(checker: _Checker, node: yaml.Node | None) -> dict[str, Source]:
         return sources
     for name, value in checker.entries(node, "sources").items():
         if not _ID.match(name):
-            checker.report(value, f"source name '{name}' is not a valid name", "e.g. video, text")
+            checker.report(
+                value,
+                Code.INVALID_SOURCE,
+                f"source name '{name}' is not a valid name",
+                "e.g. video, text",
+            )
             continue
         source = _source(checker, name, value)
         if source:
@@ -314,6 +359,7 @@ def _source(checker: _Checker, name: str, node: yaml.Node) -> Source | None:
     if url is not None and not url.startswith(("https://", "http://")):
         checker.report(
             entries["url"],
+            Code.INVALID_SOURCE,
             f"url '{url}' must start with https:// or http://",
             "copy the whole address from the browser",
         )
@@ -324,12 +370,14 @@ def _source(checker: _Checker, name: str, node: yaml.Node) -> Source | None:
     if "url" in entries:
         checker.report(
             entries["url"],
+            Code.INVALID_SOURCE,
             "a video source takes 'youtube', not 'url'",
             "remove the 'url:' line; the link is made from the video id",
         )
     if youtube_id and not _YOUTUBE_ID.match(youtube_id):
         checker.report(
             entries["youtube"],
+            Code.INVALID_SOURCE,
             f"'{youtube_id}' is not a YouTube video id",
             "give the 11-character id from the video address, e.g. youtube: xWPaCACoam4",
         )
@@ -355,6 +403,7 @@ def _source_ref(
         known = ", ".join(sorted(sources)) or "none yet"
         checker.report(
             node,
+            Code.UNKNOWN_SOURCE,
             f"unknown source '{name}'",
             (_suggest(name, tuple(sources)) or f"defined sources: {known}")
             + "; sources are defined under 'sources:' at the top of the file",
@@ -366,6 +415,7 @@ def _source_ref(
     if isinstance(source, TextSource):
         checker.report(
             node,
+            Code.INVALID_TIMESTAMP,
             f"'{name}' is a text source; only video sources take a timestamp",
             f"write 'source: {name}' without the time",
         )
@@ -374,6 +424,7 @@ def _source_ref(
     if seconds is None:
         checker.report(
             node,
+            Code.INVALID_TIMESTAMP,
             f"'{stamp}' is not a timestamp",
             "write minutes and seconds as MM:SS or hours as HH:MM:SS, e.g. 08:09",
         )
@@ -397,6 +448,7 @@ def _required_source(
     if ref is None and not had_key:
         checker.report(
             node,
+            Code.MISSING_SOURCE,
             f"{what} has no source",
             "add e.g. 'source: video 08:09', or a 'source:' default at the top of the file",
         )
@@ -425,6 +477,7 @@ def _fact(
                     _offset_position(checker, text_node, text, error.offset),
                     error.message,
                     error.hint,
+                    code=error.code,
                 )
             )
     extra = checker.extra(entries)
@@ -491,6 +544,7 @@ def _comparison(
                 first = checker.where(row_ids[row.id])
                 checker.report(
                     row_node,
+                    Code.DUPLICATE_ROW,
                     f"two rows have the id '{row.id}' (the first at line {first.line})",
                     "give one of them its own 'id:'",
                 )
@@ -500,6 +554,7 @@ def _comparison(
         if not rows and not checker.problems:
             checker.report(
                 entries["rows"],
+                Code.NO_ROWS,
                 "the comparison has no rows",
                 "add rows such as '- feature: Muscle tone' with a value per column",
             )
@@ -516,6 +571,7 @@ def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
     if not isinstance(node, yaml.MappingNode):
         checker.report(
             node,
+            Code.INVALID_COLUMNS,
             f"columns must map column ids to labels, not {_kind(node)}",
             "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
         )
@@ -533,16 +589,20 @@ def _columns(checker: _Checker, node: yaml.Node) -> tuple[Column, ...] | None:
         if column_id in ROW_KEYS:
             checker.report(
                 key_node,
+                Code.INVALID_COLUMNS,
                 f"'{column_id}' cannot be a column id: rows use it for themselves",
                 "rename the column, e.g. 'lmn: LMN lesion'",
             )
         elif not _ID.match(column_id):
-            checker.report(key_node, f"column id '{column_id}' is not a valid id", _ID_HINT)
+            checker.report(
+                key_node, Code.INVALID_ID, f"column id '{column_id}' is not a valid id", _ID_HINT
+            )
         elif label:
             columns.append(Column(column_id, label, was))
     if len(columns) < 2 and len(checker.problems) == before:
         checker.report(
             node,
+            Code.TOO_FEW_COLUMNS,
             "a comparison needs at least two columns",
             "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
         )
@@ -584,7 +644,9 @@ def _row(
         for column_id in column_ids
     )
     if not any(cells):
-        checker.report(node, "the row has no cells", f"add a value for {', '.join(column_ids)}")
+        checker.report(
+            node, Code.EMPTY_ROW, "the row has no cells", f"add a value for {', '.join(column_ids)}"
+        )
         return None
     was = checker.previous_ids(entries, row_id, "row")
     if feature is None or row_id is None:
@@ -608,6 +670,7 @@ def _cell(
         if ref is None and text is not None:
             checker.report(
                 node,
+                Code.MISSING_SOURCE,
                 "the cell has no source",
                 "write the cell as {text: ..., source: video 08:09}, "
                 "or give the row or table a 'source:'",
@@ -633,6 +696,7 @@ def previous_id_problems(items: Iterable[tuple[str, str, tuple[PreviousId, ...]]
                         f"'{previous.id}' is the id of a {current[previous.id]} in use now",
                         "'was:' lists ids that are no longer used; remove it, or rename the "
                         "other one first",
+                        code=Code.WAS_IN_USE,
                     )
                 )
             elif previous.id in claimed:
@@ -641,8 +705,10 @@ def previous_id_problems(items: Iterable[tuple[str, str, tuple[PreviousId, ...]]
                     Problem(
                         previous.position,
                         f"'{previous.id}' is already in the 'was:' of the {other_kind} "
-                        f"'{other_id}' ({where.path}:{where.line}:{where.column})",
+                        f"'{other_id}' ({RELATED})",
                         "the history of one old id can go to one new id only; remove one",
+                        code=Code.WAS_CLAIMED_TWICE,
+                        related=where,
                     )
                 )
             else:
