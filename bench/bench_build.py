@@ -17,7 +17,7 @@ import genanki
 import yaml
 
 from lmndeck.build import build
-from lmndeck.notetypes import CLOZE
+from lmndeck.kinds.cloze import CLOZE
 
 FILES = 20
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from lmndeck import loader
 from lmndeck.cli import main
-from lmndeck.model import ClozeFact
+from lmndeck.kinds.cloze import ClozeFact, facts
 from lmndeck.project import load_project
 from tests.anki_client import AnkiCollection
 from tests.conftest import SAMPLE
@@ -215,14 +215,14 @@ def test_values_are_text_as_typed_with_either_parser(
     typed: str, write_cards: Callable[..., Path], yaml_loader: str
 ) -> None:
     text = SAMPLE.replace("extra: Twitching of muscle fibres under the skin.", f"extra: {typed}")
-    fact = load_project(write_cards(text)).files[0].facts[0]
+    fact = facts(load_project(write_cards(text)).files[0])[0]
     assert isinstance(fact, ClozeFact)
     assert fact.extra == ("" if typed == "''" else typed)
 
 
 def test_only_an_empty_value_is_empty(write_cards: Callable[..., Path], yaml_loader: str) -> None:
     text = SAMPLE.replace("extra: Twitching of muscle fibres under the skin.", "extra:")
-    assert load_project(write_cards(text)).files[0].facts[0].extra == ""
+    assert facts(load_project(write_cards(text)).files[0])[0].extra == ""
 
 
 ODD_BUT_ALLOWED = (

@@ -150,7 +150,7 @@ VALIDATION_CASES: list[tuple[str, Callable[[str], str], str, str]] = [
     ("deletions-list", _replace_in_line(BABINSKI, '{"negative": 1}', "[1]"), BABINSKI, "a lock file has no lists"),
     ("missing-guid", lambda t: re.sub(r'("fact/babinski": \{.*?)"guid": "[^"]*", ', r"\1", t), BABINSKI, "has no 'guid'"),
     ("removed-string", _replace_in_line(BABINSKI, '"kind": "cloze"', '"kind": "cloze", "removed": "no"'), BABINSKI, "removed must be true or false"),
-    ("cell-deletions", _replace_in_line(TONE_LMN, '"kind": "cell"', '"kind": "cell", "deletions": {"a": 1}'), TONE_LMN, "a table cell's note has no deletions"),
+    ("cell-deletions", _replace_in_line(TONE_LMN, '"kind": "cell"', '"kind": "cell", "deletions": {"a": 1}'), TONE_LMN, "a 'cell' note has no deletions"),
     ("note-type-unknown", _replace_in_line('"cell": {"hash"', '"cell"', '"table"'), '"table": {"hash"', "unknown note type 'table'"),
     ("trailing-garbage", lambda t: t + "}\n", "}", "extra text after the end of the lock"),
 ]

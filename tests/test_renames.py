@@ -16,6 +16,8 @@ from click.testing import CliRunner, Result
 
 from lmndeck.build import build
 from lmndeck.cli import main
+from lmndeck.kinds.cloze import facts
+from lmndeck.kinds.table import comparisons
 from lmndeck.lock import NoteRecord, lock_path
 from lmndeck.lockparse import read_lock_file
 from lmndeck.project import load_project
@@ -366,8 +368,8 @@ def test_the_readme_renaming_example_is_valid(tmp_path: Path) -> None:
     header = "deck: D\nsources: {text: {title: T}}\nsource: text\n"
     (tmp_path / "deck.yaml").write_text(header + example, encoding="utf-8")
     (deck_file,) = load_project(tmp_path).files
-    assert [previous.id for previous in deck_file.facts[0].was] == ["babinski"]
-    (comparison,) = deck_file.comparisons
+    assert [previous.id for previous in facts(deck_file)[0].was] == ["babinski"]
+    (comparison,) = comparisons(deck_file)
     assert [previous.id for previous in comparison.was] == ["lesions"]
     assert [previous.id for previous in comparison.columns[0].was] == ["lmn"]
     assert [previous.id for previous in comparison.rows[0].was] == ["muscle-tone"]
@@ -378,7 +380,7 @@ def test_a_column_takes_a_list_of_previous_ids(tmp_path: Path) -> None:
         V1.replace(COLUMNS, "    columns: {lmn: {label: LMN, was: [lower, l]}, umn: UMN}\n"),
         encoding="utf-8",
     )
-    (comparison,) = load_project(tmp_path).files[0].comparisons
+    (comparison,) = comparisons(load_project(tmp_path).files[0])
     assert [previous.id for previous in comparison.columns[0].was] == ["lower", "l"]
 
 

@@ -8,13 +8,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmndeck.expand import expand
-from lmndeck.lock import dumps_lock, lock_path
-from lmndeck.notetypes import NoteKind
+from lmndeck.kinds import NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
+from lmndeck.lock import Lock, dumps_lock, lock_path
+from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_atomically
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 from lmndeck.project import Progress, Project, load_project
-from lmndeck.reconcile import Changes, reconcile
+from lmndeck.reconcile import Changes, FilledNote, match, reconcile
 from lmndeck.recover import previous_lock
 
 
@@ -29,9 +30,10 @@ class Plan:
     changes: Changes
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
 
-    def cards(self, kind: NoteKind) -> int:
+    def cards(self, kind: str) -> int:
+        """Cards of the notes of ``kind`` (a kind's name) in the deck."""
         return sum(
-            len(note.ords) for note in self.contents.notes if note.kind is kind and not note.removed
+            len(note.ords) for note in self.contents.notes if note.kind == kind and not note.removed
         )
 
     @property
@@ -55,21 +57,42 @@ def plan(
     is missing or lacks notes is recovered from it."""
     project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
-    planned = expand(project)
+    planned = notes_of(project)
     previous = previous_lock(path, output or default_output(project), project, planned)
     when = current_time() if now is None else now
-    notes, lock, changes = reconcile(planned, previous.lock, when, project.top_deck)
-    mods = {NoteKind(kind): record.mod for kind, record in lock.note_types.items()}
+    matched = match(planned, previous.lock, project.top_deck)
+    filled = (fill(note, matched.lock) for note in planned)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
     old_text = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), mods, lock_text),
+        PackageContents(tuple(notes), note_types, lock_text),
         lock_text,
         lock_text.encode("utf-8") != old_text,
         changes,
         tuple(previous.notices),
     )
+
+
+def notes_of(project: Project) -> list[PlannedNote]:
+    """Every note of the project, in study order: files by path, in a file kind by kind (in
+    the registry's order), items in file order."""
+    return [
+        note
+        for deck_file in project.files
+        for _, items in deck_file.sections
+        for item in items
+        for note in item.notes(deck_file.deck)
+    ]
+
+
+def fill(note: PlannedNote, lock: Lock) -> FilledNote:
+    """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
+    record = lock.notes.get(note.key)
+    numbers = number(note.card_keys, record)
+    return FilledNote(note, numbers, note.fields(numbers.active))
 
 
 def default_output(project: Project) -> Path:

@@ -14,9 +14,11 @@ import click
 from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.formats import FORMATTERS, display_path
+from lmndeck.kinds import KINDS
+from lmndeck.kinds.cloze import KIND as CLOZE
+from lmndeck.kinds.table import KIND as TABLE
 from lmndeck.lock import lock_path
 from lmndeck.lockparse import merge_lock_files
-from lmndeck.notetypes import NoteKind
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 from lmndeck.project import Progress, load_project
 from lmndeck.reconcile import REMOVED_TAG, Changes
@@ -157,12 +159,11 @@ def check_command(cards_dir: Path) -> None:
       lmndeck check cards/
     """
     project = load_project(cards_dir)
-    facts = sum(len(deck_file.facts) for deck_file in project.files)
-    tables = sum(len(deck_file.comparisons) for deck_file in project.files)
-    click.echo(
-        f"{_count(len(project.files), 'file')}, {_count(facts, 'fact')}, "
-        f"{_count(tables, 'comparison')}: no problems."
+    counts = (
+        _count(sum(len(deck_file.items(kind.name)) for deck_file in project.files), kind.noun)
+        for kind in KINDS
     )
+    click.echo(f"{_count(len(project.files), 'file')}, {', '.join(counts)}: no problems.")
 
 
 @main.command("diff")
@@ -240,7 +241,7 @@ _FILES_WORTH_A_BAR = 20
 
 
 def _summary(result: Plan, target: str) -> str:
-    cloze, cells = result.cards(NoteKind.CLOZE), result.cards(NoteKind.CELL)
+    cloze, cells = result.cards(CLOZE.name), result.cards(TABLE.name)
     changes = result.changes
     line = (
         f"Built {target}: {result.live_notes} notes, {cloze + cells} cards "

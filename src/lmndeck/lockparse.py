@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from lmndeck.formats import display_path
+from lmndeck.kinds import BY_NAME
 from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
 from lmndeck.lockmerge import merge_locks
-from lmndeck.notetypes import NoteKind
+from lmndeck.numbering import MAX_DELETION_NUMBER
 from lmndeck.package import write_atomically
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 
 # Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
 # around, and imports then never update the note); a card's ord in 16 bits (number 65536
-# renders "No cloze found", 65537 makes the whole import fail).
+# renders "No cloze found", 65537 makes the whole import fail: see ``numbering``).
 MAX_MOD = 2**32 - 1
-MAX_DELETION_NUMBER = 65_535
 # Note ids are milliseconds, as Anki's are; beyond 2**53 JSON readers lose precision.
 MAX_NOTE_ID = 2**53 - 1
 _MAX_DEPTH = 4  # lock > notes > record > deletions
@@ -34,7 +34,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _GUID = re.compile(r"[!-~]{1,64}")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_KINDS = frozenset(kind.value for kind in NoteKind)
 
 RESTORE_HINT = (
     "lmndeck writes this file: restore it from version control "
@@ -235,7 +234,7 @@ class LockValidator:
             self.problem(offset_of(version), f"unknown lock format {_shown(version)}")
 
     def _note_type(self, entry: Entry) -> NoteTypeRecord | None:
-        if entry.key not in _KINDS:
+        if entry.key not in BY_NAME:
             self.problem(entry.key_offset, f"unknown note type '{entry.key}' in the lock")
             return None
         record = self._object(entry.node, f"note type '{entry.key}'")
@@ -305,7 +304,7 @@ class LockValidator:
             self.problem(offset_of(fields["guid"]), f"invalid GUID {json.dumps(guid)}")
             guid = None
         kind = self._text(fields.get("kind"), "kind")
-        if kind is not None and kind not in _KINDS:
+        if kind is not None and kind not in BY_NAME:
             self.problem(
                 offset_of(fields["kind"]),
                 f"unknown note kind '{kind}'",
@@ -356,8 +355,8 @@ class LockValidator:
                 else:
                     seen[number] = entry.key
                     numbers[entry.key] = number
-            if mapping and kind == NoteKind.CELL.value:
-                self.problem(offset_of(mapping), "a table cell's note has no deletions")
+            if mapping and kind in BY_NAME and not BY_NAME[kind].numbered:
+                self.problem(offset_of(mapping), f"a '{kind}' note has no deletions")
         return (result[0], result[1]) if len(self.problems) == problems_before else None
 
     def _object(self, node: Node | None, what: str) -> Object | None:

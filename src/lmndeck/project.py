@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lmndeck.deckfile import read_deck_file
+from lmndeck.kinds import KINDS
 from lmndeck.loader import load_file
-from lmndeck.model import ClozeFact, Comparison, DeckFile
+from lmndeck.model import DeckFile
 from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, place
-from lmndeck.validate import check_previous_ids, validate_file
+from lmndeck.reader import previous_id_problems
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
 
@@ -121,47 +123,57 @@ Progress = Callable[[int, int], None]
 
 def load_project(root: Path, progress: Progress | None = None) -> Project:
     files: list[DeckFile] = []
+    ids: list[tuple[str, Position]] = []
     paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            deck_file, file_problems = validate_file(load_file(path, shown), shown)
+            read = read_deck_file(load_file(path, shown), shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
         except OSError as error:
             problems.append(_unreadable(path, root, "file", error))
             continue
-        problems.extend(file_problems)
-        if deck_file:
-            files.append(deck_file)
-    problems.extend(_duplicate_ids(files))
-    problems.extend(check_previous_ids(files))
+        problems.extend(read.problems)
+        ids.extend(read.ids)
+        if read.deck_file:
+            files.append(read.deck_file)
+    problems.extend(_duplicate_ids(ids))
+    problems.extend(_previous_ids(files))
     if problems:
         raise ContentError(problems)
     return Project(root, tuple(files))
 
 
-def _duplicate_ids(files: list[DeckFile]) -> list[Problem]:
+def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
+    """Items of all kinds share one id space across all files (their notes' keys)."""
     first: dict[str, Position] = {}
     problems = []
-    for deck_file in files:
-        items: list[ClozeFact | Comparison] = [*deck_file.facts, *deck_file.comparisons]
-        for item in items:
-            if item.id in first:
-                where = first[item.id]
-                problems.append(
-                    Problem(
-                        item.position,
-                        f"duplicate id '{item.id}'",
-                        f"ids must be unique across all files; '{item.id}' is first used at "
-                        + RELATED,
-                        code=Code.DUPLICATE_ID,
-                        related=where,
-                    )
+    for item_id, position in ids:
+        if item_id in first:
+            problems.append(
+                Problem(
+                    position,
+                    f"duplicate id '{item_id}'",
+                    f"ids must be unique across all files; '{item_id}' is first used at "
+                    + RELATED,
+                    code=Code.DUPLICATE_ID,
+                    related=first[item_id],
                 )
-            else:
-                first[item.id] = item.position
+            )
+        else:
+            first[item_id] = position
     return problems
+
+
+def _previous_ids(files: list[DeckFile]) -> list[Problem]:
+    """Items share one id space across all files, so do their 'was:' ids."""
+    return previous_id_problems(
+        (kind.noun, item.id, item.was)
+        for kind in KINDS
+        for deck_file in files
+        for item in deck_file.items(kind.name)
+    )

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import genanki
 
-from lmndeck.expand import ClozeNote, PlannedNote
 from lmndeck.formats import display_path
+from lmndeck.kinds import BY_NAME, NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
-from lmndeck.lockmerge import reserved_key, restore_from
-from lmndeck.lockparse import MAX_DELETION_NUMBER, Locator, LockFile, parse_lock, read_lock_file
-from lmndeck.markup import inline
-from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.lockmerge import restore_from
+from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
+from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 from lmndeck.project import Project
@@ -46,7 +46,6 @@ _UNREADABLE = (
     NotImplementedError,
     sqlite3.Error,
 )
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(?:.*?))?\}\}", re.DOTALL)
 _PREVIEW = 5  # keys named in a notice before "and N more"
 
 
@@ -207,7 +206,7 @@ def _unreadable(deck: Path, root: Path, error: BaseException) -> Problem:
 class _DeckNote:
     id: int
     guid: str
-    kind: NoteKind
+    kind: str
     mod: int
     fields: tuple[str, ...]
     tags: tuple[str, ...]
@@ -283,7 +282,7 @@ def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecor
         same = {**model, "mod": 0, "did": 0} == {**note_type.model_json(0, 0), "did": 0}
         mod = model["mod"]
         assert isinstance(mod, int)
-        records[note_type.kind.value] = NoteTypeRecord(
+        records[note_type.kind] = NoteTypeRecord(
             note_type.content_hash() if same else "", mod
         )
     return records
@@ -308,48 +307,15 @@ def _guess_namespace(
 
 def _record(note: _DeckNote, planned: PlannedNote | None) -> NoteRecord:
     removed = REMOVED_TAG in note.tags
-    active: dict[str, int] = {}
-    retired: dict[str, int] = {}
-    if note.kind is NoteKind.CLOZE and not removed:
-        active, retired = _cloze_numbers(note.fields[0], planned)
+    numbers = Numbers({}, {}) if removed else BY_NAME[note.kind].numbers_in(note.fields, planned)
     return NoteRecord(
         guid=note.guid,
-        kind=note.kind.value,
+        kind=note.kind,
         deck=note.deck,
         id=note.id,
         hash=content_hash(note.kind, note.fields, note.tags),
         mod=note.mod,
-        deletions=active,
-        retired=retired,
+        deletions=numbers.active,
+        retired=numbers.retired,
         removed=removed,
     )
-
-
-def _cloze_numbers(text: str, planned: PlannedNote | None) -> tuple[dict[str, int], dict[str, int]]:
-    """Card numbers by deletion key: a number whose answers are those of a deletion key of the
-    fact today is that key's; any other keeps its number under a key no deletion has, so it
-    is never given to another deletion. Gaps are numbers of deletions removed earlier."""
-    answers: dict[int, list[str]] = {}
-    for match in _CLOZE.finditer(text):
-        answers.setdefault(int(match.group(1)), []).append(_normal(match.group(2)))
-    today: dict[str, list[str]] = {}
-    if isinstance(planned, ClozeNote):
-        fact = planned.fact
-        for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
-            today.setdefault(key, []).append(_normal(inline(deletion.answer)))
-    active: dict[str, int] = {}
-    for number, shown in sorted(answers.items()):
-        key = next(
-            (key for key, known in today.items() if known == shown and key not in active),
-            reserved_key(number),
-        )
-        active[key] = number
-    highest = min(max(answers, default=0), MAX_DELETION_NUMBER)
-    retired = {
-        reserved_key(number): number for number in range(1, highest) if number not in answers
-    }
-    return active, retired
-
-
-def _normal(answer_html: str) -> str:
-    return " ".join(answer_html.split()).casefold()
