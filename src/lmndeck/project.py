@@ -64,9 +64,14 @@ def _hidden(path: Path, root: Path) -> bool:
 
 
 def display_path(path: Path) -> str:
-    """Paths in messages are relative to the working directory when that is shorter."""
-    relative = os.path.relpath(path)
-    return relative if not relative.startswith("..") else str(path)
+    """A path for messages: relative to the working directory when it lies below it, else as
+    given; bytes that are not UTF-8 are shown as \\xNN, so any name can be printed."""
+    try:
+        relative = os.path.relpath(path)
+    except (OSError, ValueError):  # the working directory was deleted (or is on another drive)
+        relative = str(path)
+    shown = relative if not relative.startswith("..") else str(path)
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 # Called after each file is read with (files read, files in all).
