@@ -22,12 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from lmndeck.build import TIME_LIMIT, build
-from lmndeck.cli import main
 from tests.anki_client import AnkiCollection
 from tests.conftest import SAMPLE, WriteCards
+from tests.test_cli import run
 
 LMNDECK = str(Path(sys.executable).with_name("lmndeck"))
 KILLS = int(os.environ.get("LMNDECK_KILLS", "30"))
@@ -44,8 +43,12 @@ def project(write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyP
     return tmp_path
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+def build_then_edit(project: Path) -> tuple[bytes, bytes]:
+    """Build, edit a fact so that the next build changes both files; the files built."""
+    assert run("build").exit_code == 0
+    path = project / "cards" / "demo.yaml"
+    path.write_text(path.read_text().replace("highly classical", "typical"))
+    return (project / DECK).read_bytes(), (project / LOCK).read_bytes()
 
 
 def lmndeck(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -108,10 +111,7 @@ def test_the_lock_reaches_the_disk_before_the_deck(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stop the build at each rename, as a kill would: the deck is never ahead of the lock."""
-    run("build")
-    old = (project / DECK).read_bytes(), (project / LOCK).read_bytes()
-    path = project / "cards" / "demo.yaml"
-    path.write_text(path.read_text().replace("highly classical", "typical"))
+    old = build_then_edit(project)
     renames: list[str] = []
     real_replace = os.replace
 
@@ -169,17 +169,20 @@ def test_a_killed_build_never_leaves_the_deck_ahead_of_the_lock(
 
 
 def _kill_builds(root: Path, kills: int) -> tuple[Counter[str], int]:
-    """SIGKILL builds of 2,000 facts at moments spread over a build; check the files each time."""
+    """SIGKILL builds of 2,000 facts at many moments; check the files after each."""
     write_big_cards(root, 0)
     assert lmndeck("build", cwd=root).returncode == 0
     duration = _timed_build(root, 1)
     outcomes: Counter[str] = Counter()
     left_behind = 0
+    # Every other kill follows a staircase that settles on the moment the files are written
+    # (a step later after a kill before it, earlier after one past it); the others are spread
+    # over the whole build.
+    writing_at = 0.9 * duration
     for kill in range(kills):
         old = (root / BIG_DECK).read_bytes(), (root / LOCK).read_bytes()
         write_big_cards(root, kill + 2)
-        # From early on to past the end, denser towards the end, where the files are written.
-        delay = duration * (0.2 + 1.0 * ((kill + 0.5) / kills) ** 0.5)
+        delay = writing_at if kill % 2 else duration * (0.1 + kill / kills)
         process = start("build", cwd=root)
         time.sleep(delay)
         process.kill()
@@ -194,6 +197,8 @@ def _kill_builds(root: Path, kills: int) -> tuple[Counter[str], int]:
         assert lock in (old[1], new[1])
         assert not (deck == new[0] and lock == old[1]), f"deck ahead of the lock at {delay:.2f}s"
         outcomes[_STATES[deck == new[0], lock == new[1]]] += 1
+        if kill % 2:
+            writing_at += 0.005 if deck == old[0] else -0.005
     return outcomes, left_behind
 
 
@@ -211,10 +216,7 @@ def _timed_build(root: Path, version: int, facts: int = 2000) -> float:
 
 
 def test_a_second_build_waits_for_the_first_and_says_so_once(project: Path) -> None:
-    run("build")
-    before = (project / DECK).read_bytes(), (project / LOCK).read_bytes()
-    path = project / "cards" / "demo.yaml"
-    path.write_text(path.read_text().replace("highly classical", "typical"))
+    before = build_then_edit(project)
     with build_lock_held(project / "cards"):
         process = start("build", cwd=project)
         wait_until_waiting(process)
@@ -269,10 +271,7 @@ def test_check_and_diff_do_not_wait_for_a_build(project: Path) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupt_prints_one_line_and_exits_130(project: Path, signum: int) -> None:
-    run("build")
-    before = (project / DECK).read_bytes(), (project / LOCK).read_bytes()
-    path = project / "cards" / "demo.yaml"
-    path.write_text(path.read_text().replace("highly classical", "typical"))
+    before = build_then_edit(project)
     with build_lock_held(project / "cards"):
         process = start("build", cwd=project)
         wait_until_waiting(process)

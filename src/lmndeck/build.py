@@ -16,11 +16,7 @@ from pathlib import Path
 from lmndeck.expand import expand
 from lmndeck.lock import dumps_lock, lock_path, read_lock
 from lmndeck.notetypes import NoteKind
-from lmndeck.package import (
-    PackageContents,
-    package_bytes,
-    write_in_order,
-)
+from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import ContentError, Position, Problem
 from lmndeck.project import CARD_SUFFIXES, Progress, Project, display_path, load_project
 from lmndeck.reconcile import Changes, reconcile

@@ -139,7 +139,7 @@ def write_in_order(files: Sequence[tuple[Path, bytes]]) -> None:
     staged: list[_Staged] = []
     try:
         for path, data in files:
-            remove_stale_temporaries(path)
+            _remove_stale_temporaries(path)
             staged.append(_stage(path, data))
         for file in staged:
             file.commit()
@@ -184,7 +184,7 @@ def _stage(path: Path, data: bytes) -> _Staged:
         raise _about(path, error) from None
     staged = _Staged(path, Path(name), descriptor)
     try:
-        # The lock tells remove_stale_temporaries that this writer is alive.
+        # The lock tells _remove_stale_temporaries that this writer is alive.
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         os.fchmod(descriptor, 0o666 & ~_umask())  # mkstemp makes 0600; a deck is a normal file
         view = memoryview(data)
@@ -207,7 +207,7 @@ def _name_too_long(path: Path) -> bool:
     return len(os.fsencode(path.name)) > limit
 
 
-def remove_stale_temporaries(path: Path) -> None:
+def _remove_stale_temporaries(path: Path) -> None:
     """Delete the temporary files that a killed writer left beside ``path``.
 
     A temporary whose lock can be taken has no writer any more; one still locked belongs to a
