@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -37,24 +39,50 @@ OUTPUT = click.option(
 
 
 def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
-    """Print content problems as file:line:column diagnostics and exit 1, never a traceback."""
+    """Print content problems as file:line:column diagnostics and exit 1, never a traceback.
+
+    Ctrl-C and SIGTERM print one line and exit 130.
+    """
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         problems: list[Problem]
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
         except ContentError as error:
             problems = error.problems
         except OSError as error:  # a file that cannot be read or written: same format
-            where = Position(str(error.filename or "lmndeck"), 1, 1)
+            where = Position(_filename(error), 1, 1)
             problems = [Problem(where, f"cannot access the file: {error.strerror or error}")]
+        except KeyboardInterrupt:
+            if click.get_current_context().meta.get(_WRITTEN):
+                _exit_interrupted("interrupted after the deck and the lock file were written")
+            _exit_interrupted("interrupted; nothing was written")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         for problem in problems:
             click.echo(format_problem(problem), err=True)
         click.echo(f"{_count(len(problems), 'error')}; nothing was written.", err=True)
         sys.exit(1)
 
     return wrapper
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops lmndeck the way Ctrl-C does: cleanly, at once."""
+    raise KeyboardInterrupt
+
+
+def _exit_interrupted(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(130)  # 128 + SIGINT, what shells report for Ctrl-C
+
+
+def _filename(error: OSError) -> str:
+    if isinstance(error.filename, str):
+        return display_path(Path(error.filename))
+    return "lmndeck"
 
 
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,7 +131,16 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
         return
-    result, target = build(cards_dir, output, progress=_progress_bar())
+    meta = click.get_current_context().meta
+    result, target = build(
+        cards_dir,
+        output,
+        progress=_progress_bar(),
+        on_wait=lambda: click.echo(
+            f"waiting for another build of {display_path(cards_dir)} to finish...", err=True
+        ),
+        on_written=lambda: meta.update({_WRITTEN: True}),
+    )
     _print_notices(result)
     click.echo(_summary(result, display_path(target)))
     for warning in rename_warnings(result.changes):
@@ -120,6 +157,10 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
             f"that imported them: search 'tag:{REMOVED_TAG}' in Anki to delete them.",
             err=True,
         )
+
+
+# Set in the click context once a build wrote its files, for the message of a late Ctrl-C.
+_WRITTEN = "lmndeck.written"
 
 
 @main.command("check")

@@ -112,14 +112,14 @@ def _unreadable(path: Path, what: str, error: OSError) -> Problem:
 
 
 def display_path(path: Path) -> str:
-    """The path in messages: relative to the working directory when that is shorter, and
-    printable whatever bytes the name holds (undecodable ones shown as U+FFFD)."""
+    """A path for messages: relative to the working directory when it lies below it, else as
+    given; bytes that are not UTF-8 are shown as \\xNN, so any name can be printed."""
     try:
         relative = os.path.relpath(path)
-    except OSError:  # the working directory was deleted
+    except (OSError, ValueError):  # the working directory was deleted (or is on another drive)
         relative = str(path)
     shown = relative if not relative.startswith("..") else str(path)
-    return os.fsencode(shown).decode("utf-8", "replace")
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 # Called after each file is read with (files read, files in all).

@@ -66,9 +66,18 @@ def previous_lock(
     if read is not None:
         check_belongs(read.lock, project, keys, _namespace_position(read, shown))
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
-    if deck.is_file():
+    if _is_file(deck):
         _merge_deck(previous, read, shown, deck, project, notes)
     return previous
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a deck is there; a path the system cannot look up (a name too long) holds none,
+    and writing the deck there reports the problem."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position) -> None:
