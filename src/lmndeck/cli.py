@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from lmndeck import __version__
 from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.lock import lock_path
 from lmndeck.lockparse import merge_lock_files
@@ -86,7 +85,7 @@ def _filename(error: OSError) -> str:
 
 
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
+@click.version_option(None, "-V", "--version", package_name="lmndeck", prog_name="lmndeck")
 def main() -> None:
     """Turn YAML fact files into an Anki deck of cloze and comparison-table cards.
 
