@@ -91,6 +91,11 @@ def reconcile(
     for note in notes:
         seen.add(note.key)
         record = lock.notes.get(note.key)
+        if record is not None and record.kind != note.kind.value:
+            # Anki keeps a note's type: a note of another kind needs a note of its own, and
+            # the old one, no longer claimed, becomes a removed note
+            lock.notes[UNKNOWN_KEY + record.guid] = lock.notes.pop(note.key)
+            record = None
         active, retired = assign_numbers(note.deletion_keys, record)
         fields = note_fields(note, active)
         content = content_hash(note.kind, fields, note.tags)
