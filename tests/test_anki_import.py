@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lmndeck.build import build
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, visible
 from tests.conftest import WriteCards
 
@@ -68,7 +68,7 @@ def test_back_links_to_the_exact_second_of_the_video(
     assert "xWPaCACoam4" not in card.question
 
 
-def test_table_cell_card_asks_one_cell_and_shows_the_table_with_it_marked(
+def test_table_cell_card_asks_one_cell_and_shows_its_row_with_it_marked(
     write_cards: WriteCards, collection: AnkiCollection, tmp_path: Path
 ) -> None:
     build_and_import(write_cards, collection, tmp_path)
@@ -80,8 +80,9 @@ def test_table_cell_card_asks_one_cell_and_shows_the_table_with_it_marked(
     assert "LMN vs UMN lesion" in card.question
     assert "Spasticity" not in visible(card.question)
     assert '<div class="lmn lmn-answer">Spasticity</div>' in card.answer
-    assert '<td class="lmn-asked">Spasticity</td>' in card.answer
-    assert "<td>Reduced (hypotonia)</td>" in card.answer  # the rest of the table
+    assert '<dd class="lmn-asked">Spasticity</dd>' in card.answer
+    assert "<dd>Reduced (hypotonia)</dd>" in card.answer  # the rest of the row
+    assert "Flaccid" not in card.answer  # not the other rows
     assert "t=547s" in card.answer  # the cell's own timestamp
 
 

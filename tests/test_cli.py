@@ -102,7 +102,7 @@ def test_unwritable_output_is_a_clear_error(project: Path) -> None:
     result = run("build", "-o", "blocker/deck.apkg")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "error[file-access]:" in result.output
+    assert "error[cannot-write]:" in result.output
 
 
 def test_build_check_passes_when_up_to_date_and_fails_after_an_edit(project: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.build import build, check_build, default_output, notes_of
 from lmndeck.kinds.cloze import ClozeNote, facts
 from lmndeck.kinds.table import Comparison, comparisons
 from lmndeck.model import VideoSource
+from lmndeck.pipeline import build, check_build, default_output, notes_of
 from lmndeck.project import Project, load_project
 from tests.anki_client import AnkiCollection, answers, visible
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lmndeck.build import notes_of, plan
+from lmndeck.pipeline import notes_of, plan
 from lmndeck.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent

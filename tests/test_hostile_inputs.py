@@ -151,7 +151,7 @@ def cards_file(name: bytes) -> Setup:
 
     def setup(cards: Path) -> str:
         (cards / os.fsdecode(name)).write_text("deck: D\nfacts: [{id: x, text: none}]\n")
-        return f"cards/{name.decode('utf-8', 'replace')}:2:23"
+        return f"cards/{name.decode('utf-8', 'backslashreplace')}:2:23"
 
     return setup
 

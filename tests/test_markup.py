@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lmndeck.cli import main
-from lmndeck.kinds.table import Cell, Column, Comparison, Row, table_html
+from lmndeck.kinds.table import Cell, Column, Comparison, Row, row_html
 from lmndeck.markup import attribute, inline
 from lmndeck.model import SourceRef, TextSource
 from lmndeck.problems import Position
@@ -81,22 +81,21 @@ def test_link_addresses_hide_anki_markup_but_keep_their_target() -> None:
     assert html.unescape(attribute(address)) == address
 
 
-def test_a_table_marks_exactly_the_asked_cell() -> None:
+def test_a_cell_back_shows_its_row_with_exactly_the_asked_cell_marked() -> None:
     source = SourceRef(TextSource("s", "S", None, None))
-    columns = (Column("a", "*A*"), Column("b", "B"))
+    columns = (Column("a", "*A*"), Column("b", "B"), Column("c", "C"))
     rows = (
-        Row("r1", "R1", (Cell("**x**", source), None)),
-        Row("r2", "R2", (Cell("y", source), Cell("z & w", source))),
+        Row("r1", "R1", (Cell("**x**", source), None, Cell("v", source))),
+        Row("r2", "R2 & more", (Cell("y", source), Cell("z & w", source), None)),
     )
     table = Comparison("t", "T", columns, rows, "", (), Position("t.yaml", 1, 1))
-    plain = table_html(table, None, None)
-    assert plain == (
-        '<table class="lmn-table"><thead><tr><th></th><th><i>A</i></th><th>B</th></tr></thead>'
-        '<tbody><tr><th scope="row">R1</th><td><b>x</b></td><td>—</td></tr>'
-        '<tr><th scope="row">R2</th><td>y</td><td>z &amp; w</td></tr></tbody></table>'
+    assert row_html(table, rows[1], "b") == (
+        '<div class="lmn-feature">R2 &amp; more</div><dl class="lmn-pairs">'
+        "<dt><i>A</i></dt><dd>y</dd>"
+        '<dt class="lmn-asked">B</dt><dd class="lmn-asked">z &amp; w</dd>'
+        "<dt>C</dt><dd>—</dd></dl>"
     )
-    marked = table_html(table, "r2", "b")
-    assert marked == plain.replace("<td>z", '<td class="lmn-asked">z')
+    assert "R1" not in row_html(table, rows[1], "a")  # other rows are not shown
 
 
 # Everything Anki itself would interpret: audio, a type-in box, LaTeX images, MathJax, speech.

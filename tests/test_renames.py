@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from lmndeck.build import build
 from lmndeck.cli import main
 from lmndeck.kinds.cloze import facts
 from lmndeck.kinds.table import comparisons
 from lmndeck.lock import NoteRecord, lock_path
 from lmndeck.lockparse import read_lock_file
+from lmndeck.pipeline import build
 from lmndeck.project import load_project
 from lmndeck.reconcile import REMOVED_TAG
 from lmndeck.renames import LikelyRename, likely_renames
@@ -107,8 +107,8 @@ def test_an_id_only_rename_with_was_does_not_touch_the_notes(
 
 def test_a_row_whose_feature_changed_keeps_its_cells_with_was(student: Student) -> None:
     edited = V1.replace(TONE_ROW, "      - {feature: Tone of the muscles, was: muscle-tone, ")
-    # every cell's back shows the whole table, so all four cells are rewritten
-    assert_renamed_in_place(student, edited, updated=4)
+    # a cell's back shows its row, so the row's two cells are rewritten, not the other row's
+    assert_renamed_in_place(student, edited, updated=2)
     assert "Tone of the muscles" in visible(student.card("Reduced").question)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmndeck.build import build
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, answers
 
 HEADER = "deck: Props\nsources: {text: {title: Notes}}\nsource: text\nfacts:\n"
@@ -22,10 +22,12 @@ class Fact:
     id: str
     words: str
     answers: list[str]
+    was: list[str] = field(default_factory=list)  # previous ids, newest first
 
     def yaml(self) -> str:
         deletions = " ".join(f"{{{{{answer}}}}}" for answer in self.answers)
-        return f"  - id: {self.id}\n    text: '{self.words} {deletions}'\n"
+        was = f"    was: [{', '.join(self.was)}]\n" if self.was else ""
+        return f"  - id: {self.id}\n{was}    text: '{self.words} {deletions}'\n"
 
 
 @dataclass

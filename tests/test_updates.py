@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from lmndeck import kinds, notetypes
-from lmndeck.build import build
 from lmndeck.kinds import cloze as cloze_kind
 from lmndeck.lock import lock_path
+from lmndeck.pipeline import build
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG
 from tests.anki_client import AnkiCollection, ImportLog, RenderedCard, answers, visible
 

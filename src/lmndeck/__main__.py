@@ -1,3 +1,29 @@
-from lmndeck.cli import main
+"""The ``lmndeck`` command: ``python -m lmndeck`` and the installed script both start here.
 
-main()
+Loading the command line takes a few tenths of a second; Ctrl-C or SIGTERM in that time must
+end it like at any other moment (one line, exit 130), not with Python's traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+
+def run() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        from lmndeck.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted; nothing was written\n")
+        sys.exit(130)
+    main()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    run()

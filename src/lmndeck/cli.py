@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from lmndeck import __version__
-from lmndeck.build import Plan, build, check_build, plan
 from lmndeck.formats import FORMATTERS, display_path
 from lmndeck.kinds import KINDS
 from lmndeck.kinds.cloze import KIND as CLOZE
 from lmndeck.kinds.table import KIND as TABLE
 from lmndeck.lock import lock_path
 from lmndeck.lockparse import merge_lock_files
-from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.pipeline import Plan, build, check_build, plan
+from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.project import Progress, load_project
 from lmndeck.reconcile import REMOVED_TAG, Changes
 
@@ -53,7 +53,10 @@ FORMAT = click.option(
 
 def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
     """Print content problems as file:line:column diagnostics and exit 1, never a traceback.
-    Positions are relative to the command's CARDS_DIR (or the working directory)."""
+    Positions are relative to the command's CARDS_DIR (or the working directory).
+
+    Ctrl-C and SIGTERM print one line and exit 130.
+    """
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -61,15 +64,21 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         root = kwargs.get("cards_dir")
         root = root if isinstance(root, Path) else Path(".")
         formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
         except ContentError as error:
             problems = error.problems
         except OSError as error:  # a file that cannot be read or written: same format
-            path = Path(os.fsdecode(error.filename)) if error.filename else Path("lmndeck")
-            where = Position(place(path, root), 1, 1)
+            where = _file_position(error, root)
             message = f"cannot access the file: {error.strerror or error}"
             problems = [Problem(where, message, code=Code.FILE_ACCESS)]
+        except KeyboardInterrupt:
+            if click.get_current_context().meta.get(_WRITTEN):
+                _exit_interrupted("interrupted after the deck and the lock file were written")
+            _exit_interrupted("interrupted; nothing was written")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         for problem in problems:
             click.echo(formatter(problem, root), err=True)
         click.echo(f"{_count(len(problems), 'error')}; nothing was written.", err=True)
@@ -78,8 +87,23 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops lmndeck the way Ctrl-C does: cleanly, at once."""
+    raise KeyboardInterrupt
+
+
+def _exit_interrupted(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(130)  # 128 + SIGINT, what shells report for Ctrl-C
+
+
+def _file_position(error: OSError, root: Path) -> Position:
+    name = error.filename if isinstance(error.filename, str) else "lmndeck"
+    return file_position(Path(name), root)
+
+
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
+@click.version_option(None, "-V", "--version", package_name="lmndeck", prog_name="lmndeck")
 def main() -> None:
     """Turn YAML fact files into an Anki deck of cloze and comparison-table cards.
 
@@ -125,7 +149,16 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
         return
-    result, target = build(cards_dir, output, progress=_progress_bar())
+    meta = click.get_current_context().meta
+    result, target = build(
+        cards_dir,
+        output,
+        progress=_progress_bar(),
+        on_wait=lambda: click.echo(
+            f"waiting for another build of {display_path(cards_dir)} to finish...", err=True
+        ),
+        on_written=lambda: meta.update({_WRITTEN: True}),
+    )
     _print_notices(result)
     click.echo(_summary(result, display_path(target)))
     for warning in rename_warnings(result.changes):
@@ -142,6 +175,10 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
             f"that imported them: search 'tag:{REMOVED_TAG}' in Anki to delete them.",
             err=True,
         )
+
+
+# Set in the click context once a build wrote its files, for the message of a late Ctrl-C.
+_WRITTEN = "lmndeck.written"
 
 
 @main.command("check")

@@ -20,18 +20,18 @@ FORMATS = ("text", "json", "github")
 
 
 def display_path(path: Path) -> str:
-    """The path in messages: relative to the working directory when that is shorter, and
-    printable whatever bytes the name holds (undecodable ones shown as U+FFFD)."""
+    """A path for messages: relative to the working directory when it lies below it, else as
+    given; bytes that are not UTF-8 are shown as \\xNN, so any name can be printed."""
     try:
         relative = os.path.relpath(path)
     except (OSError, ValueError):  # the working directory was deleted, or another drive
         relative = str(path)
     shown = relative if not relative.startswith("..") else str(path)
-    return os.fsencode(shown).decode("utf-8", "replace")
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 def shown_path(position: Position, root: Path) -> str:
-    return display_path(root / position.path)
+    return display_path(Path(position.path) if position.given else root / position.path)
 
 
 def shown_position(position: Position, root: Path) -> str:

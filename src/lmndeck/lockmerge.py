@@ -14,8 +14,10 @@ which may both have changed a note. The rules, record by record:
   the two versions gave to different deletions stays with ``ours`` and the other deletion gets a
   number neither used (the contested number is kept as retired, so it is never given out again),
   and the note's ``mod`` becomes later than both, so Anki updates it for students of either;
-- two notes with the same note id or GUID: the one in ``ours`` (else the first by key) keeps
-  it, the other gets a new one.
+- one note under two keys (the same GUID: renamed with 'was:' on one side) is merged as one note,
+  under ``ours``' key;
+- two other notes with the same note id or GUID: the one in ``ours`` (else the first by key)
+  keeps it, the other gets a new one.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def merge_locks(ours: Lock, theirs: Lock, base: Lock | None = None) -> Merged:
         merged.resolutions.append(
             f"the namespaces differ: kept '{ours.namespace}', not '{theirs.namespace}'"
         )
+    theirs = _renamed_as_ours(ours, theirs, merged.resolutions)
+    base = _renamed_as_ours(ours, base, []) if base else None
     for key in sorted(ours.notes.keys() | theirs.notes.keys()):
         mine, other = ours.notes.get(key), theirs.notes.get(key)
         if mine is None or other is None:
@@ -53,6 +57,21 @@ def merge_locks(ours: Lock, theirs: Lock, base: Lock | None = None) -> Merged:
     _keep_identities_unique(merged, ours)
     _newest_note_types(merged.lock, ours, theirs)
     return merged
+
+
+def _renamed_as_ours(ours: Lock, theirs: Lock, log: list[str]) -> Lock:
+    """``theirs`` with each note that ``ours`` has under another key (one GUID: a 'was:' rename
+    on one side) filed under ours' key, so that the two versions merge as the one note they
+    are; the cards' 'was:' moves it on to the current id at the next build if need be."""
+    key_of = {record.guid: key for key, record in ours.notes.items()}
+    notes: dict[str, NoteRecord] = {}
+    for key, record in theirs.notes.items():
+        target = key_of.get(record.guid, key)
+        if target != key and target not in theirs.notes:
+            log.append(f"{key} in theirs is {target} in ours (renamed): merged as one note")
+            key = target
+        notes[key] = record
+    return Lock(namespace=theirs.namespace, notes=notes, note_types=theirs.note_types)
 
 
 def restore_from(lock: Lock, deck: Lock) -> Merged:

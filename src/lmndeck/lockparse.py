@@ -20,7 +20,7 @@ from lmndeck.kinds import BY_NAME
 from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
-from lmndeck.package import write_atomically
+from lmndeck.package import write_in_order
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 
 # Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
@@ -592,7 +592,7 @@ def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list
     ``base`` is the version both come from (git's %O), which tells who changed a note."""
     reads = [_read_existing(path) for path in (ours, theirs, *([base] if base else []))]
     merged = merge_locks(*(read.lock for read in reads))
-    write_atomically(ours, dumps_lock(merged.lock).encode("utf-8"))
+    write_in_order([(ours, dumps_lock(merged.lock).encode("utf-8"))])
     return [notice for read in reads for notice in read.notices] + merged.resolutions
 
 

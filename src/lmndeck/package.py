@@ -9,6 +9,8 @@ and is stored uncompressed.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -17,7 +19,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,7 +104,7 @@ def _write_col_json(
         all_decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
     models = {
         str(note_type.model_id): note_type.model_json(mod, default_deck)
-        for _, (note_type, mod) in sorted(note_types.items())
+        for _, (note_type, mod) in sorted(note_types.items(), key=lambda item: item[0])
     }
     connection.execute(
         "UPDATE col SET decks = ?, models = ?",
@@ -170,20 +172,134 @@ def read_package(path: Path) -> BuiltPackage:
         return BuiltPackage(package.read(COLLECTION_ENTRY), lock)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_in_order(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Replace each file's contents, in the given order; readers never see half a file.
+
+    Every new content is first written and flushed to a temporary file beside its target, so a
+    failure to write any of them leaves every target untouched. Then the temporaries are renamed
+    in order, each rename flushed to disk before the next: a later file never reaches the disk
+    without the earlier ones, whether the process is killed or the power fails.
+    Stale temporaries of the targets (from a killed writer) are deleted first.
+    Failures are OSErrors naming the target, never a temporary file.
+    """
+    staged: list[_Staged] = []
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a deck is a normal file
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for path, data in files:
+            _remove_stale_temporaries(path)
+            staged.append(_stage(path, data))
+        for file in staged:
+            file.commit()
+    finally:
+        for file in staged:
+            file.discard()
+
+
+@dataclass
+class _Staged:
+    path: Path
+    temporary: Path
+    descriptor: int  # open, and locked, until the temporary is renamed or deleted
+    committed: bool = False
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.temporary, self.path)
+            self.committed = True
+            _sync_directory(self.path.parent)
+        except OSError as error:
+            raise _about(self.path, error) from None
+
+    def discard(self) -> None:
+        if not self.committed:
+            self.temporary.unlink(missing_ok=True)
+        os.close(self.descriptor)
+
+
+def _stage(path: Path, data: bytes) -> _Staged:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if _name_too_long(path):
+            # Found now, not at the rename, when the files before it are already in place.
+            raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        descriptor, name = tempfile.mkstemp(
+            dir=path.parent, prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX
+        )
+    except OSError as error:
+        raise _about(path, error) from None
+    staged = _Staged(path, Path(name), descriptor)
+    try:
+        # The lock tells _remove_stale_temporaries that this writer is alive.
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        os.fchmod(descriptor, 0o666 & ~_umask())  # mkstemp makes 0600; a deck is a normal file
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+    except BaseException as error:
+        staged.discard()
+        if isinstance(error, OSError):
+            raise _about(path, error) from None
         raise
+    return staged
+
+
+def _name_too_long(path: Path) -> bool:
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):  # no limit known here: the rename will tell
+        return False
+    return len(os.fsencode(path.name)) > limit
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete the temporary files that a killed writer left beside ``path``.
+
+    A temporary whose lock can be taken has no writer any more; one still locked belongs to a
+    writer at work and is left alone.
+    """
+    pattern = re.compile(
+        re.escape(_temporary_prefix(path)) + r"[a-z0-9_]{8}" + re.escape(_TEMPORARY_SUFFIX)
+    )
+    try:
+        names = [name for name in os.listdir(path.parent) if pattern.fullmatch(name)]
+    except OSError:  # no directory yet, or an unreadable one: staging will say so
+        return
+    for name in names:
+        stale = path.parent / name
+        try:
+            with open(stale, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                stale.unlink()
+        except OSError:  # locked by a live writer, or gone already
+            continue
+
+
+_TEMPORARY_SUFFIX = ".tmp"
+# mkstemp adds 8 random characters; a name of up to 255 bytes still leaves a short temporary.
+_TEMPORARY_NAME_BYTES = 64
+
+
+def _temporary_prefix(path: Path) -> str:
+    return "." + os.fsdecode(os.fsencode(path.name)[:_TEMPORARY_NAME_BYTES]) + "."
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename inside ``directory`` durable."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if error.errno != errno.EINVAL:  # some file systems cannot sync a directory
+            raise
+    finally:
+        os.close(descriptor)
+
+
+def _about(path: Path, error: OSError) -> OSError:
+    """The same error, naming the file the caller asked for."""
+    return OSError(error.errno, error.strerror, str(path))
 
 
 def _umask() -> int:

@@ -75,6 +75,10 @@ class Code(str, Enum):
     LOCK_OUT_OF_DATE = "lock-out-of-date"
     DECK_OUT_OF_DATE = "deck-out-of-date"
     NO_LOCK_FILE = "no-lock-file"
+    # building
+    INVALID_BUILD_TIME = "invalid-build-time"
+    OUTPUT_IN_CARDS = "output-in-cards"
+    CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
 
 
@@ -86,9 +90,12 @@ class Position:
     path: str
     line: int
     column: int
+    # The path as given, relative to the working directory: a file outside the cards directory
+    # when the working directory is gone and the two cannot be related.
+    given: bool = False
 
     def shifted(self, columns: int) -> Position:
-        return Position(self.path, self.line, self.column + columns)
+        return Position(self.path, self.line, self.column + columns, self.given)
 
 
 @dataclass(frozen=True, order=True)
@@ -121,4 +128,12 @@ def place(path: Path, root: Path) -> str:
     try:
         return os.path.relpath(path, root)
     except (OSError, ValueError):  # no working directory, or another drive
-        return os.path.abspath(path)
+        return os.fsdecode(path)
+
+
+def file_position(path: Path, root: Path) -> Position:
+    """The start of the file ``path``, for a problem about the whole file."""
+    try:
+        return Position(os.path.relpath(path, root), 1, 1)
+    except (OSError, ValueError):
+        return Position(os.fsdecode(path), 1, 1, given=True)

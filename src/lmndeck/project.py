@@ -12,7 +12,7 @@ from lmndeck.deckfile import read_deck_file
 from lmndeck.kinds import KINDS
 from lmndeck.loader import load_file
 from lmndeck.model import DeckFile
-from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, place
+from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, file_position, place
 from lmndeck.reader import previous_id_problems
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
@@ -44,7 +44,7 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
         raise ContentError(
             [
                 Problem(
-                    Position(place(root, root), 1, 1),
+                    file_position(root, root),
                     "no such directory",
                     "pass the folder of cards files",
                     code=Code.NO_DIRECTORY,
@@ -66,7 +66,7 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
         if (status.st_dev, status.st_ino) in seen:
             problems.append(
                 Problem(
-                    Position(place(directory, root), 1, 1),
+                    file_position(directory, root),
                     "this directory is reached a second time, through a symbolic link (a loop or a copy)",
                     "remove the link; every cards file must be found once",
                     code=Code.LINK_LOOP,
@@ -89,7 +89,7 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
         raise ContentError(
             [
                 Problem(
-                    Position(place(root, root), 1, 1),
+                    file_position(root, root),
                     "no cards files (*.yaml) in this directory",
                     "create one, e.g. cards/topic.yaml starting with 'deck: Name'",
                     code=Code.NO_CARDS_FILES,
@@ -110,7 +110,7 @@ def _cards_file(path: Path) -> Path:
 
 def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
     return Problem(
-        Position(place(path, root), 1, 1),
+        file_position(path, root),
         f"cannot read the {what}: {error.strerror or error}",
         _UNREADABLE_HINT,
         code=Code.UNREADABLE,

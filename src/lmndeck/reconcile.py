@@ -76,6 +76,12 @@ def match(notes: Sequence[PlannedNote], previous: Lock, namespace: str) -> Match
     _claim_recovered(lock, [note.key for note in notes])
     changes = Changes()
     _follow_renames(notes, lock, changes)
+    for note in notes:
+        record = lock.notes.get(note.key)
+        if record is not None and record.kind != note.kind.name:
+            # Anki keeps a note's type: a note of another kind needs a note of its own, and
+            # the old one, no longer claimed, becomes a removed note
+            lock.notes[UNKNOWN_KEY + record.guid] = lock.notes.pop(note.key)
     return Matched(lock, changes)
 
 

@@ -30,7 +30,7 @@ from lmndeck.lockmerge import restore_from
 from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
-from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.problems import Code, ContentError, Position, Problem, file_position, place
 from lmndeck.project import Project
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG, content_hash
 
@@ -67,9 +67,18 @@ def previous_lock(
         where = _namespace_position(read, place(lock_file, project.root))
         check_belongs(read.lock, project, keys, where, lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
-    if deck.is_file():
+    if _is_file(deck):
         _merge_deck(previous, read, shown, deck, project, notes)
     return previous
+
+
+def _is_file(path: Path) -> bool:
+    """Whether a deck is there; a path the system cannot look up (a name too long) holds none,
+    and writing the deck there reports the problem."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def check_belongs(
@@ -143,7 +152,7 @@ def _merge_deck(
         )
         return
     keys = {note.key for note in notes}
-    check_belongs(from_deck, project, keys, Position(place(deck, project.root), 1, 1), deck)
+    check_belongs(from_deck, project, keys, file_position(deck, project.root), deck)
     merged = restore_from(previous.lock, from_deck)
     if merged.lock == previous.lock:
         return
@@ -190,7 +199,7 @@ def _reason(error: BaseException) -> str:
 
 def _unreadable(deck: Path, root: Path, error: BaseException) -> Problem:
     return Problem(
-        Position(place(deck, root), 1, 1),
+        file_position(deck, root),
         f"the lock file is missing and the last built deck cannot be read to recover it "
         f"({_reason(error)})",
         "restore the lock file from version control (git checkout -- <lock>); or, to start "

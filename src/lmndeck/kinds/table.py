@@ -110,7 +110,7 @@ class CellNote:
             inline(self.row.feature),
             inline(self.column.label),
             inline(self.cell.text),
-            table_html(comparison, self.row.id, self.column.id),
+            row_html(comparison, self.row, self.column.id),
             inline(comparison.extra),
             source_html(self.cell.source),
         )
@@ -362,48 +362,21 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"
 
 
-def table_html(comparison: Comparison, asked_row: str | None, asked_column: str | None) -> str:
-    """The whole comparison as a table, with the asked cell marked."""
-    return _table(comparison).marked(asked_row, asked_column)
+def row_html(comparison: Comparison, row: Row, asked_column: str) -> str:
+    """The asked row across every column: its feature, then each column's label and value, the
+    asked one marked. Not the whole table: a cell's back would then grow with the table (a
+    200x8 table made a 125 MB collection) and would show every other answer of the table,
+    making the cell's siblings trivial for the rest of the day. The row keeps the comparison a
+    student needs; the style sheet lays it out as a table on wide screens and as stacked
+    label/value pairs on phones."""
+    pairs = "".join(
+        _pair(column, cell, column.id == asked_column)
+        for column, cell in zip(comparison.columns, row.cells, strict=True)
+    )
+    return f'<div class="lmn-feature">{inline(row.feature)}</div><dl class="lmn-pairs">{pairs}</dl>'
 
 
-@dataclass(frozen=True)
-class _Table:
-    """A comparison's table in pieces, each cell's opening tag a piece of its own: every cell's
-    card shows the whole table, and marking one cell is then a join, not a new render of all
-    (which made a table's cards take time quadratic in its size)."""
-
-    pieces: tuple[str, ...]
-    cell_tags: Mapping[tuple[str, str], int]  # (row id, column id) → index of its '<td>' piece
-
-    @classmethod
-    def of(cls, comparison: Comparison) -> _Table:
-        head = "".join(f"<th>{inline(column.label)}</th>" for column in comparison.columns)
-        pieces = [f'<table class="lmn-table"><thead><tr><th></th>{head}</tr></thead><tbody>']
-        cell_tags = {}
-        for row in comparison.rows:
-            pieces.append(f'<tr><th scope="row">{inline(row.feature)}</th>')
-            for column, cell in zip(comparison.columns, row.cells, strict=True):
-                cell_tags[row.id, column.id] = len(pieces)
-                pieces += ("<td>", f"{inline(cell.text) if cell else '—'}</td>")
-            pieces.append("</tr>")
-        pieces.append("</tbody></table>")
-        return cls(tuple(pieces), cell_tags)
-
-    def marked(self, row: str | None, column: str | None) -> str:
-        index = self.cell_tags.get((row, column)) if row and column else None
-        if index is None:
-            return "".join(self.pieces)
-        marked = list(self.pieces)
-        marked[index] = '<td class="lmn-asked">'
-        return "".join(marked)
-
-
-# The last table rendered, by identity: a comparison's cells are planned one after another.
-_last_table: list[tuple[Comparison, _Table]] = []
-
-
-def _table(comparison: Comparison) -> _Table:
-    if not _last_table or _last_table[0][0] is not comparison:
-        _last_table[:] = [(comparison, _Table.of(comparison))]
-    return _last_table[0][1]
+def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
+    marked = ' class="lmn-asked"' if asked else ""
+    value = inline(cell.text) if cell else "—"
+    return f"<dt{marked}>{inline(column.label)}</dt><dd{marked}>{value}</dd>"

@@ -1,0 +1,305 @@
+"""The pipeline: cards directory in, .apkg and lock file out. The only module that chains the
+stages, each of which only hands its result on:
+
+    load + read (deckfile, kinds)  -> project checks (project)  -> notes (each item's kind)
+    -> the lock to build from (recover) -> records matched to notes (reconcile.match)
+    -> card numbers (numbering) -> fields (each note's kind) -> reconcile -> package
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from lmndeck.formats import display_path
+from lmndeck.kinds import NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
+from lmndeck.lock import Lock, dumps_lock, lock_path
+from lmndeck.numbering import number
+from lmndeck.package import PackageContents, package_bytes, write_in_order
+from lmndeck.problems import Code, ContentError, Problem, file_position
+from lmndeck.project import CARD_SUFFIXES, Progress, Project, load_project
+from lmndeck.reconcile import Changes, FilledNote, match, reconcile
+from lmndeck.recover import previous_lock
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a build would write, computed without writing anything."""
+
+    project: Project
+    contents: PackageContents
+    lock_text: str
+    lock_changed: bool
+    changes: Changes
+    notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
+
+    def cards(self, kind: str) -> int:
+        """Cards of the notes of ``kind`` (a kind's name) in the deck."""
+        return sum(
+            len(note.ords) for note in self.contents.notes if note.kind == kind and not note.removed
+        )
+
+    @property
+    def live_notes(self) -> int:
+        return sum(1 for note in self.contents.notes if not note.removed)
+
+
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+# Anki keeps a note's modification time in 32 bits: a package note with mod 2**32 arrives with
+# mod 0 and is never updated again (measured with Anki's backend). Builds stop at 2100, which
+# leaves decades of the one-second steps that reconcile adds to a changed note's time.
+TIME_LIMIT = 4102444800  # 2100-01-01T00:00:00Z, exclusive
+
+
+def current_time(cards_dir: Path = Path(".")) -> int:
+    """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
+    value = os.environ.get(SOURCE_DATE_EPOCH, "")
+    if not value.strip():
+        return int(time.time())
+    digits = value.strip()
+    if re.fullmatch(r"[0-9]{1,10}", digits) and 0 < int(digits) < TIME_LIMIT:
+        return int(digits)
+    raise ContentError(
+        [
+            Problem(
+                file_position(Path(SOURCE_DATE_EPOCH), cards_dir),
+                f"{SOURCE_DATE_EPOCH}={value!r} is not a build time lmndeck can use",
+                f"set it to whole seconds since 1970-01-01 UTC, from 1 to {TIME_LIMIT - 1} "
+                f"(before 2100), e.g. {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct), "
+                "or unset it to use the current time",
+                code=Code.INVALID_BUILD_TIME,
+            )
+        ]
+    )
+
+
+def plan(
+    cards_dir: Path,
+    now: int | None = None,
+    progress: Progress | None = None,
+    output: Path | None = None,
+) -> Plan:
+    """``output`` is where the last deck was built (default: dist/<deck>.apkg): a lock file that
+    is missing or lacks notes is recovered from it."""
+    project = load_project(cards_dir, progress)
+    path = lock_path(cards_dir)
+    planned = notes_of(project)
+    previous = previous_lock(path, output or default_output(project), project, planned)
+    when = current_time(cards_dir) if now is None else now
+    matched = match(planned, previous.lock, project.top_deck)
+    filled = (fill(note, matched.lock) for note in planned)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
+    lock_text = dumps_lock(lock)
+    old_text = path.read_bytes() if path.exists() else None
+    return Plan(
+        project,
+        PackageContents(tuple(notes), note_types, lock_text),
+        lock_text,
+        lock_text.encode("utf-8") != old_text,
+        changes,
+        tuple(previous.notices),
+    )
+
+
+def notes_of(project: Project) -> list[PlannedNote]:
+    """Every note of the project, in study order: files by path, in a file kind by kind (in
+    the registry's order), items in file order."""
+    return [
+        note
+        for deck_file in project.files
+        for _, items in deck_file.sections
+        for item in items
+        for note in item.notes(deck_file.deck)
+    ]
+
+
+def fill(note: PlannedNote, lock: Lock) -> FilledNote:
+    """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
+    numbers = number(note.card_keys, lock.notes.get(note.key))
+    return FilledNote(note, numbers, note.fields(numbers.active))
+
+
+def default_output(project: Project) -> Path:
+    name = re.sub(r"[^a-z0-9]+", "-", project.top_deck.casefold()).strip("-") or "deck"
+    return Path("dist") / f"{name}.apkg"
+
+
+def build(
+    cards_dir: Path,
+    output: Path | None = None,
+    now: int | None = None,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_written: Callable[[], None] | None = None,
+) -> tuple[Plan, Path]:
+    """Build the deck and save the lock; the previous deck stays whole if anything fails.
+
+    One build of a cards directory runs at a time: a second one calls ``on_wait`` once and
+    waits for the first to finish, then reads the lock file that one wrote. Ctrl-C and SIGTERM
+    wait while the files are written, and ``on_written`` is called before they can arrive: a
+    KeyboardInterrupt raised after it came once the deck and the lock file were written.
+    """
+    with build_lock(cards_dir, on_wait):
+        result = plan(cards_dir, now, progress, output)
+        target = output or default_output(result.project)
+        refuse_output_in_cards_dir(cards_dir, target)
+        deck = package_bytes(result.contents)
+        # The lock first: a deck on disk must never be newer than the lock on disk, or the
+        # next build would give its numbers to other deletions. A newer lock beside an older
+        # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
+        writes = [(target, deck)]
+        if result.lock_changed:
+            writes.insert(0, (lock_path(cards_dir), result.lock_text.encode("utf-8")))
+        with _signals_held():
+            _write(writes, cards_dir)
+            if on_written:
+                on_written()
+    return result, target
+
+
+@contextmanager
+def build_lock(cards_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the cards directory itself (no lock file to leave behind).
+
+    The kernel drops it when the process ends, however it ends, so a killed build never
+    blocks the next one.
+    """
+    try:
+        descriptor = os.open(cards_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise ContentError(
+            [
+                Problem(
+                    file_position(cards_dir, cards_dir),
+                    f"cannot open the cards directory: {error.strerror}",
+                    "pass the folder of cards files",
+                    code=Code.UNREADABLE,
+                )
+            ]
+        ) from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def refuse_output_in_cards_dir(cards_dir: Path, target: Path) -> None:
+    """The deck may not replace the lock file or a cards file, nor clutter the cards directory.
+
+    With the cards directory as the working directory (``lmndeck build .``) the default
+    ``dist/`` lies inside it, so there only the lock file and cards files are refused.
+    """
+    try:
+        cards, deck, here = cards_dir.resolve(), target.resolve(), Path.cwd().resolve()
+    except (OSError, RuntimeError):  # a deleted working directory: nothing is inside it
+        return
+    if not deck.is_relative_to(cards):
+        return
+    shown = display_path(cards_dir)
+    if deck == lock_path(cards):
+        problem = f"the deck would overwrite the lock file of '{shown}'"
+    elif deck.suffix.casefold() in CARD_SUFFIXES:
+        problem = f"the deck would replace a cards file of '{shown}' (or be read as one)"
+    elif not here.is_relative_to(cards):
+        problem = f"the deck would be written inside the cards directory '{shown}'"
+    else:
+        return
+    raise ContentError(
+        [
+            Problem(
+                file_position(target, cards_dir),
+                problem,
+                "write it outside the cards directory, e.g. -o dist/deck.apkg",
+                code=Code.OUTPUT_IN_CARDS,
+            )
+        ]
+    )
+
+
+def _write(files: list[tuple[Path, bytes]], cards_dir: Path) -> None:
+    try:
+        write_in_order(files)
+    except OSError as error:
+        raise ContentError(
+            [
+                Problem(
+                    file_position(Path(error.filename), cards_dir),
+                    f"cannot write the file: {error.strerror}",
+                    _WRITE_HINTS.get(error.errno or 0, "check the path and try again"),
+                    code=Code.CANNOT_WRITE,
+                )
+            ]
+        ) from None
+
+
+_WRITE_HINTS = {
+    errno.ENAMETOOLONG: "use a shorter name: at most 255 bytes per name, 4096 in all",
+    errno.EACCES: "choose a folder you may write to",
+    errno.EPERM: "choose a folder you may write to",
+    errno.EROFS: "choose a folder on a disk that is not read-only",
+    errno.ENOSPC: "free some disk space",
+    errno.ENOTDIR: "a file stands where a folder of this path should be",
+    errno.EEXIST: "a file stands where a folder of this path should be",
+    errno.EISDIR: "a folder has this name; name the deck file itself, e.g. -o dist/deck.apkg",
+    errno.ENOENT: "a folder of this path is missing and cannot be created here (was the "
+    "working directory deleted?)",
+}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Keep Ctrl-C and SIGTERM waiting until the block is done.
+
+    An interrupted build then wrote everything or nothing (SIGKILL cannot wait: the order of
+    the writes keeps that case safe).
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a waiting signal arrives now
+
+
+def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
+    """Fail unless the lock and the deck at ``output`` are what a build would write now."""
+    result = plan(cards_dir, output=output)
+    target = output or default_output(result.project)
+    problems = []
+    if result.lock_changed:
+        problems.append(
+            Problem(
+                file_position(lock_path(cards_dir), cards_dir),
+                "the lock file is out of date with the cards files",
+                "run 'lmndeck build' and commit the lock file and the deck"
+                + "".join(f"\n  note: {notice}" for notice in result.notices),
+                code=Code.LOCK_OUT_OF_DATE,
+            )
+        )
+    elif not target.exists() or target.read_bytes() != package_bytes(result.contents):
+        problems.append(
+            Problem(
+                file_position(target, cards_dir),
+                "the deck is not what the cards files build",
+                "run 'lmndeck build' and commit the deck",
+                code=Code.DECK_OUT_OF_DATE,
+            )
+        )
+    if problems:
+        raise ContentError(problems)
+    return result, target
