@@ -13,15 +13,19 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from lmndeck.formats import FORMATTERS, display_path
-from lmndeck.kinds import KINDS
-from lmndeck.kinds.cloze import KIND as CLOZE
-from lmndeck.kinds.table import KIND as TABLE
-from lmndeck.lock import lock_path
-from lmndeck.lockparse import merge_lock_files
-from lmndeck.pipeline import Plan, build, check_build, plan
+from lmndeck.pipeline import (
+    REMOVED_TAG,
+    Changes,
+    Plan,
+    Progress,
+    build,
+    check,
+    check_build,
+    lock_path,
+    merge_lock_files,
+    plan,
+)
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
-from lmndeck.project import Progress, load_project
-from lmndeck.reconcile import REMOVED_TAG, Changes
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -195,12 +199,8 @@ def check_command(cards_dir: Path) -> None:
     Example:
       lmndeck check cards/
     """
-    project = load_project(cards_dir)
-    counts = (
-        _count(sum(len(deck_file.items(kind.name)) for deck_file in project.files), kind.noun)
-        for kind in KINDS
-    )
-    click.echo(f"{_count(len(project.files), 'file')}, {', '.join(counts)}: no problems.")
+    counts = (_count(number, noun) for noun, number in check(cards_dir))
+    click.echo(f"{', '.join(counts)}: no problems.")
 
 
 @main.command("diff")
@@ -278,11 +278,11 @@ _FILES_WORTH_A_BAR = 20
 
 
 def _summary(result: Plan, target: str) -> str:
-    cloze, cells = result.cards(CLOZE.name), result.cards(TABLE.name)
+    by_kind = result.cards_by_kind
     changes = result.changes
     line = (
-        f"Built {target}: {result.live_notes} notes, {cloze + cells} cards "
-        f"({cloze} cloze, {cells} table)"
+        f"Built {target}: {result.live_notes} notes, {sum(n for _, n in by_kind)} cards "
+        f"({', '.join(f'{number} {noun}' for noun, number in by_kind)})"
     )
     if changes.any:
         line += (

@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmndeck.formats import display_path
-from lmndeck.kinds import NOTE_TYPES
+from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import Lock, dumps_lock, lock_path
+from lmndeck.lock import Lock, dumps_lock
+from lmndeck.lock import lock_path as lock_path
+from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.project import CARD_SUFFIXES, Progress, Project, load_project
-from lmndeck.reconcile import Changes, FilledNote, match, reconcile
+from lmndeck.project import CARD_SUFFIXES, Project, load_project
+from lmndeck.project import Progress as Progress
+from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
+from lmndeck.reconcile import Changes as Changes
+from lmndeck.reconcile import FilledNote, match, reconcile
 from lmndeck.recover import previous_lock
 
 
@@ -47,6 +52,11 @@ class Plan:
         return sum(
             len(note.ords) for note in self.contents.notes if note.kind == kind and not note.removed
         )
+
+    @property
+    def cards_by_kind(self) -> list[tuple[str, int]]:
+        """(what the cards are called, how many) per kind, in study order."""
+        return [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
 
     @property
     def live_notes(self) -> int:
@@ -109,6 +119,17 @@ def plan(
         changes,
         tuple(previous.notices),
     )
+
+
+def check(cards_dir: Path) -> list[tuple[str, int]]:
+    """Read and check the cards files: (what is counted, how many): files, then each kind's
+    items. A ``ContentError`` carries every problem."""
+    project = load_project(cards_dir)
+    items = [
+        (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
+        for kind in KINDS
+    ]
+    return [("file", len(project.files)), *items]
 
 
 def notes_of(project: Project) -> list[PlannedNote]:

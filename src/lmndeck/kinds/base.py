@@ -90,6 +90,11 @@ class Kind(Protocol):
         ...
 
     @property
+    def cards_noun(self) -> str:
+        """What its cards are called in a build's summary: '73 cloze', '39 table'."""
+        ...
+
+    @property
     def note_type(self) -> NoteType: ...
 
     @property

@@ -123,6 +123,7 @@ class Cloze:
     name = "cloze"
     section = "facts"
     noun = "fact"
+    cards_noun = "cloze"
     note_type = CLOZE
     tombstone_fields = (f"{{{{c1::Removed}}}}: {REMOVED_TEXT}", REMOVED_HELP, "")
 

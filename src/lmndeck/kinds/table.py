@@ -140,6 +140,7 @@ class Table:
     name = "cell"
     section = "comparisons"
     noun = "comparison"
+    cards_noun = "table"
     note_type = CELL
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
 
