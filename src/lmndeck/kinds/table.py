@@ -197,10 +197,10 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
 def _rows(
     reader: Reader, node: yaml.Node, header: _Header, sources: Sources, table_source: Cited
 ) -> list[Row]:
-    before = len(reader.problems)
     rows: list[Row] = []
     row_ids: dict[str, yaml.Node] = {}
-    for row_node in reader.sequence(node, "rows"):
+    row_nodes = reader.sequence(node, "rows")
+    for row_node in row_nodes:
         row = _row(reader, row_node, header, sources, table_source)
         if row is None:
             continue
@@ -215,7 +215,7 @@ def _rows(
             continue
         row_ids[row.id] = row_node
         rows.append(row)
-    if not rows and len(reader.problems) == before:  # rows with problems are rows
+    if isinstance(node, yaml.SequenceNode) and not row_nodes:  # rows with problems are rows
         reader.report(
             node,
             Code.NO_ROWS,
