@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,17 @@ def test_json_format_is_one_object_a_line(tmp_path: Path, monkeypatch: pytest.Mo
         "message": "unknown key 'txet' in a fact",
         "hint": "did you mean 'text'?",
     }
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+SOURCES = "".join(
+    path.read_text(encoding="utf-8")
+    for path in (Path(__file__).resolve().parent.parent / "src" / "lmndeck").rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("code", list(Code), ids=lambda code: code.value)
+def test_every_code_is_kebab_case_used_and_documented(code: Code) -> None:
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code.value)
+    assert f"\n| `{code.value}` | " in README
+    assert f"Code.{code.name}" in SOURCES
