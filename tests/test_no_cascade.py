@@ -51,24 +51,34 @@ def test_a_source_written_wrong_is_not_unknown_where_it_is_cited(
     assert diagnostics(tmp_path, monkeypatch, a=text) == [("cards/a.yaml:3:20", "invalid-source")]
 
 
-def test_a_one_column_table_is_one_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = HEADER + (
-        "source: video\ncomparisons:\n  - id: t\n    title: T\n    columns: {lmn: LMN}\n"
-        "    rows:\n      - {feature: Tone, lmn: low, umn: high}\n"
-        "      - {feature: Reflexes, lmn: low, umn: high}\n"
-    )
-    assert diagnostics(tmp_path, monkeypatch, a=text) == [("cards/a.yaml:8:14", "too-few-columns")]
-
-
-def test_a_row_value_under_a_column_with_a_problem_is_not_unknown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("columns", "row", "expected"),
+    [
+        pytest.param(
+            "{lmn: LMN}", "lmn: low, umn: high", ("7:14", "too-few-columns"), id="one-column"
+        ),
+        pytest.param(
+            "{lmn: LMN, umn: UMN, bad id: Bad}",
+            "lmn: low, umn: high, bad id: x",
+            ("7:35", "invalid-id"),
+            id="a-column-with-a-problem",
+        ),
+    ],
+)
+def test_rows_are_not_checked_against_columns_with_problems(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    columns: str,
+    row: str,
+    expected: tuple[str, str],
 ) -> None:
-    text = HEADER + (
-        "source: video\ncomparisons:\n  - id: t\n    title: T\n"
-        "    columns: {lmn: LMN, umn: UMN, bad id: Bad}\n"
-        "    rows:\n      - {feature: Tone, lmn: low, umn: high, bad id: x}\n"
+    text = (
+        "deck: Demo\nsources: {s: {title: S}}\nsource: s\ncomparisons:\n  - id: t\n"
+        f"    title: T\n    columns: {columns}\n    rows:\n      - {{feature: Tone, {row}}}\n"
+        f"      - {{feature: Reflexes, {row}}}\n"
     )
-    assert diagnostics(tmp_path, monkeypatch, a=text) == [("cards/a.yaml:8:35", "invalid-id")]
+    where, code = expected
+    assert diagnostics(tmp_path, monkeypatch, a=text) == [(f"cards/a.yaml:{where}", code)]
 
 
 def test_duplicate_ids_are_reported_alongside_other_problems(
