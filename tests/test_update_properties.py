@@ -88,12 +88,14 @@ def accident(kind: str, index: int, cards: Path, source: Source, locks: list[str
         if data["notes"]:
             keys = sorted(data["notes"])
             del data["notes"][keys[index % len(keys)]]
-            lock.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            lock.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     elif kind == "stale_lock":
         lock.write_text(locks[index % len(locks)], encoding="utf-8")
     elif kind == "conflict":
         # what git leaves when two branches changed the lock: ours above, theirs below
         ours, theirs = lock.read_text(encoding="utf-8"), locks[index % len(locks)]
+        if ours.startswith("<<<<<<<"):
+            return  # git never nests conflicts
         lock.write_text(f"<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> branch\n", "utf-8")
 
 
