@@ -1,7 +1,14 @@
-"""Random edit sequences, each build imported into one collection with Anki's defaults."""
+"""Random edits AND accidents to the lock file, each build imported into one real collection.
+
+The promise: whatever happens between builds (facts edited, the lock deleted, a record lost, an
+older lock restored, a merge conflict left in it, ids renamed with 'was:'), a card that asked
+for an answer keeps asking for that answer, so its review history never moves onto other
+content; a fact keeps its one note; and no review is lost.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -10,11 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lmndeck.lock import lock_path
 from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, answers
 
 HEADER = "deck: Props\nsources: {text: {title: Notes}}\nsource: text\nfacts:\n"
 EDITS = ("reword", "add", "remove", "insert_deletion", "remove_deletion", "reorder")
+ACCIDENTS = ("lose_lock", "lose_record", "stale_lock", "conflict", "rename")
 
 
 @dataclass
@@ -61,7 +70,38 @@ class Source:
         return HEADER + "".join(fact.yaml() for fact in self.facts) if self.facts else ""
 
 
-edits = st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=1, max_size=6)
+def accident(kind: str, index: int, cards: Path, source: Source, locks: list[str]) -> None:
+    """Something that happens to the cards or the lock between builds; ``locks`` are the lock
+    texts of the builds so far, to restore or to conflict with."""
+    lock = lock_path(cards)
+    if kind == "rename" and source.facts:
+        fact = source.facts[index % len(source.facts)]
+        fact.was.insert(0, fact.id)
+        fact.id = source.fresh("renamed")
+    elif not lock.exists() or not locks:
+        return
+    elif kind == "lose_lock":
+        lock.unlink()
+    elif kind == "lose_record":
+        text = lock.read_text(encoding="utf-8")
+        data = json.loads(text) if not text.startswith("<<<<<<<") else {"notes": {}}
+        if data["notes"]:
+            keys = sorted(data["notes"])
+            del data["notes"][keys[index % len(keys)]]
+            lock.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    elif kind == "stale_lock":
+        lock.write_text(locks[index % len(locks)], encoding="utf-8")
+    elif kind == "conflict":
+        # what git leaves when two branches changed the lock: ours above, theirs below
+        ours, theirs = lock.read_text(encoding="utf-8"), locks[index % len(locks)]
+        if ours.startswith("<<<<<<<"):
+            return  # git never nests conflicts
+        lock.write_text(f"<<<<<<< HEAD\n{ours}=======\n{theirs}>>>>>>> branch\n", "utf-8")
+
+
+steps = st.lists(
+    st.tuples(st.sampled_from(EDITS + ACCIDENTS), st.integers(0, 9)), min_size=1, max_size=8
+)
 
 
 @settings(
@@ -69,39 +109,42 @@ edits = st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 9)), min_size=
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(edits)
-def test_random_edits_never_lose_or_duplicate_anything(steps: list[tuple[str, int]]) -> None:
+@given(steps)
+def test_no_edit_or_lock_accident_loses_or_moves_anything(plan: list[tuple[str, int]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         cards = root / "cards"
         cards.mkdir()
         collection = AnkiCollection(root / "collection.anki2")
         try:
-            run(steps, cards, root / "deck.apkg", collection)
+            run(plan, cards, root / "deck.apkg", collection)
         finally:
             collection.close()
 
 
-def run(steps: list[tuple[str, int]], cards: Path, apkg: Path, collection: AnkiCollection) -> None:
+def run(plan: list[tuple[str, int]], cards: Path, apkg: Path, collection: AnkiCollection) -> None:
     source = Source()
     source.apply("add", 0)
     source.apply("insert_deletion", 1)
+    locks: list[str] = []
     card_for_answer: dict[str, int] = {}  # the card that asks for each answer, first seen
+    note_for_fact: dict[str, int] = {}  # a fact's first id -> its note
     reps: dict[int, int] = {}
-    ever: set[str] = set()
-    for now, (edit, index) in enumerate([("reword", 0), *steps]):
-        source.apply(edit, index)
+    for now, (step, index) in enumerate([("reword", 0), *plan]):
+        if step in ACCIDENTS:
+            accident(step, index, cards, source, locks)
+        else:
+            source.apply(step, index)
         if not source.facts:
             continue
         (cards / "deck.yaml").write_text(source.yaml(), encoding="utf-8")
         build(cards, apkg, now=1_767_225_600 + now * 60)
+        locks.append(lock_path(cards).read_text(encoding="utf-8"))
         log = collection.import_package(apkg)
         assert log.conflicting == 0
-        ever.update(fact.id for fact in source.facts)
+        assert not any(name.endswith("+") for name in collection.note_type_names())
 
         notes = collection.notes()
-        assert len(notes) == len(ever)  # one note per fact ever published, never two
-        assert not any(name.endswith("+") for name in collection.note_type_names())
         live = {answer for fact in source.facts for answer in fact.answers}
         for card in collection.cards():
             for answer in answers(card):
@@ -110,12 +153,16 @@ def run(steps: list[tuple[str, int]], cards: Path, apkg: Path, collection: AnkiC
                     assert card_for_answer.setdefault(answer, card.id) == card.id
             assert collection.reps(card.id) == reps.get(card.id, 0)
         for fact in source.facts:
-            texts = [
-                n["Text"]
-                for n in notes.values()
-                if all(f"::{a}}}}}" in n["Text"] for a in fact.answers)
+            holders = [
+                note
+                for note in notes.values()
+                if all(f"::{answer}}}}}" in note["Text"] for answer in fact.answers)
             ]
-            assert len(texts) == 1 and fact.words in texts[0]
+            assert len(holders) == 1 and fact.words in holders[0]["Text"], (fact, holders)
+            origin = fact.was[-1] if fact.was else fact.id
+            # a fact keeps its one note through every edit, rename and accident
+            assert note_for_fact.setdefault(origin, holders[0].id) == holders[0].id
+        assert len(notes) == len(note_for_fact)  # one note per fact ever published, never two
         first = collection.cards()[0]
         collection.review(first.id)
         reps[first.id] = reps.get(first.id, 0) + 1

@@ -79,11 +79,10 @@ def restore_from(lock: Lock, deck: Lock) -> Merged:
     version or that ``lock`` lacks."""
     merged = Merged(lock.copy())
     merged.lock.namespace = lock.namespace or deck.namespace
-    known = {record.guid for record in lock.notes.values()}
-    for key, record in deck.notes.items():
+    # a note the lock has under another key (renamed with 'was:' since, or before) is compared
+    # with, and restored under, the lock's key: the cards' 'was:' moves it on if need be
+    for key, record in _renamed_as_ours(lock, deck, []).notes.items():
         mine = lock.notes.get(key)
-        if mine is None and record.guid in known:
-            continue  # the lock has this note under another key (``reconcile`` matches it)
         if mine is None or record.mod > mine.mod:
             merged.lock.notes[key] = _copy(record)
     _keep_identities_unique(merged, lock)
