@@ -52,15 +52,17 @@ def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
     context = FileContext(tags, sources, source_ref(reader, top.get("source"), sources, NOT_CITED))
     sections: list[tuple[str, tuple[Item, ...]]] = []
     ids: list[tuple[str, Position]] = []
+    seen: set[int] = set()  # item nodes: one used again through an alias is not a second item
     for kind in KINDS:
         items = []
         for node in reader.items(top.get(kind.section), kind.section):
             item = kind.read(reader, node, context)
             if item is not None:
                 items.append(item)
-            item_id = item.id if item else _written_id(node)
-            if item_id is not None and reader.first_visit(node):
-                ids.append((item_id, reader.where(node)))
+                ids.append((item.id, item.position))
+            elif id(node) not in seen and (written := _written_id(node)):
+                ids.append((written, reader.where(node)))
+            seen.add(id(node))
         sections.append((kind.name, tuple(items)))
     if not any(top.get(section) for section in SECTIONS):
         reader.report(

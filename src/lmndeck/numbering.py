@@ -7,7 +7,7 @@ another key of the note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lmndeck.lock import NoteRecord
 
@@ -16,8 +16,7 @@ from lmndeck.lock import NoteRecord
 MAX_DELETION_NUMBER = 65_535
 
 
-@dataclass(frozen=True)
-class Numbers:
+class Numbers(NamedTuple):
     active: dict[str, int]  # card key -> number, for the note's cards now
     retired: dict[str, int]  # keys gone from the note, whose numbers are never reused
 

@@ -35,7 +35,6 @@ class Reader:
     path: str
     problems: list[Problem] = field(default_factory=list)
     _seen: set[int] = field(default_factory=set)
-    _counted: set[int] = field(default_factory=set)
 
     def report(self, node: yaml.Node, code: Code, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.where(node), message, hint, code=code))
@@ -62,14 +61,6 @@ class Reader:
             )
             return False
         self._seen.add(id(node))
-        return True
-
-    def first_visit(self, node: yaml.Node) -> bool:
-        """True once for a node that was visited without a problem (an alias of it is the
-        same node): an item read a second time through an alias is not a second item."""
-        if id(node) not in self._seen or id(node) in self._counted:
-            return False
-        self._counted.add(id(node))
         return True
 
     def mapping(

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import genanki
 
@@ -51,8 +52,7 @@ class Changes:
         return bool(self.added or self.changed or self.removed or self.renamed or self.note_types)
 
 
-@dataclass(frozen=True)
-class FilledNote:
+class FilledNote(NamedTuple):
     """A planned note with its card numbers and its fields, as the kind rendered them."""
 
     note: PlannedNote
