@@ -16,8 +16,8 @@ from pathlib import Path
 import genanki
 import yaml
 
-from lmndeck.build import build
-from lmndeck.notetypes import CLOZE
+from lmndeck.kinds.cloze import CLOZE
+from lmndeck.pipeline import build
 
 FILES = 20
 

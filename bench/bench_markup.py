@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from lmndeck.build import build
 from lmndeck.markup import inline
+from lmndeck.pipeline import build
 
 SENTENCE = "Fasciculations are a highly classical sign of an LMN lesion & not of a UMN <lesion>."
 EMPHASIS = "Fasciculations are a **highly** classical sign of an *LMN* lesion."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lmndeck.build import build
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, visible
 from tests.conftest import WriteCards
 

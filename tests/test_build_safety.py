@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.build import TIME_LIMIT, build
+from lmndeck.pipeline import TIME_LIMIT, build
 from tests.anki_client import AnkiCollection
 from tests.conftest import SAMPLE, WriteCards
 from tests.test_cli import run
@@ -356,7 +356,7 @@ def test_output_into_the_cards_directory_is_refused(
     (project / "link-to-lock").symlink_to(project / LOCK)
     result = run("build", "-o", output)
     assert result.exit_code == 1
-    assert f"{output}:1:1: error: {message}" in result.output
+    assert f"{output}:1:1: error[output-in-cards]: {message}" in result.output
     assert "hint: write it outside the cards directory" in result.output
     assert {path: path.read_bytes() for path in (project / "cards").iterdir()} == before
 
@@ -379,7 +379,7 @@ def test_output_names_up_to_255_bytes_work_and_longer_ones_name_the_path(project
     too_long = "a" * 251 + ".apkg"
     result = run("build", "-o", too_long)
     assert result.exit_code == 1
-    assert f"{too_long}:1:1: error: cannot write the file: File name too long" in result.output
+    assert f"{too_long}:1:1: error[cannot-write]: cannot write the file: File name too long" in result.output
     assert "hint: use a shorter name" in result.output
     assert temporaries(project) == []
 
@@ -400,7 +400,7 @@ def test_output_that_cannot_be_written_names_the_path_typed(
     (project / DECK).mkdir(parents=True)
     result = run("build", *(["-o", output] if output != str(DECK) else []))
     assert result.exit_code == 1
-    assert result.output.startswith(f"{output}:1:1: error: cannot write the file: ")
+    assert result.output.startswith(f"{output}:1:1: error[cannot-write]: cannot write the file: ")
     assert f"hint: {hint}" in result.output
     assert ".tmp" not in result.output
     assert not (project / LOCK).exists()  # the lock is not written when the deck cannot be
@@ -412,7 +412,7 @@ def test_output_into_a_read_only_folder_names_the_path(project: Path) -> None:
     (project / "locked").mkdir(mode=0o555)
     result = run("build", "-o", "locked/deck.apkg")
     assert result.exit_code == 1
-    assert "locked/deck.apkg:1:1: error: cannot write the file: Permission denied" in result.output
+    assert "locked/deck.apkg:1:1: error[cannot-write]: cannot write the file: Permission denied" in result.output
 
 
 def test_a_deleted_working_directory_gives_messages_not_tracebacks(project: Path) -> None:
@@ -429,9 +429,9 @@ def test_a_deleted_working_directory_gives_messages_not_tracebacks(project: Path
         for args in (["build", str(cards)], ["build"], ["check", str(cards)], ["diff", str(cards)])
     ]
     assert [result.returncode for result in results] == [1, 1, 0, 0]
-    assert results[0].stderr.startswith("dist/neurology-demo.apkg:1:1: error: cannot write")
+    assert results[0].stderr.startswith("dist/neurology-demo.apkg:1:1: error[cannot-write]: cannot write")
     assert "was the working directory deleted?" in results[0].stderr
-    assert results[1].stderr.startswith("cards:1:1: error: cannot open the cards directory")
+    assert results[1].stderr.startswith("cards:1:1: error[unreadable]: cannot open the cards directory")
     assert all("Traceback" not in result.stderr for result in results)
 
 
@@ -481,7 +481,7 @@ def test_an_unusable_source_date_epoch_is_a_clear_error(
         result = run(*command)
         assert result.exit_code == 1
         assert result.output.startswith(
-            f"SOURCE_DATE_EPOCH:1:1: error: SOURCE_DATE_EPOCH={value!r} is not a build time"
+            f"SOURCE_DATE_EPOCH:1:1: error[invalid-build-time]: SOURCE_DATE_EPOCH={value!r} is not a build time"
         )
         assert "hint: set it to whole seconds since 1970-01-01 UTC, from 1 to 4102444799" in (
             result.output

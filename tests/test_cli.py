@@ -78,7 +78,7 @@ def test_bad_input_exits_1_with_located_errors_and_keeps_the_old_deck(project: P
     path.write_text(path.read_text().replace("{{Fasciculations}}", "{{Fasciculations"))
     result = run("build")
     assert result.exit_code == 1
-    assert "cards/demo.yaml:11:12: error: deletion is not closed" in result.output
+    assert "cards/demo.yaml:11:12: error[cloze-syntax]: deletion is not closed" in result.output
     assert "hint:" in result.output
     assert "Traceback" not in result.output
     assert (project / DECK).read_bytes() == good
@@ -94,7 +94,7 @@ def test_usage_errors_exit_2(project: Path) -> None:
 def test_missing_directory_is_a_clear_error(project: Path) -> None:
     result = run("check", "nowhere")
     assert result.exit_code == 1
-    assert "nowhere:1:1: error: no such directory" in result.output
+    assert "nowhere:1:1: error[no-directory]: no such directory" in result.output
 
 
 def test_unwritable_output_is_a_clear_error(project: Path) -> None:
@@ -102,7 +102,7 @@ def test_unwritable_output_is_a_clear_error(project: Path) -> None:
     result = run("build", "-o", "blocker/deck.apkg")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "error:" in result.output
+    assert "error[cannot-write]:" in result.output
 
 
 def test_build_check_passes_when_up_to_date_and_fails_after_an_edit(project: Path) -> None:

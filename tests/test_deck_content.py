@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.build import build, check_build, default_output
-from lmndeck.expand import ClozeNote, expand
-from lmndeck.model import Comparison, VideoSource
+from lmndeck.kinds.cloze import ClozeNote, facts
+from lmndeck.kinds.table import Comparison, comparisons
+from lmndeck.model import VideoSource
+from lmndeck.pipeline import build, check_build, default_output, notes_of
 from lmndeck.project import Project, load_project
 from tests.anki_client import AnkiCollection, answers, visible
 
@@ -55,9 +56,9 @@ def test_every_video_citation_is_a_timestamp_the_seed_gives(project: Project) ->
     allowed = {seconds(stamp) for stamp in SEED_TIMESTAMPS}
     cited = []
     for deck_file in project.files:
-        refs = [fact.source for fact in deck_file.facts] + [
+        refs = [fact.source for fact in facts(deck_file)] + [
             cell.source
-            for comparison in deck_file.comparisons
+            for comparison in comparisons(deck_file)
             for row in comparison.rows
             for cell in row.cells
             if cell
@@ -72,7 +73,7 @@ def test_every_video_citation_is_a_timestamp_the_seed_gives(project: Project) ->
 
 def test_every_video_fact_cites_its_second(project: Project) -> None:
     for deck_file in project.files:
-        for fact in deck_file.facts:
+        for fact in facts(deck_file):
             if isinstance(fact.source.source, VideoSource):
                 assert fact.source.seconds is not None, fact.id
 
@@ -81,7 +82,7 @@ def test_lmn_vs_umn_table_has_every_row_of_the_seed_table(project: Project) -> N
     (table,) = [
         comparison
         for deck_file in project.files
-        for comparison in deck_file.comparisons
+        for comparison in comparisons(deck_file)
         if comparison.id == "lmn-vs-umn-lesion"
     ]
     assert [column.label for column in table.columns] == ["LMN lesion", "UMN lesion"]
@@ -95,13 +96,13 @@ def test_lmn_vs_umn_table_has_every_row_of_the_seed_table(project: Project) -> N
 
 
 def test_the_three_comparisons_the_seeds_draw(project: Project) -> None:
-    ids = {c.id for deck_file in project.files for c in deck_file.comparisons}
+    ids = {c.id for deck_file in project.files for c in comparisons(deck_file)}
     assert ids == {"lmn-vs-umn-lesion", "polio-vs-sma", "umn-vs-lmn-facial-palsy"}
 
 
 def test_one_short_answer_per_deletion(project: Project) -> None:
     for deck_file in project.files:
-        for fact in deck_file.facts:
+        for fact in facts(deck_file):
             for deletion in fact.deletions:
                 assert len(deletion.answer.split()) <= 4, (fact.id, deletion.answer)
 
@@ -126,10 +127,10 @@ def test_the_deck_imports_into_anki_with_every_card_and_none_empty(
     project: Project, collection: AnkiCollection
 ) -> None:
     log = collection.import_package(ROOT / default_output(project))
-    notes = expand(project)
+    notes = notes_of(project)
     assert log.new == len(notes)
     cards = collection.cards()
-    expected = sum(len(note.deletion_keys) if isinstance(note, ClozeNote) else 1 for note in notes)
+    expected = sum(len(note.card_keys) if isinstance(note, ClozeNote) else 1 for note in notes)
     assert len(cards) == expected
     assert collection.empty_cards() == []
     assert {card.deck for card in cards} == {
@@ -143,6 +144,6 @@ def test_the_deck_imports_into_anki_with_every_card_and_none_empty(
 
 def test_comparisons_are_tables(project: Project) -> None:
     for deck_file in project.files:
-        for comparison in deck_file.comparisons:
+        for comparison in comparisons(deck_file):
             assert isinstance(comparison, Comparison)
             assert len(comparison.rows) >= 5

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lmndeck.build import plan
-from lmndeck.expand import expand
-from lmndeck.notetypes import NoteKind
+from lmndeck.pipeline import notes_of, plan
 from lmndeck.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +25,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_the_readme_example_is_a_valid_cards_file(tmp_path: Path) -> None:
     (example,) = code_blocks("yaml")
     (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
-    notes = expand(load_project(tmp_path))
+    notes = notes_of(load_project(tmp_path))
     assert len(notes) == 6  # two facts and four cells
 
 
 def test_the_readme_states_the_decks_real_size() -> None:
     result = plan(ROOT / "cards")
-    cloze, cells = result.cards(NoteKind.CLOZE), result.cards(NoteKind.CELL)
+    cloze, cells = result.cards("cloze"), result.cards("cell")
     assert (
         f"{result.live_notes} notes, {cloze + cells} cards ({cloze} cloze, {cells} table)" in README
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.problems import ContentError, Problem
+from lmndeck.problems import ContentError, Position, Problem
 from lmndeck.project import load_project
 from tests.conftest import WriteCards
 
@@ -261,7 +261,7 @@ def test_duplicate_ids_across_files_point_at_the_first(write_cards: WriteCards) 
     problem = only(caught.value.problems)
     assert problem.position.path.endswith("b.yaml")
     assert "duplicate id 'same'" in problem.message
-    assert problem.hint and "a.yaml:7:5" in problem.hint
+    assert problem.related == Position("a.yaml", 7, 5)
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from lmndeck import loader
 from lmndeck.cli import main
-from lmndeck.model import ClozeFact
+from lmndeck.kinds.cloze import ClozeFact, facts
 from lmndeck.project import load_project
 from tests.anki_client import AnkiCollection
 from tests.conftest import SAMPLE
@@ -80,7 +80,7 @@ def assert_refused(project: Path, where: str, message: str) -> None:
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    assert f"{where}: error: " in result.output, result.output
+    assert re.search(rf"{re.escape(where)}: error\[[a-z0-9-]+\]: ", result.output), result.output
     assert message in result.output, result.output
     assert "\n  hint: " in result.output, result.output
     assert (project / DECK).read_bytes() == deck
@@ -130,7 +130,7 @@ def test_hostile_bytes(case: str, project: Path, yaml_loader: str) -> None:
 def test_a_file_full_of_control_characters_gives_a_few_problems(project: Path) -> None:
     (project / "cards" / "bytes.yaml").write_bytes(b"\x01" * 100_000)
     result = run("check")
-    assert result.output.count("error:") == loader._REPORTED_CHARACTERS
+    assert result.output.count("error[forbidden-character]:") == loader._REPORTED_CHARACTERS
 
 
 # Cases about the files themselves: each makes the problem and names where it is reported.
@@ -215,14 +215,14 @@ def test_values_are_text_as_typed_with_either_parser(
     typed: str, write_cards: Callable[..., Path], yaml_loader: str
 ) -> None:
     text = SAMPLE.replace("extra: Twitching of muscle fibres under the skin.", f"extra: {typed}")
-    fact = load_project(write_cards(text)).files[0].facts[0]
+    fact = facts(load_project(write_cards(text)).files[0])[0]
     assert isinstance(fact, ClozeFact)
     assert fact.extra == ("" if typed == "''" else typed)
 
 
 def test_only_an_empty_value_is_empty(write_cards: Callable[..., Path], yaml_loader: str) -> None:
     text = SAMPLE.replace("extra: Twitching of muscle fibres under the skin.", "extra:")
-    assert load_project(write_cards(text)).files[0].facts[0].extra == ""
+    assert facts(load_project(write_cards(text)).files[0])[0].extra == ""
 
 
 ODD_BUT_ALLOWED = (
@@ -298,7 +298,7 @@ def real_cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 REAL_FILES = sorted(path.name for path in REPO_CARDS.glob("*.yaml"))
-ERROR_LINE = re.compile(r"cards/[^\n:]+\.yaml:\d+:\d+: error: \S")
+ERROR_LINE = re.compile(r"cards/[^\n:]+\.yaml:\d+:\d+: error\[[a-z0-9-]+\]: \S")
 
 
 @settings(
@@ -324,5 +324,5 @@ def test_random_edits_of_the_real_cards(
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
     if result.exit_code == 1:
-        problems = [line for line in result.output.splitlines() if " error: " in line]
+        problems = [line for line in result.output.splitlines() if " error[" in line]
         assert problems and all(ERROR_LINE.match(line) for line in problems), result.output

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lmndeck.deckfile import read_deck_file
 from lmndeck.loader import load_bytes
 from lmndeck.problems import ContentError
-from lmndeck.validate import validate_file
 
 VALID = (
     b"deck: D\nsources: {v: {youtube: xWPaCACoam4, title: T}}\nfacts:\n"
@@ -37,7 +37,8 @@ def mutations() -> st.SearchStrategy[bytes]:
 @given(st.one_of(mutations(), st.binary(max_size=200)))
 def test_any_input_gives_a_deck_or_located_problems(data: bytes) -> None:
     try:
-        deck_file, problems = validate_file(load_bytes(data, "fuzz.yaml"), "fuzz.yaml")
+        read = read_deck_file(load_bytes(data, "fuzz.yaml"), "fuzz.yaml")
+        deck_file, problems = read.deck_file, read.problems
     except ContentError as error:
         problems, deck_file = error.problems, None
     assert (deck_file is None) == bool(problems)

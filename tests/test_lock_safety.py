@@ -20,12 +20,13 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lmndeck.build import build, plan
 from lmndeck.cli import main
+from lmndeck.formats import text as format_problem
 from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, dumps_lock, lock_path
 from lmndeck.lockmerge import merge_locks, reserved_key
 from lmndeck.package import LOCK_ENTRY
-from lmndeck.problems import ContentError, format_problem
+from lmndeck.pipeline import build, plan
+from lmndeck.problems import ContentError
 from lmndeck.reconcile import REMOVED_DECK
 from tests.anki_client import AnkiCollection, answers
 from tests.conftest import SAMPLE
@@ -150,7 +151,7 @@ VALIDATION_CASES: list[tuple[str, Callable[[str], str], str, str]] = [
     ("deletions-list", _replace_in_line(BABINSKI, '{"negative": 1}', "[1]"), BABINSKI, "a lock file has no lists"),
     ("missing-guid", lambda t: re.sub(r'("fact/babinski": \{.*?)"guid": "[^"]*", ', r"\1", t), BABINSKI, "has no 'guid'"),
     ("removed-string", _replace_in_line(BABINSKI, '"kind": "cloze"', '"kind": "cloze", "removed": "no"'), BABINSKI, "removed must be true or false"),
-    ("cell-deletions", _replace_in_line(TONE_LMN, '"kind": "cell"', '"kind": "cell", "deletions": {"a": 1}'), TONE_LMN, "a table cell's note has no deletions"),
+    ("cell-deletions", _replace_in_line(TONE_LMN, '"kind": "cell"', '"kind": "cell", "deletions": {"a": 1}'), TONE_LMN, "a 'cell' note has no deletions"),
     ("note-type-unknown", _replace_in_line('"cell": {"hash"', '"cell"', '"table"'), '"table": {"hash"', "unknown note type 'table'"),
     ("trailing-garbage", lambda t: t + "}\n", "}", "extra text after the end of the lock"),
 ]
@@ -174,7 +175,7 @@ def test_a_damaged_lock_is_reported_at_its_line(
     assert result.exit_code == 1, result.output
     expected_line = _line_of(damaged, line_with) if line_with != "}" else len(damaged.splitlines())
     assert re.search(
-        rf"^cards/lmndeck\.lock:{expected_line}:\d+: error: .*{re.escape(message)}",
+        rf"^cards/lmndeck\.lock:{expected_line}:\d+: error\[[a-z0-9-]+\]: .*{re.escape(message)}",
         result.output,
         re.M,
     ), result.output
@@ -191,7 +192,7 @@ def test_the_column_points_at_the_wrong_value(author: Author, sample_lock: str) 
     line = _line_of(damaged, BABINSKI)
     column = damaged.splitlines()[line - 1].index("-1") + 1
     assert (
-        f"cards/lmndeck.lock:{line}:{column}: error: a card number -1 is out of range"
+        f"cards/lmndeck.lock:{line}:{column}: error[invalid-lock]: a card number -1 is out of range"
         in result.output
     )
 
@@ -219,12 +220,12 @@ def test_duplicate_note_ids_guids_and_keys_point_at_the_second_record(
     author.lock.write_text("".join(lines), encoding="utf-8")
     output = author.build().output
     assert (
-        f"cards/lmndeck.lock:{cell + 1}:3: error: the note '{cell_key}' is in the lock twice "
+        f"cards/lmndeck.lock:{cell + 1}:3: error[invalid-lock]: the note '{cell_key}' is in the lock twice "
         f"(first on line {cell})"
     ) in output
     for what in ("note id", "GUID"):
         assert re.search(
-            rf"lmndeck.lock:{babinski + 1}:\d+: error: note 'fact/babinski' has the same {what} "
+            rf"lmndeck.lock:{babinski + 1}:\d+: error\[invalid-lock\]: note 'fact/babinski' has the same {what} "
             rf"as note '{cell_key}' on line {cell}",
             output,
         ), output
@@ -235,7 +236,7 @@ def test_invalid_utf8_is_reported_at_its_byte(author: Author, sample_lock: str) 
     data = sample_lock.encode().replace(b'"fact/babinski"', b'"fact/b\xffbinski"')
     author.lock.write_bytes(data)
     result = author.build()
-    assert f"cards/lmndeck.lock:{line}:10: error: the lock file is not valid UTF-8" in result.output
+    assert f"cards/lmndeck.lock:{line}:10: error[not-utf8]: the lock file is not valid UTF-8" in result.output
 
 
 def test_the_shipped_lock_format_is_read_and_kept_byte_for_byte() -> None:
@@ -397,7 +398,7 @@ def test_a_missing_lock_and_an_unreadable_deck_refuse_with_a_way_out(author: Aut
     result = author.build()
     assert result.exit_code == 1
     assert (
-        "dist/greek.apkg:1:1: error: the lock file is missing and the last built deck cannot be read"
+        "dist/greek.apkg:1:1: error[lock-unrecoverable]: the lock file is missing and the last built deck cannot be read"
         in result.output
     )
     assert "delete dist/greek.apkg" in result.output
@@ -562,7 +563,7 @@ def test_a_lock_copied_from_another_project_is_refused(author: Author, tmp_path:
     result = author.build()
     assert result.exit_code == 1
     assert (
-        "cards/lmndeck.lock:3:1: error: this lock belongs to another project: deck "
+        "cards/lmndeck.lock:3:1: error[foreign-lock]: this lock belongs to another project: deck "
         "'Neurology::Motor neuron lesions' with 84 notes, none of them in these cards files"
     ) in result.output
     assert "delete cards/lmndeck.lock" in result.output
@@ -688,7 +689,7 @@ def test_random_damage_gives_a_deck_anki_imports_or_a_clean_error(
             )
             assert problem.position.line >= 1 and problem.position.column >= 1
             assert problem.hint
-            format_problem(problem).encode("utf-8")  # printable
+            format_problem(problem, Path(".")).encode("utf-8")  # printable
         return
     event("a deck Anki imports")
     student = AnkiCollection(root / "anki" / "collection.anki2")
@@ -716,9 +717,9 @@ def test_lock_merge_reports_a_missing_or_damaged_file_cleanly(author: Author) ->
     (author.root / "theirs.lock").write_text("{", encoding="utf-8")
     result = run("lock", "merge", "cards/lmndeck.lock", "theirs.lock")
     assert result.exit_code == 1
-    assert "theirs.lock:1:2: error: invalid JSON" in result.output
+    assert "theirs.lock:1:2: error[invalid-lock]: invalid JSON" in result.output
     result = run("lock", "merge", "cards/lmndeck.lock", "nowhere.lock")
-    assert "nowhere.lock:1:1: error: no such lock file" in result.output
+    assert "nowhere.lock:1:1: error[no-lock-file]: no such lock file" in result.output
 
 
 def test_a_record_of_another_kind_makes_a_new_note(tmp_path: Path) -> None:

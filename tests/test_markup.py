@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lmndeck.cli import main
+from lmndeck.kinds.table import Cell, Column, Comparison, Row, row_html
 from lmndeck.markup import attribute, inline
-from lmndeck.model import Cell, Column, Comparison, Row, SourceRef, TextSource
+from lmndeck.model import SourceRef, TextSource
 from lmndeck.problems import Position
-from lmndeck.render import row_html
 from tests.anki_client import AnkiCollection
 from tests.conftest import WriteCards
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.build import build
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection
 from tests.browser import Frame, Layout, anki_card, lay_out
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from lmndeck.build import build
 from lmndeck.cli import main
+from lmndeck.kinds.cloze import facts
+from lmndeck.kinds.table import comparisons
 from lmndeck.lock import NoteRecord, lock_path
 from lmndeck.lockparse import read_lock_file
+from lmndeck.pipeline import build
 from lmndeck.project import load_project
 from lmndeck.reconcile import REMOVED_TAG
 from lmndeck.renames import LikelyRename, likely_renames
@@ -332,7 +334,8 @@ def test_was_mistakes_point_at_the_exact_place(
     project.write_text(V1.replace(*edit), encoding="utf-8")
     result = run("check")
     assert result.exit_code == 1
-    assert f"cards/{where}: error: {message}" in result.stderr, result.stderr
+    assert re.search(rf"cards/{re.escape(where)}: error\[[a-z-]+\]: ", result.stderr)
+    assert f"]: {message}" in result.stderr, result.stderr
     if hint:
         assert hint in result.stderr
 
@@ -352,7 +355,7 @@ def test_two_files_cannot_claim_the_same_previous_id(project: Path) -> None:
     result = run("build")
     assert result.exit_code == 1
     assert (
-        "cards/other.yaml:4:24: error: 'babinski' is already in the 'was:' of the fact "
+        "cards/other.yaml:4:24: error[was-claimed-twice]: 'babinski' is already in the 'was:' of the fact "
         "'babinski-sign' (cards/deck.yaml:7:10)" in result.stderr
     )
 
@@ -365,8 +368,8 @@ def test_the_readme_renaming_example_is_valid(tmp_path: Path) -> None:
     header = "deck: D\nsources: {text: {title: T}}\nsource: text\n"
     (tmp_path / "deck.yaml").write_text(header + example, encoding="utf-8")
     (deck_file,) = load_project(tmp_path).files
-    assert [previous.id for previous in deck_file.facts[0].was] == ["babinski"]
-    (comparison,) = deck_file.comparisons
+    assert [previous.id for previous in facts(deck_file)[0].was] == ["babinski"]
+    (comparison,) = comparisons(deck_file)
     assert [previous.id for previous in comparison.was] == ["lesions"]
     assert [previous.id for previous in comparison.columns[0].was] == ["lmn"]
     assert [previous.id for previous in comparison.rows[0].was] == ["muscle-tone"]
@@ -377,7 +380,7 @@ def test_a_column_takes_a_list_of_previous_ids(tmp_path: Path) -> None:
         V1.replace(COLUMNS, "    columns: {lmn: {label: LMN, was: [lower, l]}, umn: UMN}\n"),
         encoding="utf-8",
     )
-    (comparison,) = load_project(tmp_path).files[0].comparisons
+    (comparison,) = comparisons(load_project(tmp_path).files[0])
     assert [previous.id for previous in comparison.columns[0].was] == ["lower", "l"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck.build import build
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, visible
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "before-row-backs"

@@ -17,8 +17,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmndeck.build import build
 from lmndeck.lock import lock_path
+from lmndeck.pipeline import build
 from tests.anki_client import AnkiCollection, answers
 
 HEADER = "deck: Props\nsources: {text: {title: Notes}}\nsource: text\nfacts:\n"

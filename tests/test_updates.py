@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck import notetypes
-from lmndeck.build import build
+from lmndeck import kinds, notetypes
+from lmndeck.kinds import cloze as cloze_kind
 from lmndeck.lock import lock_path
+from lmndeck.pipeline import build
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG
 from tests.anki_client import AnkiCollection, ImportLog, RenderedCard, answers, visible
 
@@ -241,13 +242,13 @@ def test_a_future_field_takes_a_reserved_slot_and_notes_keep_updating(
     student: Student, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reps = student.review_all()
-    cloze = notetypes.CLOZE
+    cloze = cloze_kind.CLOZE
     future = dataclasses.replace(
         cloze,
         fields=(*cloze.fields, ("Image", cloze.reserved_fields[0][1])),
         reserved_fields=cloze.reserved_fields[1:],
     )
-    monkeypatch.setitem(notetypes.NOTE_TYPES, notetypes.NoteKind.CLOZE, future)
+    monkeypatch.setitem(kinds.NOTE_TYPES, "cloze", future)
     log = student.publish(V1.replace("reduce muscle", "lower muscle"))
     assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
     student.assert_clean()

@@ -1,9 +1,10 @@
 """lmndeck: YAML fact files in, Anki decks out.
 
-The pipeline stages are separate modules, each usable on its own:
-``loader`` (YAML with positions) → ``validate`` (typed ``model``) → ``expand`` (notes and cards)
-→ ``render`` (HTML fields) → ``package`` (.apkg), with ``lock`` keeping identities and times stable
-across builds. ``build`` ties them together.
+Data flows one way through separate modules: ``loader`` (YAML with positions) → ``deckfile``
+(each card kind of ``kinds`` reads its section) → ``project`` (checks across files) → the kinds'
+notes → ``numbering`` (stable card numbers) → the kinds' fields → ``reconcile`` (the ``lock``
+keeps identities and times) → ``package`` (.apkg). ``pipeline`` alone chains them; ``problems``
+and ``formats`` report what is wrong.
 """
 
 

@@ -12,13 +12,20 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from lmndeck.build import Plan, build, check_build, plan
-from lmndeck.lock import lock_path
-from lmndeck.lockparse import merge_lock_files
-from lmndeck.notetypes import NoteKind
-from lmndeck.problems import ContentError, Position, Problem, format_problem
-from lmndeck.project import Progress, display_path, load_project
-from lmndeck.reconcile import REMOVED_TAG, Changes
+from lmndeck.formats import FORMATTERS, display_path
+from lmndeck.pipeline import (
+    REMOVED_TAG,
+    Changes,
+    Plan,
+    Progress,
+    build,
+    check,
+    check_build,
+    lock_path,
+    merge_lock_files,
+    plan,
+)
+from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -37,8 +44,20 @@ OUTPUT = click.option(
 )
 
 
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How to print problems: text (file:line:col, clickable), json (one object a line), "
+    "github (annotations in GitHub Actions).",
+)
+
+
 def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
     """Print content problems as file:line:column diagnostics and exit 1, never a traceback.
+    Positions are relative to the command's CARDS_DIR (or the working directory).
 
     Ctrl-C and SIGTERM print one line and exit 130.
     """
@@ -46,14 +65,18 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         problems: list[Problem]
+        root = kwargs.get("cards_dir")
+        root = root if isinstance(root, Path) else Path(".")
+        formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
         except ContentError as error:
             problems = error.problems
         except OSError as error:  # a file that cannot be read or written: same format
-            where = Position(_filename(error), 1, 1)
-            problems = [Problem(where, f"cannot access the file: {error.strerror or error}")]
+            where = _file_position(error, root)
+            message = f"cannot access the file: {error.strerror or error}"
+            problems = [Problem(where, message, code=Code.FILE_ACCESS)]
         except KeyboardInterrupt:
             if click.get_current_context().meta.get(_WRITTEN):
                 _exit_interrupted("interrupted after the deck and the lock file were written")
@@ -61,7 +84,7 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         finally:
             signal.signal(signal.SIGTERM, previous)
         for problem in problems:
-            click.echo(format_problem(problem), err=True)
+            click.echo(formatter(problem, root), err=True)
         click.echo(f"{_count(len(problems), 'error')}; nothing was written.", err=True)
         sys.exit(1)
 
@@ -78,10 +101,9 @@ def _exit_interrupted(message: str) -> NoReturn:
     sys.exit(130)  # 128 + SIGINT, what shells report for Ctrl-C
 
 
-def _filename(error: OSError) -> str:
-    if isinstance(error.filename, str):
-        return display_path(Path(error.filename))
-    return "lmndeck"
+def _file_position(error: OSError, root: Path) -> Position:
+    name = error.filename if isinstance(error.filename, str) else "lmndeck"
+    return file_position(Path(name), root)
 
 
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,6 +125,7 @@ def main() -> None:
 @main.command("build")
 @CARDS_DIR
 @OUTPUT
+@FORMAT
 @click.option(
     "--check",
     "check_only",
@@ -164,6 +187,7 @@ _WRITTEN = "lmndeck.written"
 
 @main.command("check")
 @CARDS_DIR
+@FORMAT
 @reports_problems
 def check_command(cards_dir: Path) -> None:
     """Validate the cards files in CARDS_DIR without building anything.
@@ -175,17 +199,13 @@ def check_command(cards_dir: Path) -> None:
     Example:
       lmndeck check cards/
     """
-    project = load_project(cards_dir)
-    facts = sum(len(deck_file.facts) for deck_file in project.files)
-    tables = sum(len(deck_file.comparisons) for deck_file in project.files)
-    click.echo(
-        f"{_count(len(project.files), 'file')}, {_count(facts, 'fact')}, "
-        f"{_count(tables, 'comparison')}: no problems."
-    )
+    counts = (_count(number, noun) for noun, number in check(cards_dir))
+    click.echo(f"{', '.join(counts)}: no problems.")
 
 
 @main.command("diff")
 @CARDS_DIR
+@FORMAT
 @reports_problems
 def diff_command(cards_dir: Path) -> None:
     """Show what the next build changes, compared with the lock file.
@@ -258,11 +278,11 @@ _FILES_WORTH_A_BAR = 20
 
 
 def _summary(result: Plan, target: str) -> str:
-    cloze, cells = result.cards(NoteKind.CLOZE), result.cards(NoteKind.CELL)
+    by_kind = result.cards_by_kind
     changes = result.changes
     line = (
-        f"Built {target}: {result.live_notes} notes, {cloze + cells} cards "
-        f"({cloze} cloze, {cells} table)"
+        f"Built {target}: {result.live_notes} notes, {sum(n for _, n in by_kind)} cards "
+        f"({', '.join(f'{number} {noun}' for noun, number in by_kind)})"
     )
     if changes.any:
         line += (

@@ -24,7 +24,7 @@ from typing import cast
 
 import yaml
 
-from lmndeck.problems import ContentError, Position, Problem
+from lmndeck.problems import Code, ContentError, Position, Problem
 
 # libyaml's C parser is several times faster; fall back to the pure-Python one when absent.
 # Tests set this to yaml.SafeLoader to check that both parsers give the same results.
@@ -74,20 +74,24 @@ def position_of_mark(mark: yaml.Mark, path: str) -> Position:
     return Position(path, mark.line + 1, mark.column + 1)
 
 
-def load_file(path: Path, display_path: str) -> yaml.Node | None:
+def load_file(path: Path, shown: str) -> yaml.Node | None:
     """The document's root node, or None for an empty document."""
-    return load_bytes(path.read_bytes(), display_path)
+    return load_bytes(path.read_bytes(), shown)
 
 
-def load_bytes(data: bytes, display_path: str) -> yaml.Node | None:
-    return load_text(_decode(data, display_path), display_path)
+def load_bytes(data: bytes, shown: str) -> yaml.Node | None:
+    return load_text(_decode(data, shown), shown)
 
 
-def load_text(text: str, display_path: str) -> yaml.Node | None:
+def load_text(text: str, shown: str) -> yaml.Node | None:
     if "\r" in text:  # editors count CR LF and a lone CR as one line break, as YAML does
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     forbidden = [
-        Problem(position_in(text, match.start(), display_path), *_character_problem(match[0]))
+        Problem(
+            position_in(text, match.start(), shown),
+            *_character_problem(match[0]),
+            code=Code.FORBIDDEN_CHARACTER,
+        )
         for _, match in zip(range(_REPORTED_CHARACTERS), FORBIDDEN.finditer(text), strict=False)
     ]
     if forbidden:
@@ -96,12 +100,13 @@ def load_text(text: str, display_path: str) -> yaml.Node | None:
     collecting = gc.isenabled()
     gc.disable()  # else the collector rescans the growing tree every ~700 nodes: quadratic
     try:
-        return _Composer(text, display_path).compose(_events(loader))
+        return _Composer(text, shown).compose(_events(loader))
     except yaml.MarkedYAMLError as error:
-        raise ContentError([_yaml_problem(error, text, display_path)]) from None
+        raise ContentError([_yaml_problem(error, text, shown)]) from None
     except yaml.reader.ReaderError as error:  # excluded by FORBIDDEN; kept as a safety net
-        where = position_in(text, error.position, display_path)
-        raise ContentError([Problem(where, f"invalid YAML: {error.reason}")]) from None
+        where = position_in(text, error.position, shown)
+        problem = Problem(where, f"invalid YAML: {error.reason}", code=Code.INVALID_YAML)
+        raise ContentError([problem]) from None
     finally:
         loader.dispose()
         if collecting:
@@ -233,6 +238,7 @@ class _Composer:
                         "a cards file nests a few levels (a list of facts, a fact's keys, "
                         "a table's rows and cells); close the '[' or '{' you opened or "
                         "indent less",
+                        code=Code.TOO_DEEP,
                     )
                 ]
             )
@@ -251,6 +257,7 @@ class _Composer:
                         position_of_mark(_mark(event.start_mark), self.path),
                         f"invalid YAML: found undefined alias '*{event.anchor}'",
                         "aliases are not supported in cards files; write the value out in full",
+                        code=Code.YAML_ALIAS,
                     )
                 ]
             )
@@ -261,6 +268,7 @@ class _Composer:
             position_of_mark(_mark(event.start_mark), self.path),
             "invalid YAML: a second document starts here (a cards file holds one)",
             "remove the '---' line, or move what follows it into a file of its own",
+            code=Code.MULTIPLE_DOCUMENTS,
         )
 
     def escaped_character(self, event: yaml.ScalarEvent) -> None:
@@ -272,11 +280,12 @@ class _Composer:
             if FORBIDDEN.fullmatch(character):
                 message, hint = _character_problem(character)
                 where = position_in(self.text, escape.start(), self.path)
-                self.problems.append(Problem(where, message, hint))
+                problem = Problem(where, message, hint, code=Code.FORBIDDEN_CHARACTER)
+                self.problems.append(problem)
                 return
 
 
-def _decode(data: bytes, display_path: str) -> str:
+def _decode(data: bytes, shown: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -287,21 +296,23 @@ def _decode(data: bytes, display_path: str) -> str:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path, line, column),
+                    Position(shown, line, column),
                     f"the file is not valid UTF-8 (byte 0x{data[start]:02x})",
                     "save the file as UTF-8 in your editor",
+                    code=Code.NOT_UTF8,
                 )
             ]
         ) from None
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> Problem:
+def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
     message = "invalid YAML: " + (error.problem or "syntax error")
     if error.context:
         message += f" ({error.context})"
-    return Problem(Position(display_path, line + 1, column + 1), message, _yaml_hint(error, text))
+    where = Position(shown, line + 1, column + 1)
+    return Problem(where, message, _yaml_hint(error, text), code=Code.INVALID_YAML)
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:

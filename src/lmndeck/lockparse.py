@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from lmndeck.formats import display_path
+from lmndeck.kinds import BY_NAME
 from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
 from lmndeck.lockmerge import merge_locks
-from lmndeck.notetypes import NoteKind
+from lmndeck.numbering import MAX_DELETION_NUMBER
 from lmndeck.package import write_in_order
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import display_path
+from lmndeck.problems import Code, ContentError, Position, Problem, place
 
 # Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
 # around, and imports then never update the note); a card's ord in 16 bits (number 65536
-# renders "No cloze found", 65537 makes the whole import fail).
+# renders "No cloze found", 65537 makes the whole import fail: see ``numbering``).
 MAX_MOD = 2**32 - 1
-MAX_DELETION_NUMBER = 65_535
 # Note ids are milliseconds, as Anki's are; beyond 2**53 JSON readers lose precision.
 MAX_NOTE_ID = 2**53 - 1
 _MAX_DEPTH = 4  # lock > notes > record > deletions
@@ -34,7 +34,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _GUID = re.compile(r"[!-~]{1,64}")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_KINDS = frozenset(kind.value for kind in NoteKind)
 
 RESTORE_HINT = (
     "lmndeck writes this file: restore it from version control "
@@ -198,7 +197,8 @@ class LockValidator:
 
     def problem(self, offset: int, message: str, hint: str = RESTORE_HINT) -> None:
         printable = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-        self.problems.append(Problem(self.locator.position(offset), printable, hint))
+        where = self.locator.position(offset)
+        self.problems.append(Problem(where, printable, hint, code=Code.INVALID_LOCK))
 
     def lock(self, node: Node) -> Lock:
         top = self._object(node, "the lock file")
@@ -234,7 +234,7 @@ class LockValidator:
             self.problem(offset_of(version), f"unknown lock format {_shown(version)}")
 
     def _note_type(self, entry: Entry) -> NoteTypeRecord | None:
-        if entry.key not in _KINDS:
+        if entry.key not in BY_NAME:
             self.problem(entry.key_offset, f"unknown note type '{entry.key}' in the lock")
             return None
         record = self._object(entry.node, f"note type '{entry.key}'")
@@ -304,7 +304,7 @@ class LockValidator:
             self.problem(offset_of(fields["guid"]), f"invalid GUID {json.dumps(guid)}")
             guid = None
         kind = self._text(fields.get("kind"), "kind")
-        if kind is not None and kind not in _KINDS:
+        if kind is not None and kind not in BY_NAME:
             self.problem(
                 offset_of(fields["kind"]),
                 f"unknown note kind '{kind}'",
@@ -355,15 +355,17 @@ class LockValidator:
                 else:
                     seen[number] = entry.key
                     numbers[entry.key] = number
-            if mapping and kind == NoteKind.CELL.value:
-                self.problem(offset_of(mapping), "a table cell's note has no deletions")
+            if mapping and kind in BY_NAME and not BY_NAME[kind].numbered:
+                self.problem(offset_of(mapping), f"a '{kind}' note has no deletions")
         return (result[0], result[1]) if len(self.problems) == problems_before else None
 
     def _object(self, node: Node | None, what: str) -> Object | None:
         if node is None:
             return None
         if not isinstance(node, Object):
-            self.problem(offset_of(node), f"{what} must be a JSON object {{...}}, not {_shown(node)}")
+            self.problem(
+                offset_of(node), f"{what} must be a JSON object {{...}}, not {_shown(node)}"
+            )
             return None
         return node
 
@@ -441,7 +443,8 @@ class LockFile:
 
 
 def read_lock_file(path: Path, shown: str) -> LockFile | None:
-    """The validated lock at ``path``; None when there is none."""
+    """The validated lock at ``path``; None when there is none. ``shown`` is the path its
+    problems' positions give (relative to the cards directory)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -453,7 +456,7 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     ours, theirs = (parse_lock(side.text, side.locator(shown)) for side in sides)
     merged = merge_locks(ours, theirs)
     notice = (
-        f"{shown} has merge conflict markers: merged both sides record by record, "
+        f"{display_path(path)} has merge conflict markers: merged both sides record by record, "
         f"keeping every card's number ({len(merged.lock.notes)} notes)"
     )
     return LockFile(merged.lock, text, (notice, *merged.resolutions))
@@ -472,7 +475,8 @@ def parse_lock(text: str, locator: Locator) -> Lock:
         node = parse_located(text)
     except LockSyntaxError as error:
         hint = "a lock file is JSON with one note per line; " + RESTORE_HINT
-        raise ContentError([Problem(locator.position(error.offset), error.message, hint)]) from None
+        where = locator.position(error.offset)
+        raise ContentError([Problem(where, error.message, hint, code=Code.INVALID_LOCK)]) from None
     validator = LockValidator(locator)
     lock = validator.lock(node)
     if validator.problems:
@@ -488,7 +492,11 @@ def _decode(data: bytes, shown: str) -> str:
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         position = Position(shown, data.count(b"\n", 0, error.start) + 1, column)
         raise ContentError(
-            [Problem(position, "the lock file is not valid UTF-8", RESTORE_HINT)]
+            [
+                Problem(
+                    position, "the lock file is not valid UTF-8", RESTORE_HINT, code=Code.NOT_UTF8
+                )
+            ]
         ) from None
 
 
@@ -538,6 +546,7 @@ def split_conflict(text: str, shown: str) -> tuple[Side, Side] | None:
                     "a merge conflict in the lock file is not closed",
                     "restore both versions and merge them with 'lmndeck lock merge' "
                     "(see the README)",
+                    code=Code.LOCK_CONFLICT,
                 )
             ]
         )
@@ -557,6 +566,7 @@ def _next_state(state: str, marker: str, number: int, shown: str) -> str:
                     Position(shown, number, 1),
                     f"unexpected conflict marker '{marker * 7}'",
                     "resolve the lock's conflicts with 'lmndeck lock merge' (see the README)",
+                    code=Code.LOCK_CONFLICT,
                 )
             ]
         )
@@ -587,8 +597,9 @@ def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list
 
 
 def _read_existing(path: Path) -> LockFile:
-    shown = display_path(path)
+    shown = place(path, Path("."))  # the command line's paths: relative to the working directory
     read = read_lock_file(path, shown)
     if read is None:
-        raise ContentError([Problem(Position(shown, 1, 1), "no such lock file")])
+        missing = Problem(Position(shown, 1, 1), "no such lock file", code=Code.NO_LOCK_FILE)
+        raise ContentError([missing])
     return read

@@ -1,7 +1,7 @@
-"""lmndeck's own Anki note types, defined once: their ids and names never change.
+"""lmndeck's own Anki note types: each kind defines one (see ``kinds``); ids and names never change.
 
 Anki matches note types by id and compares field and template names (and, since 2.1.67, their
-ids), so all of them are fixed here. Templates and CSS are package data files so that they can
+ids), so each kind fixes all of them. Templates and CSS are package data files so that they can
 change; a change reaches collections that already have the note type (see ``lock``).
 """
 
@@ -10,21 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from enum import Enum
 from importlib.resources import files
 from typing import Any
 
 import genanki
 
 
-class NoteKind(str, Enum):
-    CLOZE = "cloze"
-    CELL = "cell"
-
-
 @dataclass(frozen=True)
 class NoteType:
-    kind: NoteKind
+    kind: str  # its card kind's name; templates/<kind>-front.html and -back.html
     model_id: int
     name: str
     fields: tuple[tuple[str, int], ...]  # (name, fixed id)
@@ -38,7 +32,7 @@ class NoteType:
         return len(self.fields) + len(self.reserved_fields)
 
     def model(self) -> genanki.Model:
-        front, back = (_template(f"{self.kind.value}-{side}.html") for side in ("front", "back"))
+        front, back = (_template(f"{self.kind}-{side}.html") for side in ("front", "back"))
         return genanki.Model(
             model_id=self.model_id,
             name=self.name,
@@ -78,36 +72,3 @@ def _reserved_field(name: str, field_id: int) -> dict[str, Any]:
 
 def _template(name: str) -> str:
     return files("lmndeck").joinpath("templates", name).read_text(encoding="utf-8")
-
-
-CLOZE = NoteType(
-    kind=NoteKind.CLOZE,
-    model_id=1_732_400_000_101,
-    name="lmndeck cloze",
-    fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
-    reserved_fields=(("Reserved 1", 7_301_124_021), ("Reserved 2", 7_301_124_022)),
-    template_name="Cloze",
-    template_id=7_301_124_051,
-    anki_type=genanki.Model.CLOZE,
-)
-
-CELL = NoteType(
-    kind=NoteKind.CELL,
-    model_id=1_732_400_000_102,
-    name="lmndeck comparison cell",
-    fields=(
-        ("Table", 7_301_125_001),
-        ("Row", 7_301_125_002),
-        ("Column", 7_301_125_003),
-        ("Answer", 7_301_125_004),
-        ("Grid", 7_301_125_005),
-        ("Extra", 7_301_125_006),
-        ("Source", 7_301_125_007),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_125_021), ("Reserved 2", 7_301_125_022)),
-    template_name="Cell",
-    template_id=7_301_125_051,
-    anki_type=genanki.Model.FRONT_BACK,
-)
-
-NOTE_TYPES = {note_type.kind: note_type for note_type in (CLOZE, CELL)}

@@ -27,8 +27,7 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from lmndeck.notetypes import NOTE_TYPES, NoteKind
-from lmndeck.reconcile import OutputNote
+from lmndeck.notetypes import NoteType
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIELD_SEPARATOR = "\x1f"
@@ -43,9 +42,25 @@ COLLECTION_ENTRY = "collection.anki2"
 
 
 @dataclass(frozen=True)
+class OutputNote:
+    """A note ready to be packaged."""
+
+    key: str
+    guid: str
+    id: int
+    mod: int
+    kind: str  # its card kind's name
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ords: tuple[int, ...]
+    removed: bool = False  # a tombstone
+
+
+@dataclass(frozen=True)
 class PackageContents:
     notes: tuple[OutputNote, ...]
-    note_type_mods: Mapping[NoteKind, int]
+    note_types: Mapping[str, tuple[NoteType, int]]  # by kind: the note type and its mod
     lock_text: str = ""
 
 
@@ -62,9 +77,10 @@ def collection_bytes(contents: PackageContents) -> bytes:
         connection.executescript(APKG_COL)
         decks = sorted({note.deck for note in contents.notes})
         first_deck = deck_id(decks[0]) if decks else 1
-        _write_col_json(connection, decks, contents.note_type_mods, first_deck)
+        _write_col_json(connection, decks, contents.note_types, first_deck)
         connection.executemany(
-            "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", _note_rows(contents.notes)
+            "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')",
+            _note_rows(contents.notes, contents.note_types),
         )
         connection.executemany(
             "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,?,?,0,0,0,0,0,0,0,0,'')",
@@ -79,7 +95,7 @@ def collection_bytes(contents: PackageContents) -> bytes:
 def _write_col_json(
     connection: sqlite3.Connection,
     decks: list[str],
-    note_type_mods: Mapping[NoteKind, int],
+    note_types: Mapping[str, tuple[NoteType, int]],
     default_deck: int,
 ) -> None:
     (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
@@ -87,8 +103,8 @@ def _write_col_json(
     for name in decks:
         all_decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
     models = {
-        str(NOTE_TYPES[kind].model_id): NOTE_TYPES[kind].model_json(mod, default_deck)
-        for kind, mod in sorted(note_type_mods.items())
+        str(note_type.model_id): note_type.model_json(mod, default_deck)
+        for _, (note_type, mod) in sorted(note_types.items(), key=lambda item: item[0])
     }
     connection.execute(
         "UPDATE col SET decks = ?, models = ?",
@@ -96,9 +112,11 @@ def _write_col_json(
     )
 
 
-def _note_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
+def _note_rows(
+    notes: Iterable[OutputNote], note_types: Mapping[str, tuple[NoteType, int]]
+) -> Iterable[tuple[object, ...]]:
     for note in notes:
-        note_type = NOTE_TYPES[note.kind]
+        note_type, _ = note_types[note.kind]
         tags = f" {' '.join(note.tags)} " if note.tags else ""
         sort_field = _TAGS.sub("", note.fields[0])
         yield (

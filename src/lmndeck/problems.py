@@ -1,28 +1,118 @@
-"""A problem found in the user's input: a small value that points at an exact place."""
+"""A problem found in the user's input: a small value that points at an exact place.
+
+Every problem has a code (stable, kebab-case, listed in the README) and a level. Its position's
+path is relative to the cards directory, so a problem stays true wherever lmndeck runs from;
+``formats`` makes it relative to the working directory when it is printed.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(str, Enum):
+    """What went wrong, one code per root cause; the README's table explains each."""
+
+    # reading files
+    NO_DIRECTORY = "no-directory"
+    NO_CARDS_FILES = "no-cards-files"
+    UNREADABLE = "unreadable"
+    LINK_LOOP = "link-loop"
+    NOT_UTF8 = "not-utf8"
+    FORBIDDEN_CHARACTER = "forbidden-character"
+    INVALID_YAML = "invalid-yaml"
+    TOO_DEEP = "too-deep"
+    MULTIPLE_DOCUMENTS = "multiple-documents"
+    YAML_TAG = "yaml-tag"
+    YAML_ALIAS = "yaml-alias"
+    # the shape of a cards file
+    EMPTY_FILE = "empty-file"
+    WRONG_TYPE = "wrong-type"
+    EMPTY_VALUE = "empty-value"
+    UNKNOWN_KEY = "unknown-key"
+    DUPLICATE_KEY = "duplicate-key"
+    MISSING_KEY = "missing-key"
+    NO_ITEMS = "no-items"
+    INVALID_ID = "invalid-id"
+    DUPLICATE_ID = "duplicate-id"
+    INVALID_DECK = "invalid-deck"
+    RESERVED_DECK = "reserved-deck"
+    INVALID_TAG = "invalid-tag"
+    RESERVED_TAG = "reserved-tag"
+    # previous ids (was:)
+    INVALID_WAS = "invalid-was"
+    WAS_IN_USE = "was-in-use"
+    WAS_CLAIMED_TWICE = "was-claimed-twice"
+    # sources
+    INVALID_SOURCE = "invalid-source"
+    UNKNOWN_SOURCE = "unknown-source"
+    INVALID_TIMESTAMP = "invalid-timestamp"
+    MISSING_SOURCE = "missing-source"
+    # cloze facts
+    CLOZE_SYNTAX = "cloze-syntax"
+    ANKI_CLOZE_NUMBER = "anki-cloze-number"
+    NO_DELETION = "no-deletion"
+    # comparisons
+    INVALID_COLUMNS = "invalid-columns"
+    TOO_FEW_COLUMNS = "too-few-columns"
+    DUPLICATE_ROW = "duplicate-row"
+    NO_ROWS = "no-rows"
+    EMPTY_ROW = "empty-row"
+    # the lock file and the built deck
+    INVALID_LOCK = "invalid-lock"
+    LOCK_CONFLICT = "lock-conflict"
+    FOREIGN_LOCK = "foreign-lock"
+    LOCK_UNRECOVERABLE = "lock-unrecoverable"
+    LOCK_OUT_OF_DATE = "lock-out-of-date"
+    DECK_OUT_OF_DATE = "deck-out-of-date"
+    NO_LOCK_FILE = "no-lock-file"
+    # building
+    INVALID_BUILD_TIME = "invalid-build-time"
+    OUTPUT_IN_CARDS = "output-in-cards"
+    CANNOT_WRITE = "cannot-write"
+    FILE_ACCESS = "file-access"
 
 
 @dataclass(frozen=True, order=True)
 class Position:
-    """A place in a source file; line and column count from 1, as editors show them."""
+    """A place in a file; line and column count from 1, as editors show them. The path is
+    relative to the cards directory (a file outside it: '..' parts, or absolute)."""
 
     path: str
     line: int
     column: int
+    # The path as given, relative to the working directory: a file outside the cards directory
+    # when the working directory is gone and the two cannot be related.
+    given: bool = False
 
     def shifted(self, columns: int) -> Position:
-        return Position(self.path, self.line, self.column + columns)
+        return Position(self.path, self.line, self.column + columns, self.given)
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """``related`` is another place the problem is about (the first of two duplicates); the
+    message or hint names it as ``RELATED``, shown where it is printed."""
+
     position: Position
     message: str
     hint: str | None = None
+    code: Code = field(kw_only=True)
+    level: Level = field(default=Level.ERROR, kw_only=True)
+    related: Position | None = field(default=None, kw_only=True)
+
+
+# Stands for the related position in a problem's text; ids and keys cannot contain braces.
+RELATED = "{related}"
 
 
 class ContentError(Exception):
@@ -33,9 +123,17 @@ class ContentError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the input")
 
 
-def format_problem(problem: Problem) -> str:
-    where = problem.position
-    text = f"{where.path}:{where.line}:{where.column}: error: {problem.message}"
-    if problem.hint:
-        text += f"\n  hint: {problem.hint}"
-    return text
+def place(path: Path, root: Path) -> str:
+    """``path`` as a position's path: relative to the cards directory ``root``."""
+    try:
+        return os.path.relpath(path, root)
+    except (OSError, ValueError):  # no working directory, or another drive
+        return os.fsdecode(path)
+
+
+def file_position(path: Path, root: Path) -> Position:
+    """The start of the file ``path``, for a problem about the whole file."""
+    try:
+        return Position(os.path.relpath(path, root), 1, 1)
+    except (OSError, ValueError):
+        return Position(os.fsdecode(path), 1, 1, given=True)

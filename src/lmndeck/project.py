@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lmndeck.deckfile import read_deck_file
+from lmndeck.kinds import KINDS
 from lmndeck.loader import load_file
-from lmndeck.model import ClozeFact, Comparison, DeckFile
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.validate import check_previous_ids, validate_file
+from lmndeck.model import DeckFile
+from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, file_position, place
+from lmndeck.reader import previous_id_problems
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
 
@@ -42,9 +44,10 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(root), 1, 1),
+                    file_position(root, root),
                     "no such directory",
                     "pass the folder of cards files",
+                    code=Code.NO_DIRECTORY,
                 )
             ]
         )
@@ -58,14 +61,15 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
             status = directory.stat()
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as error:
-            problems.append(_unreadable(directory, "directory", error))
+            problems.append(_unreadable(directory, root, "directory", error))
             continue
         if (status.st_dev, status.st_ino) in seen:
             problems.append(
                 Problem(
-                    Position(display_path(directory), 1, 1),
+                    file_position(directory, root),
                     "this directory is reached a second time, through a symbolic link (a loop or a copy)",
                     "remove the link; every cards file must be found once",
+                    code=Code.LINK_LOOP,
                 )
             )
             continue
@@ -80,14 +84,15 @@ def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
                 elif entry.name.lower().endswith(CARD_SUFFIXES):
                     found.append(_cards_file(path))
             except OSError as error:
-                problems.append(_unreadable(path, "file", error))
+                problems.append(_unreadable(path, root, "file", error))
     if not found and not problems:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(root), 1, 1),
+                    file_position(root, root),
                     "no cards files (*.yaml) in this directory",
                     "create one, e.g. cards/topic.yaml starting with 'deck: Name'",
+                    code=Code.NO_CARDS_FILES,
                 )
             ]
         )
@@ -103,23 +108,13 @@ def _cards_file(path: Path) -> Path:
     return path
 
 
-def _unreadable(path: Path, what: str, error: OSError) -> Problem:
+def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
     return Problem(
-        Position(display_path(path), 1, 1),
+        file_position(path, root),
         f"cannot read the {what}: {error.strerror or error}",
         _UNREADABLE_HINT,
+        code=Code.UNREADABLE,
     )
-
-
-def display_path(path: Path) -> str:
-    """A path for messages: relative to the working directory when it lies below it, else as
-    given; bytes that are not UTF-8 are shown as \\xNN, so any name can be printed."""
-    try:
-        relative = os.path.relpath(path)
-    except (OSError, ValueError):  # the working directory was deleted (or is on another drive)
-        relative = str(path)
-    shown = relative if not relative.startswith("..") else str(path)
-    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 # Called after each file is read with (files read, files in all).
@@ -128,45 +123,57 @@ Progress = Callable[[int, int], None]
 
 def load_project(root: Path, progress: Progress | None = None) -> Project:
     files: list[DeckFile] = []
+    ids: list[tuple[str, Position]] = []
     paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
         if progress:
             progress(done, len(paths))
-        shown = display_path(path)
+        shown = place(path, root)
         try:
-            deck_file, file_problems = validate_file(load_file(path, shown), shown)
+            read = read_deck_file(load_file(path, shown), shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
         except OSError as error:
-            problems.append(_unreadable(path, "file", error))
+            problems.append(_unreadable(path, root, "file", error))
             continue
-        problems.extend(file_problems)
-        if deck_file:
-            files.append(deck_file)
-    problems.extend(_duplicate_ids(files))
-    problems.extend(check_previous_ids(files))
+        problems.extend(read.problems)
+        ids.extend(read.ids)
+        if read.deck_file:
+            files.append(read.deck_file)
+    problems.extend(_duplicate_ids(ids))
+    problems.extend(_previous_ids(files))
     if problems:
         raise ContentError(problems)
     return Project(root, tuple(files))
 
 
-def _duplicate_ids(files: list[DeckFile]) -> list[Problem]:
+def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
+    """Items of all kinds share one id space across all files (their notes' keys)."""
     first: dict[str, Position] = {}
     problems = []
-    for deck_file in files:
-        items: list[ClozeFact | Comparison] = [*deck_file.facts, *deck_file.comparisons]
-        for item in items:
-            if item.id in first:
-                where = first[item.id]
-                problems.append(
-                    Problem(
-                        item.position,
-                        f"duplicate id '{item.id}'",
-                        f"ids must be unique across all files; '{item.id}' is first used at "
-                        f"{where.path}:{where.line}:{where.column}",
-                    )
+    for item_id, position in ids:
+        if item_id in first:
+            problems.append(
+                Problem(
+                    position,
+                    f"duplicate id '{item_id}'",
+                    f"ids must be unique across all files; '{item_id}' is first used at "
+                    + RELATED,
+                    code=Code.DUPLICATE_ID,
+                    related=first[item_id],
                 )
-            else:
-                first[item.id] = item.position
+            )
+        else:
+            first[item_id] = position
     return problems
+
+
+def _previous_ids(files: list[DeckFile]) -> list[Problem]:
+    """Items share one id space across all files, so do their 'was:' ids."""
+    return previous_id_problems(
+        (kind.noun, item.id, item.was)
+        for kind in KINDS
+        for deck_file in files
+        for item in deck_file.items(kind.name)
+    )

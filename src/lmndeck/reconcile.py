@@ -18,39 +18,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import genanki
 
-from lmndeck.expand import PlannedNote
+from lmndeck.kinds import BY_NAME, NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
-from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.numbering import Numbers
+from lmndeck.package import OutputNote
 from lmndeck.renames import LikelyRename, likely_renames
-from lmndeck.render import note_fields
 from lmndeck.reserved import REMOVED_DECK as REMOVED_DECK  # importable from here too
 from lmndeck.reserved import REMOVED_TAG as REMOVED_TAG
-
-_REMOVED_TEXT = "This note was removed from the deck's source files."
-_REMOVED_HELP = (
-    f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
-)
-
-
-@dataclass(frozen=True)
-class OutputNote:
-    """A note ready to be packaged."""
-
-    key: str
-    guid: str
-    id: int
-    mod: int
-    kind: NoteKind
-    deck: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    ords: tuple[int, ...]
-    removed: bool = False  # a tombstone
 
 
 @dataclass
@@ -71,39 +52,60 @@ class Changes:
         return bool(self.added or self.changed or self.removed or self.renamed or self.note_types)
 
 
-def reconcile(
-    plan: Iterable[PlannedNote], previous: Lock, now: int, namespace: str
-) -> tuple[list[OutputNote], Lock, Changes]:
-    """The notes to package, the lock to save, and what changed since ``previous``.
+class FilledNote(NamedTuple):
+    """A planned note with its card numbers and its fields, as the kind rendered them."""
 
-    ``namespace`` seeds new GUIDs the first time; the lock keeps it from then on.
-    """
+    note: PlannedNote
+    numbers: Numbers
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Matched:
+    """The lock with each record under the key of the note it belongs to now (renames
+    followed, recovered notes claimed): what numbering and reconcile start from."""
+
+    lock: Lock
+    changes: Changes
+
+
+def match(notes: Sequence[PlannedNote], previous: Lock, namespace: str) -> Matched:
+    """``namespace`` seeds new GUIDs the first time; the lock keeps it from then on."""
     lock = previous.copy()
     lock.namespace = lock.namespace or namespace
-    notes = list(plan)
     _claim_recovered(lock, [note.key for note in notes])
     changes = Changes()
     _follow_renames(notes, lock, changes)
+    for note in notes:
+        record = lock.notes.get(note.key)
+        if record is not None and record.kind != note.kind.name:
+            # Anki keeps a note's type: a note of another kind needs a note of its own, and
+            # the old one, no longer claimed, becomes a removed note
+            lock.notes[UNKNOWN_KEY + record.guid] = lock.notes.pop(note.key)
+    return Matched(lock, changes)
+
+
+def reconcile(
+    filled: Iterable[FilledNote], matched: Matched, previous: Lock, now: int
+) -> tuple[list[OutputNote], Lock, Changes]:
+    """The notes to package, the lock to save, and what changed since ``previous``
+    (``matched``'s lock and changes are completed in place)."""
+    lock, changes = matched.lock, matched.changes
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
     output: list[OutputNote] = []
     seen: set[str] = set()
-    for note in notes:
+    for item in filled:
+        note, fields, active = item.note, item.fields, item.numbers.active
+        kind = note.kind.name
         seen.add(note.key)
         record = lock.notes.get(note.key)
-        if record is not None and record.kind != note.kind.value:
-            # Anki keeps a note's type: a note of another kind needs a note of its own, and
-            # the old one, no longer claimed, becomes a removed note
-            lock.notes[UNKNOWN_KEY + record.guid] = lock.notes.pop(note.key)
-            record = None
-        active, retired = assign_numbers(note.deletion_keys, record)
-        fields = note_fields(note, active)
-        content = content_hash(note.kind, fields, note.tags)
+        content = content_hash(kind, fields, note.tags)
         is_new = record is None
         if record is None:
             record = NoteRecord(
                 guid=guids.allocate(note.key),
-                kind=note.kind.value,
+                kind=kind,
                 deck=note.deck,
                 id=ids.allocate(),
                 hash=content,
@@ -117,8 +119,8 @@ def reconcile(
             record.removed = False
             changes.changed.append(note.key)
         _report_cards(changes, note.key, record, active, is_new)
-        record.deck, record.deletions, record.retired = note.deck, active, retired
-        output.append(_output(note.key, record, fields, note.tags, _ords(note.kind, active)))
+        record.deck, record.deletions, record.retired = note.deck, active, item.numbers.retired
+        output.append(_output(note.key, record, fields, note.tags, note.kind.ords(active)))
     for key in sorted(set(lock.notes) - seen):
         output.append(_tombstone(key, lock.notes[key], now, changes))
     _reconcile_note_types(lock, now, changes)
@@ -128,7 +130,7 @@ def reconcile(
     return output, lock, changes
 
 
-def _follow_renames(notes: list[PlannedNote], lock: Lock, changes: Changes) -> None:
+def _follow_renames(notes: Sequence[PlannedNote], lock: Lock, changes: Changes) -> None:
     """Move the record of a previous key (live or tombstone) to the note that now claims it,
     unless a current note still uses the old key.
 
@@ -163,37 +165,6 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
             lock.notes[key] = lock.notes.pop(holder)
 
 
-def assign_numbers(
-    keys: tuple[str, ...], record: NoteRecord | None
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Card numbers for a fact's deletion keys: (on a card now, retired).
-
-    Known keys keep their numbers. When as many keys vanished as appeared, the new ones are
-    rewordings of the old ones (in order) and take over their numbers. Any other new key gets a
-    number never used before in this note.
-    """
-    old_active = dict(record.deletions) if record else {}
-    retired = dict(record.retired) if record else {}
-    active: dict[str, int] = {}
-    for key in keys:
-        if key in old_active:
-            active[key] = old_active.pop(key)
-        elif key in retired:
-            active[key] = retired.pop(key)
-    fresh = [key for key in keys if key not in active]
-    vanished = sorted(old_active.items(), key=lambda item: item[1])
-    if fresh and len(fresh) == len(vanished):
-        for key, (_, number) in zip(fresh, vanished, strict=True):
-            active[key] = number
-        vanished, fresh = [], []
-    retired.update(vanished)
-    next_number = max([0, *active.values(), *retired.values()]) + 1
-    for key in fresh:
-        active[key] = next_number
-        next_number += 1
-    return {key: active[key] for key in keys}, retired
-
-
 def _report_cards(
     changes: Changes, key: str, record: NoteRecord, active: dict[str, int], new_note: bool
 ) -> None:
@@ -204,12 +175,6 @@ def _report_cards(
         return
     changes.new_cards.extend(f"{key}#{n}" for n in sorted(now - before))
     changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(before - now))
-
-
-def _ords(kind: NoteKind, active: dict[str, int]) -> tuple[int, ...]:
-    if kind is NoteKind.CLOZE:
-        return tuple(sorted(number - 1 for number in active.values()))
-    return (0,)
 
 
 def _output(
@@ -225,7 +190,7 @@ def _output(
         guid=record.guid,
         id=record.id,
         mod=record.mod,
-        kind=NoteKind(record.kind),
+        kind=record.kind,
         deck=record.deck,
         fields=fields,
         tags=tags,
@@ -235,13 +200,11 @@ def _output(
 
 
 def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> OutputNote:
-    kind = NoteKind(record.kind)
-    if kind is NoteKind.CLOZE:
-        fields: tuple[str, ...] = (f"{{{{c1::Removed}}}}: {_REMOVED_TEXT}", _REMOVED_HELP, "")
-    else:
-        fields = ("Removed", "", "", _REMOVED_TEXT, "", _REMOVED_HELP, "")
+    """A note gone from the cards files, shipped with the fields its kind gives removed notes
+    and a tag, so that students can find and delete it (a package cannot delete notes)."""
+    fields = BY_NAME[record.kind].tombstone_fields
     tags = (REMOVED_TAG,)
-    content = content_hash(kind, fields, tags)
+    content = content_hash(record.kind, fields, tags)
     if not record.removed:
         record.removed = True
         record.mod = max(now, record.mod + 1)
@@ -257,16 +220,16 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
     for kind, note_type in NOTE_TYPES.items():
         content = note_type.content_hash()
-        record = lock.note_types.get(kind.value)
+        record = lock.note_types.get(kind)
         if record is None:
-            lock.note_types[kind.value] = NoteTypeRecord(content, now)
+            lock.note_types[kind] = NoteTypeRecord(content, now)
         elif record.hash != content:
             record.hash, record.mod = content, max(now, record.mod + 1)
             changes.note_types.append(note_type.name)
 
 
-def content_hash(kind: NoteKind, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    data = json.dumps([kind.value, fields, tags], ensure_ascii=False)
+def content_hash(kind: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    data = json.dumps([kind, fields, tags], ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 

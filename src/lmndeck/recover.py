@@ -22,15 +22,16 @@ from pathlib import Path
 
 import genanki
 
-from lmndeck.expand import ClozeNote, PlannedNote
+from lmndeck.formats import display_path
+from lmndeck.kinds import BY_NAME, NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
-from lmndeck.lockmerge import reserved_key, restore_from
-from lmndeck.lockparse import MAX_DELETION_NUMBER, Locator, LockFile, parse_lock, read_lock_file
-from lmndeck.markup import inline
-from lmndeck.notetypes import NOTE_TYPES, NoteKind
+from lmndeck.lockmerge import restore_from
+from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
+from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import Project, display_path
+from lmndeck.problems import Code, ContentError, Position, Problem, file_position, place
+from lmndeck.project import Project
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG, content_hash
 
 _UNREADABLE = (
@@ -45,7 +46,6 @@ _UNREADABLE = (
     NotImplementedError,
     sqlite3.Error,
 )
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(?:.*?))?\}\}", re.DOTALL)
 _PREVIEW = 5  # keys named in a notice before "and N more"
 
 
@@ -61,10 +61,11 @@ def previous_lock(
     lock_file: Path, deck: Path, project: Project, notes: Sequence[PlannedNote]
 ) -> Previous:
     shown = display_path(lock_file)
-    read = read_lock_file(lock_file, shown)
+    read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
-        check_belongs(read.lock, project, keys, _namespace_position(read, shown))
+        where = _namespace_position(read, place(lock_file, project.root))
+        check_belongs(read.lock, project, keys, where, lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     if _is_file(deck):
         _merge_deck(previous, read, shown, deck, project, notes)
@@ -80,7 +81,9 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position) -> None:
+def check_belongs(
+    lock: Lock, project: Project, keys: set[str], where: Position, file: Path
+) -> None:
     """Refuse a lock (or deck) of another project: its tombstones would overwrite that
     project's notes in a student's collection. A project is known by its top deck (then, or
     as last built, so that renaming it is fine) or, failing that, by any note it shares."""
@@ -95,9 +98,10 @@ def check_belongs(lock: Lock, project: Project, keys: set[str], where: Position)
                 where,
                 f"this lock belongs to another project: deck '{deck}' with "
                 f"{len(lock.notes)} notes, none of them in these cards files",
-                f"to start a new deck, delete {where.path}; if it is this project's and you "
+                f"to start a new deck, delete {display_path(file)}; if it is this project's and you "
                 f"renamed its top deck while replacing every note, build once with the top "
                 f"deck still named '{deck}' first",
+                code=Code.FOREIGN_LOCK,
             )
         ]
     )
@@ -134,7 +138,7 @@ def _merge_deck(
         if read is not None and package.lock_text == read.text:
             return  # the usual case: the deck was built with this very lock
         if package.lock_text is not None:
-            inner = f"{deck_shown}/lmndeck.lock"
+            inner = f"{place(deck, project.root)}/lmndeck.lock"
             from_deck = parse_lock(package.lock_text, Locator(package.lock_text, inner))
             how = "its lock"
         else:
@@ -142,13 +146,13 @@ def _merge_deck(
             how = "its notes"
     except (*_UNREADABLE, ContentError) as error:
         if read is None:
-            raise ContentError([_unreadable(deck_shown, error)]) from None
+            raise ContentError([_unreadable(deck, project.root, error)]) from None
         previous.notices.append(
             f"could not read {deck_shown} to check the lock against it ({_reason(error)})"
         )
         return
     keys = {note.key for note in notes}
-    check_belongs(from_deck, project, keys, Position(deck_shown, 1, 1))
+    check_belongs(from_deck, project, keys, file_position(deck, project.root), deck)
     merged = restore_from(previous.lock, from_deck)
     if merged.lock == previous.lock:
         return
@@ -193,13 +197,14 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def _unreadable(deck_shown: str, error: BaseException) -> Problem:
+def _unreadable(deck: Path, root: Path, error: BaseException) -> Problem:
     return Problem(
-        Position(deck_shown, 1, 1),
+        file_position(deck, root),
         f"the lock file is missing and the last built deck cannot be read to recover it "
         f"({_reason(error)})",
         "restore the lock file from version control (git checkout -- <lock>); or, to start "
-        f"this deck afresh (students who imported it get new notes), delete {deck_shown}",
+        f"this deck afresh (students who imported it get new notes), delete {display_path(deck)}",
+        code=Code.LOCK_UNRECOVERABLE,
     )
 
 
@@ -210,7 +215,7 @@ def _unreadable(deck_shown: str, error: BaseException) -> Problem:
 class _DeckNote:
     id: int
     guid: str
-    kind: NoteKind
+    kind: str
     mod: int
     fields: tuple[str, ...]
     tags: tuple[str, ...]
@@ -286,7 +291,7 @@ def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecor
         same = {**model, "mod": 0, "did": 0} == {**note_type.model_json(0, 0), "did": 0}
         mod = model["mod"]
         assert isinstance(mod, int)
-        records[note_type.kind.value] = NoteTypeRecord(
+        records[note_type.kind] = NoteTypeRecord(
             note_type.content_hash() if same else "", mod
         )
     return records
@@ -311,48 +316,15 @@ def _guess_namespace(
 
 def _record(note: _DeckNote, planned: PlannedNote | None) -> NoteRecord:
     removed = REMOVED_TAG in note.tags
-    active: dict[str, int] = {}
-    retired: dict[str, int] = {}
-    if note.kind is NoteKind.CLOZE and not removed:
-        active, retired = _cloze_numbers(note.fields[0], planned)
+    numbers = Numbers({}, {}) if removed else BY_NAME[note.kind].numbers_in(note.fields, planned)
     return NoteRecord(
         guid=note.guid,
-        kind=note.kind.value,
+        kind=note.kind,
         deck=note.deck,
         id=note.id,
         hash=content_hash(note.kind, note.fields, note.tags),
         mod=note.mod,
-        deletions=active,
-        retired=retired,
+        deletions=numbers.active,
+        retired=numbers.retired,
         removed=removed,
     )
-
-
-def _cloze_numbers(text: str, planned: PlannedNote | None) -> tuple[dict[str, int], dict[str, int]]:
-    """Card numbers by deletion key: a number whose answers are those of a deletion key of the
-    fact today is that key's; any other keeps its number under a key no deletion has, so it
-    is never given to another deletion. Gaps are numbers of deletions removed earlier."""
-    answers: dict[int, list[str]] = {}
-    for match in _CLOZE.finditer(text):
-        answers.setdefault(int(match.group(1)), []).append(_normal(match.group(2)))
-    today: dict[str, list[str]] = {}
-    if isinstance(planned, ClozeNote):
-        fact = planned.fact
-        for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
-            today.setdefault(key, []).append(_normal(inline(deletion.answer)))
-    active: dict[str, int] = {}
-    for number, shown in sorted(answers.items()):
-        key = next(
-            (key for key, known in today.items() if known == shown and key not in active),
-            reserved_key(number),
-        )
-        active[key] = number
-    highest = min(max(answers, default=0), MAX_DELETION_NUMBER)
-    retired = {
-        reserved_key(number): number for number in range(1, highest) if number not in answers
-    }
-    return active, retired
-
-
-def _normal(answer_html: str) -> str:
-    return " ".join(answer_html.split()).casefold()

@@ -1,4 +1,10 @@
-"""The whole pipeline: cards directory in, .apkg and lock file out."""
+"""The pipeline: cards directory in, .apkg and lock file out. The only module that chains the
+stages, each of which only hands its result on:
+
+    load + read (deckfile, kinds)  -> project checks (project)  -> notes (each item's kind)
+    -> the lock to build from (recover) -> records matched to notes (reconcile.match)
+    -> card numbers (numbering) -> fields (each note's kind) -> reconcile -> package
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmndeck.expand import expand
-from lmndeck.lock import dumps_lock, lock_path
-from lmndeck.notetypes import NoteKind
+from lmndeck.formats import display_path
+from lmndeck.kinds import KINDS, NOTE_TYPES
+from lmndeck.kinds.base import PlannedNote
+from lmndeck.lock import Lock, dumps_lock
+from lmndeck.lock import lock_path as lock_path
+from lmndeck.lockparse import merge_lock_files as merge_lock_files
+from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
-from lmndeck.problems import ContentError, Position, Problem
-from lmndeck.project import CARD_SUFFIXES, Progress, Project, display_path, load_project
-from lmndeck.reconcile import Changes, reconcile
+from lmndeck.problems import Code, ContentError, Problem, file_position
+from lmndeck.project import CARD_SUFFIXES, Project, load_project
+from lmndeck.project import Progress as Progress
+from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
+from lmndeck.reconcile import Changes as Changes
+from lmndeck.reconcile import FilledNote, match, reconcile
 from lmndeck.recover import previous_lock
 
 
@@ -34,10 +47,16 @@ class Plan:
     changes: Changes
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
 
-    def cards(self, kind: NoteKind) -> int:
+    def cards(self, kind: str) -> int:
+        """Cards of the notes of ``kind`` (a kind's name) in the deck."""
         return sum(
-            len(note.ords) for note in self.contents.notes if note.kind is kind and not note.removed
+            len(note.ords) for note in self.contents.notes if note.kind == kind and not note.removed
         )
+
+    @property
+    def cards_by_kind(self) -> list[tuple[str, int]]:
+        """(what the cards are called, how many) per kind, in study order."""
+        return [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
 
     @property
     def live_notes(self) -> int:
@@ -51,7 +70,7 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 TIME_LIMIT = 4102444800  # 2100-01-01T00:00:00Z, exclusive
 
 
-def current_time() -> int:
+def current_time(cards_dir: Path = Path(".")) -> int:
     """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
     value = os.environ.get(SOURCE_DATE_EPOCH, "")
     if not value.strip():
@@ -62,11 +81,12 @@ def current_time() -> int:
     raise ContentError(
         [
             Problem(
-                Position(SOURCE_DATE_EPOCH, 1, 1),
+                file_position(Path(SOURCE_DATE_EPOCH), cards_dir),
                 f"{SOURCE_DATE_EPOCH}={value!r} is not a build time lmndeck can use",
                 f"set it to whole seconds since 1970-01-01 UTC, from 1 to {TIME_LIMIT - 1} "
                 f"(before 2100), e.g. {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct), "
                 "or unset it to use the current time",
+                code=Code.INVALID_BUILD_TIME,
             )
         ]
     )
@@ -82,21 +102,52 @@ def plan(
     is missing or lacks notes is recovered from it."""
     project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
-    planned = expand(project)
+    planned = notes_of(project)
     previous = previous_lock(path, output or default_output(project), project, planned)
-    when = current_time() if now is None else now
-    notes, lock, changes = reconcile(planned, previous.lock, when, project.top_deck)
-    mods = {NoteKind(kind): record.mod for kind, record in lock.note_types.items()}
+    when = current_time(cards_dir) if now is None else now
+    matched = match(planned, previous.lock, project.top_deck)
+    filled = (fill(note, matched.lock) for note in planned)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
     old_text = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), mods, lock_text),
+        PackageContents(tuple(notes), note_types, lock_text),
         lock_text,
         lock_text.encode("utf-8") != old_text,
         changes,
         tuple(previous.notices),
     )
+
+
+def check(cards_dir: Path) -> list[tuple[str, int]]:
+    """Read and check the cards files: (what is counted, how many): files, then each kind's
+    items. A ``ContentError`` carries every problem."""
+    project = load_project(cards_dir)
+    items = [
+        (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
+        for kind in KINDS
+    ]
+    return [("file", len(project.files)), *items]
+
+
+def notes_of(project: Project) -> list[PlannedNote]:
+    """Every note of the project, in study order: files by path, in a file kind by kind (in
+    the registry's order), items in file order."""
+    return [
+        note
+        for deck_file in project.files
+        for _, items in deck_file.sections
+        for item in items
+        for note in item.notes(deck_file.deck)
+    ]
+
+
+def fill(note: PlannedNote, lock: Lock) -> FilledNote:
+    """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
+    numbers = number(note.card_keys, lock.notes.get(note.key))
+    return FilledNote(note, numbers, note.fields(numbers.active))
 
 
 def default_output(project: Project) -> Path:
@@ -131,7 +182,7 @@ def build(
         if result.lock_changed:
             writes.insert(0, (lock_path(cards_dir), result.lock_text.encode("utf-8")))
         with _signals_held():
-            _write(writes)
+            _write(writes, cards_dir)
             if on_written:
                 on_written()
     return result, target
@@ -150,9 +201,10 @@ def build_lock(cards_dir: Path, on_wait: Callable[[], None] | None = None) -> It
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(cards_dir), 1, 1),
+                    file_position(cards_dir, cards_dir),
                     f"cannot open the cards directory: {error.strerror}",
                     "pass the folder of cards files",
+                    code=Code.UNREADABLE,
                 )
             ]
         ) from None
@@ -192,24 +244,26 @@ def refuse_output_in_cards_dir(cards_dir: Path, target: Path) -> None:
     raise ContentError(
         [
             Problem(
-                Position(display_path(target), 1, 1),
+                file_position(target, cards_dir),
                 problem,
                 "write it outside the cards directory, e.g. -o dist/deck.apkg",
+                code=Code.OUTPUT_IN_CARDS,
             )
         ]
     )
 
 
-def _write(files: list[tuple[Path, bytes]]) -> None:
+def _write(files: list[tuple[Path, bytes]], cards_dir: Path) -> None:
     try:
         write_in_order(files)
     except OSError as error:
         raise ContentError(
             [
                 Problem(
-                    Position(display_path(Path(error.filename)), 1, 1),
+                    file_position(Path(error.filename), cards_dir),
                     f"cannot write the file: {error.strerror}",
                     _WRITE_HINTS.get(error.errno or 0, "check the path and try again"),
+                    code=Code.CANNOT_WRITE,
                 )
             ]
         ) from None
@@ -251,18 +305,20 @@ def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path
     if result.lock_changed:
         problems.append(
             Problem(
-                Position(display_path(lock_path(cards_dir)), 1, 1),
+                file_position(lock_path(cards_dir), cards_dir),
                 "the lock file is out of date with the cards files",
                 "run 'lmndeck build' and commit the lock file and the deck"
                 + "".join(f"\n  note: {notice}" for notice in result.notices),
+                code=Code.LOCK_OUT_OF_DATE,
             )
         )
     elif not target.exists() or target.read_bytes() != package_bytes(result.contents):
         problems.append(
             Problem(
-                Position(display_path(target), 1, 1),
+                file_position(target, cards_dir),
                 "the deck is not what the cards files build",
                 "run 'lmndeck build' and commit the deck",
+                code=Code.DECK_OUT_OF_DATE,
             )
         )
     if problems:

@@ -1,0 +1,111 @@
+"""One cards file's nodes -> a DeckFile: its deck, tags and sources, then each kind's section.
+
+Every problem is collected (not just the first), each pointing at the node it is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from lmndeck.kinds import KINDS
+from lmndeck.kinds.base import FileContext, Item
+from lmndeck.model import DeckFile
+from lmndeck.problems import Code, Position, Problem
+from lmndeck.reader import ID, Reader
+from lmndeck.reserved import REMOVED_DECK, is_reserved_deck
+from lmndeck.sources import NOT_CITED, read_sources, source_ref
+from lmndeck.tags import normalize_deck
+
+SECTIONS = tuple(kind.section for kind in KINDS)
+FILE_KEYS = ("deck", "tags", "source", "sources", *SECTIONS)
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A cards file as read: its deck file when it has no problems, and the id of every item
+    written with a valid one, problems or not, so that duplicate ids are found at once."""
+
+    deck_file: DeckFile | None
+    problems: list[Problem]
+    ids: list[tuple[str, Position]]
+
+
+def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
+    """The typed deck file for one document, and every problem found in it."""
+    reader = Reader(path)
+    if root is None:
+        empty = Problem(
+            Position(path, 1, 1),
+            "the file is empty",
+            "start it with 'deck: Name'",
+            code=Code.EMPTY_FILE,
+        )
+        return ReadFile(None, [empty], [])
+    top = reader.mapping(root, "a cards file", FILE_KEYS, ("deck",))
+    if top is None:
+        return ReadFile(None, reader.problems, [])
+    deck = _deck(reader, top.get("deck"))
+    sources = read_sources(reader, top.get("sources"))
+    tags = reader.tags(top.get("tags"))
+    context = FileContext(tags, sources, source_ref(reader, top.get("source"), sources, NOT_CITED))
+    sections: list[tuple[str, tuple[Item, ...]]] = []
+    ids: list[tuple[str, Position]] = []
+    seen: set[int] = set()  # item nodes: one used again through an alias is not a second item
+    for kind in KINDS:
+        items = []
+        for node in reader.items(top.get(kind.section), kind.section):
+            item = kind.read(reader, node, context)
+            if item is not None:
+                items.append(item)
+                ids.append((item.id, item.position))
+            elif id(node) not in seen and (written := _written_id(node)):
+                ids.append((written, reader.where(node)))
+            seen.add(id(node))
+        sections.append((kind.name, tuple(items)))
+    if not any(top.get(section) for section in SECTIONS):
+        reader.report(
+            root,
+            Code.NO_ITEMS,
+            "the file has " + " and ".join(f"no {section}" for section in SECTIONS),
+            "add a " + " or ".join(f"'{section}:'" for section in SECTIONS) + " list",
+        )
+    if reader.problems or deck is None:
+        return ReadFile(None, reader.problems, ids)
+    return ReadFile(DeckFile(path, deck, tuple(sections)), [], ids)
+
+
+def _written_id(node: yaml.Node) -> str | None:
+    """The valid id of an item that has problems (which are reported already)."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    value = next(
+        (
+            value
+            for key, value in node.value
+            if isinstance(key, yaml.ScalarNode) and key.value == "id"
+        ),
+        None,
+    )
+    if isinstance(value, yaml.ScalarNode) and ID.match(str(value.value).strip()):
+        return str(value.value).strip()
+    return None
+
+
+def _deck(reader: Reader, node: yaml.Node | None) -> str | None:
+    text = reader.text(node, "deck") if node else None
+    deck = normalize_deck(text) if text else None
+    if node is not None and text and not deck:
+        reader.report(
+            node, Code.INVALID_DECK, f"'{text}' is not a usable deck name", "e.g. Neurology::Motor"
+        )
+    elif node is not None and deck and is_reserved_deck(deck):
+        reader.report(
+            node,
+            Code.RESERVED_DECK,
+            f"the deck name '{REMOVED_DECK}' is reserved for lmndeck",
+            "lmndeck puts the notes it removes there, for students to delete; choose another name",
+        )
+        return None
+    return deck

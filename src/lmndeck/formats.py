@@ -1,0 +1,95 @@
+"""Printing problems: one problem value, several formats.
+
+- ``text``: ``path:line:col: error[code]: message`` and ``  hint: ...``, the form editors and
+  terminals make clickable;
+- ``json``: one JSON object per line, for tools;
+- ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request.
+Paths are made relative to the working directory here, and only here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from lmndeck.problems import RELATED, Position, Problem
+
+FORMATS = ("text", "json", "github")
+
+
+def display_path(path: Path) -> str:
+    """A path for messages: relative to the working directory when it lies below it, else as
+    given; bytes that are not UTF-8 are shown as \\xNN, so any name can be printed."""
+    try:
+        relative = os.path.relpath(path)
+    except (OSError, ValueError):  # the working directory was deleted, or another drive
+        relative = str(path)
+    shown = relative if not relative.startswith("..") else str(path)
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
+
+
+def shown_path(position: Position, root: Path) -> str:
+    return display_path(Path(position.path) if position.given else root / position.path)
+
+
+def shown_position(position: Position, root: Path) -> str:
+    return f"{shown_path(position, root)}:{position.line}:{position.column}"
+
+
+def _texts(problem: Problem, root: Path) -> tuple[str, str | None]:
+    """The message and hint, with the related position written out."""
+    if problem.related is None:
+        return problem.message, problem.hint
+    where = shown_position(problem.related, root)
+    hint = problem.hint.replace(RELATED, where) if problem.hint else problem.hint
+    return problem.message.replace(RELATED, where), hint
+
+
+def text(problem: Problem, root: Path) -> str:
+    message, hint = _texts(problem, root)
+    line = f"{shown_position(problem.position, root)}: {problem.level.value}[{problem.code.value}]: {message}"
+    return line + (f"\n  hint: {hint}" if hint else "")
+
+
+def as_json(problem: Problem, root: Path) -> str:
+    message, hint = _texts(problem, root)
+    where = problem.position
+    data = {
+        "path": shown_path(where, root),
+        "line": where.line,
+        "column": where.column,
+        "level": problem.level.value,
+        "code": problem.code.value,
+        "message": message,
+        "hint": hint,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def github(problem: Problem, root: Path) -> str:
+    message, hint = _texts(problem, root)
+    where = problem.position
+    body = f"{message}\n{hint}" if hint else message
+    properties = (
+        f"file={_escape_property(shown_path(where, root))},line={where.line},col={where.column},"
+        f"title={_escape_property(problem.code.value)}"
+    )
+    return f"::{problem.level.value} {properties}::{_escape_data(body)}"
+
+
+def _escape_data(value: str) -> str:
+    """GitHub's escaping of a workflow command's message."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATTERS: dict[str, Callable[[Problem, Path], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}

@@ -1,0 +1,128 @@
+"""What every card kind provides, and what the rest of lmndeck knows of a kind: nothing more.
+
+A kind owns a section of the cards file (``facts:``, ``comparisons:``): it reads the section's
+items, makes each item's notes with their card keys, renders their fields, and defines its
+Anki note type and what a removed note of the kind shows. The pipeline, the lock and the
+package only go through this interface, so adding a kind is one module and a registry line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import yaml
+
+from lmndeck.model import PreviousId
+from lmndeck.notetypes import NoteType
+from lmndeck.numbering import Numbers
+from lmndeck.problems import Position
+from lmndeck.reader import Reader
+from lmndeck.reserved import REMOVED_TAG
+from lmndeck.sources import Cited, Sources
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What a cards file gives each of its items: its tags and sources."""
+
+    tags: tuple[str, ...]
+    sources: Sources
+    cited: Cited  # the file's default source
+
+
+class PlannedNote(Protocol):
+    """A note a build will make. Its key is built from ids only, so edits keep its identity;
+    its previous keys (from 'was:') let a renamed note keep it too."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def deck(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def card_keys(self) -> tuple[str, ...]:
+        """One key per card whose number is kept across edits (a cloze deletion's); empty
+        for a note with one fixed card."""
+        ...
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        """Keys this note had before, most recent first."""
+        ...
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        """The note's fields, in its note type's order; ``numbers`` maps card keys to cards."""
+        ...
+
+
+class Item(Protocol):
+    """One item of a kind's section: it has an id (unique across all files) and notes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def was(self) -> tuple[PreviousId, ...]: ...
+    @property
+    def position(self) -> Position: ...
+
+    def notes(self, deck: str) -> Iterable[PlannedNote]: ...
+
+
+class Kind(Protocol):
+    @property
+    def name(self) -> str:
+        """The kind's name in the lock file (never changes)."""
+        ...
+
+    @property
+    def section(self) -> str:
+        """The key of its list in a cards file."""
+        ...
+
+    @property
+    def noun(self) -> str:
+        """What one item is called in messages: 'fact', 'comparison'."""
+        ...
+
+    @property
+    def cards_noun(self) -> str:
+        """What its cards are called in a build's summary: '73 cloze', '39 table'."""
+        ...
+
+    @property
+    def note_type(self) -> NoteType: ...
+
+    @property
+    def tombstone_fields(self) -> tuple[str, ...]:
+        """The fields of a note removed from the cards files, telling the student so."""
+        ...
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
+        """One item of the section, or None when it has problems (reported to ``reader``)."""
+        ...
+
+    @property
+    def numbered(self) -> bool:
+        """Whether its notes' cards are numbered per card key (see ``numbering``); if not, a
+        note has one fixed card."""
+        ...
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        """The note's cards (Anki's template ordinals) for its card numbers."""
+        ...
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        """The card numbers a note of an earlier build shows in its fields (to recover a lost
+        lock from a deck); ``note`` is the note of its key today, if any."""
+        ...
+
+
+REMOVED_TEXT = "This note was removed from the deck's source files."
+REMOVED_HELP = (
+    f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
+)

@@ -1,0 +1,335 @@
+"""Cloze facts: a `facts:` item with `text:`, one note with a card per deletion (group).
+
+Authors write deletions as ``{{answer}}``, ``{{answer::hint}}`` or ``{{@label answer}}``;
+lmndeck numbers them itself (see ``numbering``), so authors never write Anki's ``c1::``.
+Every malformed deletion is an error, because genanki and Anki disagree about them and a
+note whose deletions Anki does not recognise has no cards at all: it would be invisible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import genanki
+import yaml
+
+from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, PlannedNote
+from lmndeck.lockmerge import reserved_key
+from lmndeck.markup import inline
+from lmndeck.model import DeckFile, PreviousId, SourceRef
+from lmndeck.notetypes import NoteType
+from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
+from lmndeck.problems import Code, Position, Problem
+from lmndeck.reader import Reader, unique
+from lmndeck.sources import required_source, source_html, source_ref
+
+FACT_KEYS = ("id", "text", "extra", "tags", "source", "was")
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """One cloze deletion. Deletions with the same label share one card."""
+
+    answer: str
+    hint: str | None
+    label: str | None
+    offset: int  # where the deletion starts in the fact's text, for error messages
+
+    @property
+    def base_key(self) -> str:
+        """What identifies this deletion across edits: its label, else its answer."""
+        return "@" + self.label if self.label else " ".join(self.answer.split()).casefold()
+
+
+ClozePart = str | Deletion
+
+
+@dataclass(frozen=True)
+class ClozeFact:
+    id: str
+    parts: tuple[ClozePart, ...]
+    extra: str
+    tags: tuple[str, ...]
+    source: SourceRef
+    position: Position
+    was: tuple[PreviousId, ...] = ()
+
+    def notes(self, deck: str) -> tuple[ClozeNote]:
+        return (ClozeNote(f"fact/{self.id}", deck, self),)
+
+    @cached_property
+    def deletions(self) -> tuple[Deletion, ...]:
+        return tuple(part for part in self.parts if isinstance(part, Deletion))
+
+    @cached_property
+    def deletion_keys(self) -> tuple[str, ...]:
+        """One key per deletion. Labelled deletions share their label's key (and card);
+        a repeated unlabelled answer gets its own key per occurrence, and so its own card."""
+        seen: dict[str, int] = {}
+        keys = []
+        for deletion in self.deletions:
+            key = deletion.base_key
+            if deletion.label is None:
+                seen[key] = seen.get(key, 0) + 1
+                key += f"#{seen[key]}" if seen[key] > 1 else ""
+            keys.append(key)
+        return tuple(keys)
+
+
+@dataclass(frozen=True)
+class ClozeNote:
+    key: str
+    deck: str
+    fact: ClozeFact
+
+    @property
+    def kind(self) -> Cloze:
+        return KIND
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.fact.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        return tuple(f"fact/{previous.id}" for previous in self.fact.was)
+
+    @property
+    def card_keys(self) -> tuple[str, ...]:
+        """One key per card, in the order the deletions first appear."""
+        return tuple(dict.fromkeys(self.fact.deletion_keys))
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        fact = self.fact
+        return (cloze_text(fact, numbers), inline(fact.extra), source_html(fact.source))
+
+
+CLOZE = NoteType(
+    kind="cloze",
+    model_id=1_732_400_000_101,
+    name="lmndeck cloze",
+    fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
+    reserved_fields=(("Reserved 1", 7_301_124_021), ("Reserved 2", 7_301_124_022)),
+    template_name="Cloze",
+    template_id=7_301_124_051,
+    anki_type=genanki.Model.CLOZE,
+)
+
+
+class Cloze:
+    name = "cloze"
+    section = "facts"
+    noun = "fact"
+    cards_noun = "cloze"
+    note_type = CLOZE
+    tombstone_fields = (f"{{{{c1::Removed}}}}: {REMOVED_TEXT}", REMOVED_HELP, "")
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFact | None:
+        return read_fact(reader, node, context)
+
+    numbered = True
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return tuple(sorted(number - 1 for number in numbers.values()))
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        return numbers_in(fields[0], note)
+
+
+KIND = Cloze()
+
+
+def facts(deck_file: DeckFile) -> list[ClozeFact]:
+    """The file's cloze facts."""
+    return [item for item in deck_file.items(KIND.name) if isinstance(item, ClozeFact)]
+
+
+def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFact | None:
+    entries = reader.mapping(node, "a fact", FACT_KEYS, ("id", "text"))
+    if entries is None:
+        return None
+    fact_id = reader.entry_id(entries)
+    text_node = entries.get("text")
+    text = reader.text(text_node, "text") if text_node else None
+    parts = None
+    if isinstance(text_node, yaml.ScalarNode) and text is not None:
+        parts, errors = parse_cloze(text)
+        for error in errors:
+            where = reader.offset_position(text_node, text, error.offset)
+            reader.problems.append(Problem(where, error.message, error.hint, code=error.code))
+    extra = reader.extra(entries)
+    tags = context.tags + reader.tags(entries.get("tags"))
+    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    ref = required_source(reader, node, cited, "the fact")
+    was = reader.previous_ids(entries, fact_id, "fact")
+    if fact_id is None or parts is None or ref is None or extra is None:
+        return None
+    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was)
+
+
+def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:
+    """The Text field in Anki's cloze syntax; ``numbers`` maps each deletion's key to its card."""
+    keys = iter(fact.deletion_keys)
+    return "".join(
+        _deletion(part, numbers[next(keys)]) if isinstance(part, Deletion) else inline(part)
+        for part in fact.parts
+    )
+
+
+def _deletion(deletion: Deletion, number: int) -> str:
+    hint = f"::{inline(deletion.hint)}" if deletion.hint else ""
+    return f"{{{{c{number}::{inline(deletion.answer)}{hint}}}}}"
+
+
+OPEN, CLOSE, HINT = "{{", "}}", "::"
+_LABEL_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_LABEL = re.compile(rf"@({_LABEL_NAME.pattern})\s+(?=\S)")  # an answer must follow
+LABEL_HINT = (
+    "a label comes first and then the answer: {{@label answer}}, "
+    "e.g. {{@pair upper}} and {{@pair lower}} make one card"
+)
+_ANKI_NUMBER = re.compile(r"[cC]\d+::")
+
+
+@dataclass(frozen=True)
+class MarkupError:
+    offset: int  # character offset into the text
+    message: str
+    hint: str | None = None
+    code: Code = Code.CLOZE_SYNTAX
+
+
+def parse_cloze(text: str) -> tuple[tuple[ClozePart, ...], list[MarkupError]]:
+    parts: list[ClozePart] = []
+    errors: list[MarkupError] = []
+    position = 0
+    while True:
+        start = text.find(OPEN, position)
+        stray_close = text.find(CLOSE, position, start if start >= 0 else len(text))
+        if stray_close >= 0:
+            errors.append(
+                MarkupError(
+                    stray_close,
+                    "'}}' closes a deletion that was never opened",
+                    "open the deletion with '{{', or remove the '}}'",
+                )
+            )
+        if start < 0:
+            break
+        end = text.find(CLOSE, start + len(OPEN))
+        nested = text.find(OPEN, start + len(OPEN), end if end >= 0 else len(text))
+        if end < 0:
+            errors.append(
+                MarkupError(start, "deletion is not closed", "close it with '}}', e.g. {{atrophy}}")
+            )
+            break
+        if nested >= 0:
+            errors.append(
+                MarkupError(
+                    nested,
+                    "deletions cannot be nested",
+                    "Anki drops the inner card of a nested deletion; "
+                    "split it into separate deletions",
+                )
+            )
+            break
+        if start > position:
+            parts.append(text[position:start])
+        deletion, error = _parse_deletion(text[start + len(OPEN) : end], start)
+        if error:
+            errors.append(error)
+        elif deletion:
+            parts.append(deletion)
+        position = end + len(CLOSE)
+    if position < len(text) and not errors:
+        parts.append(text[position:])
+    if not errors and not any(isinstance(part, Deletion) for part in parts):
+        errors.append(
+            MarkupError(
+                0,
+                "a cloze fact needs at least one deletion",
+                "mark the answer with double braces, e.g. {{atrophy}}",
+                Code.NO_DELETION,
+            )
+        )
+    return tuple(parts), errors
+
+
+def _parse_deletion(inner: str, offset: int) -> tuple[Deletion | None, MarkupError | None]:
+    if _ANKI_NUMBER.match(inner):
+        bare = _ANKI_NUMBER.sub("", inner, count=1)
+        return None, MarkupError(
+            offset,
+            "write deletions without Anki's card number",
+            f"write {{{{{bare}}}}}: lmndeck numbers deletions itself and keeps the numbers "
+            "stable; give deletions the same @label to put them on one card",
+            Code.ANKI_CLOZE_NUMBER,
+        )
+    label = None
+    inner = inner.lstrip()
+    if inner.startswith("@"):
+        label_match = _LABEL.match(inner)
+        if not label_match:
+            return None, MarkupError(offset, _label_problem(inner), LABEL_HINT)
+        label = label_match.group(1)
+        inner = inner[label_match.end() :]
+    answer, separator, hint = inner.partition(HINT)
+    if not answer.strip():
+        return None, MarkupError(
+            offset, "empty deletion", "put the answer between the braces, e.g. {{atrophy}}"
+        )
+    if HINT in hint:
+        return None, MarkupError(
+            offset, "a deletion has at most one hint", "write {{answer::hint}} with one '::'"
+        )
+    if separator and not hint.strip():
+        return None, MarkupError(offset, "empty hint", "write a hint after '::', or remove '::'")
+    return Deletion(answer.strip(), hint.strip() or None, label, offset), None
+
+
+def _label_problem(inner: str) -> str:
+    """Why a deletion starting with '@' is not '@label answer'."""
+    name = inner[1:].split(maxsplit=1)[0] if inner[1:].strip() else ""
+    if not name or inner[1:2].isspace():
+        return "'@' starts a label, but no label name follows it"
+    if not _LABEL_NAME.fullmatch(name):
+        return f"'@{name}' is not a valid label: use letters, digits, '_' and '-'"
+    return f"the label '@{name}' has no answer after it"
+
+
+# -- card numbers of a deck built before lmndeck kept its lock inside it ------------------
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(?:.*?))?\}\}", re.DOTALL)
+
+
+def numbers_in(text: str, planned: PlannedNote | None) -> Numbers:
+    """Card numbers by deletion key: a number whose answers are those of a deletion key of the
+    fact today is that key's; any other keeps its number under a key no deletion has, so it
+    is never given to another deletion. Gaps are numbers of deletions removed earlier."""
+    answers: dict[int, list[str]] = {}
+    for match in _CLOZE.finditer(text):
+        answers.setdefault(int(match.group(1)), []).append(_normal(match.group(2)))
+    today: dict[str, list[str]] = {}
+    if isinstance(planned, ClozeNote):
+        fact = planned.fact
+        for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
+            today.setdefault(key, []).append(_normal(inline(deletion.answer)))
+    active: dict[str, int] = {}
+    for number, shown in sorted(answers.items()):
+        key = next(
+            (key for key, known in today.items() if known == shown and key not in active),
+            reserved_key(number),
+        )
+        active[key] = number
+    highest = min(max(answers, default=0), MAX_DELETION_NUMBER)
+    retired = {
+        reserved_key(number): number for number in range(1, highest) if number not in answers
+    }
+    return Numbers(active, retired)
+
+
+def _normal(answer_html: str) -> str:
+    return " ".join(answer_html.split()).casefold()

@@ -1,0 +1,383 @@
+"""Comparisons: a `comparisons:` table, one note per filled cell ("cell" cards).
+
+Each cell's card asks the cell, with its row's feature and its column's label; its back shows
+the whole table with the asked cell marked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import genanki
+import yaml
+
+from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, PlannedNote
+from lmndeck.markup import inline
+from lmndeck.model import DeckFile, PreviousId, SourceRef
+from lmndeck.notetypes import NoteType
+from lmndeck.numbering import Numbers
+from lmndeck.problems import Code, Position
+from lmndeck.reader import ID, ID_HINT, Reader, key_nodes, kind_of, previous_id_problems, unique
+from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
+
+COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was")
+ROW_KEYS = ("id", "feature", "source", "was")
+COLUMN_KEYS = ("label", "was")
+CELL_KEYS = ("text", "source")
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    was: tuple[PreviousId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    feature: str
+    cells: tuple[Cell | None, ...]  # one per column of the table; None where left blank
+    was: tuple[PreviousId, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    id: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    extra: str
+    tags: tuple[str, ...]
+    position: Position
+    was: tuple[PreviousId, ...] = ()
+
+    def notes(self, deck: str) -> list[CellNote]:
+        """One note per filled cell."""
+        return [
+            CellNote(f"cell/{self.id}/{row.id}/{column.id}", deck, self, row, column, cell)
+            for row in self.rows
+            for column, cell in zip(self.columns, row.cells, strict=True)
+            if cell is not None
+        ]
+
+
+@dataclass(frozen=True)
+class CellNote:
+    key: str
+    deck: str
+    comparison: Comparison
+    row: Row
+    column: Column
+    cell: Cell
+
+    @property
+    def kind(self) -> Table:
+        return KIND
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.comparison.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        """Keys this cell had before: any mix of the table's, row's and column's current and
+        previous ids, so a table, a row and a column renamed in one edit still find the cell."""
+        names = [
+            (item.id, *(previous.id for previous in item.was))
+            for item in (self.comparison, self.row, self.column)
+        ]
+        keys = (f"cell/{table}/{row}/{column}" for table, row, column in itertools.product(*names))
+        return tuple(key for key in keys if key != self.key)
+
+    @property
+    def card_keys(self) -> tuple[str, ...]:
+        return ()
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        comparison = self.comparison
+        return (
+            inline(comparison.title),
+            inline(self.row.feature),
+            inline(self.column.label),
+            inline(self.cell.text),
+            row_html(comparison, self.row, self.column.id),
+            inline(comparison.extra),
+            source_html(self.cell.source),
+        )
+
+
+CELL = NoteType(
+    kind="cell",
+    model_id=1_732_400_000_102,
+    name="lmndeck comparison cell",
+    fields=(
+        ("Table", 7_301_125_001),
+        ("Row", 7_301_125_002),
+        ("Column", 7_301_125_003),
+        ("Answer", 7_301_125_004),
+        ("Grid", 7_301_125_005),
+        ("Extra", 7_301_125_006),
+        ("Source", 7_301_125_007),
+    ),
+    reserved_fields=(("Reserved 1", 7_301_125_021), ("Reserved 2", 7_301_125_022)),
+    template_name="Cell",
+    template_id=7_301_125_051,
+    anki_type=genanki.Model.FRONT_BACK,
+)
+
+
+class Table:
+    name = "cell"
+    section = "comparisons"
+    noun = "comparison"
+    cards_noun = "table"
+    note_type = CELL
+    tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
+        return read_comparison(reader, node, context)
+
+    numbered = False
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return (0,)
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        return Numbers({}, {})
+
+
+KIND = Table()
+
+
+def comparisons(deck_file: DeckFile) -> list[Comparison]:
+    """The file's comparisons."""
+    return [item for item in deck_file.items(KIND.name) if isinstance(item, Comparison)]
+
+
+def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
+    entries = reader.mapping(
+        node, "a comparison", COMPARISON_KEYS, ("id", "title", "columns", "rows")
+    )
+    if entries is None:
+        return None
+    comparison_id = reader.entry_id(entries)
+    title = reader.entry_text(entries, "title")
+    header = _columns(reader, entries["columns"]) if "columns" in entries else None
+    extra = reader.extra(entries)
+    tags = context.tags + reader.tags(entries.get("tags"))
+    table_source = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    rows: list[Row] = []
+    if header is not None and "rows" in entries:  # rows are read against usable columns only
+        rows = _rows(reader, entries["rows"], header, context.sources, table_source)
+    was = reader.previous_ids(entries, comparison_id, "comparison")
+    if comparison_id is None or title is None or header is None or extra is None:
+        return None
+    return Comparison(
+        comparison_id,
+        title,
+        header.columns,
+        tuple(rows),
+        extra,
+        unique(tags),
+        reader.where(node),
+        was,
+    )
+
+
+def _rows(
+    reader: Reader, node: yaml.Node, header: _Header, sources: Sources, table_source: Cited
+) -> list[Row]:
+    rows: list[Row] = []
+    row_ids: dict[str, yaml.Node] = {}
+    row_nodes = reader.sequence(node, "rows")
+    for row_node in row_nodes:
+        row = _row(reader, row_node, header, sources, table_source)
+        if row is None:
+            continue
+        if row.id in row_ids:
+            first = reader.where(row_ids[row.id])
+            reader.report(
+                row_node,
+                Code.DUPLICATE_ROW,
+                f"two rows have the id '{row.id}' (the first at line {first.line})",
+                "give one of them its own 'id:'",
+            )
+            continue
+        row_ids[row.id] = row_node
+        rows.append(row)
+    if isinstance(node, yaml.SequenceNode) and not row_nodes:  # rows with problems are rows
+        reader.report(
+            node,
+            Code.NO_ROWS,
+            "the comparison has no rows",
+            "add rows such as '- feature: Muscle tone' with a value per column",
+        )
+    reader.problems.extend(previous_id_problems(("row", row.id, row.was) for row in rows))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The usable columns, and every column key written (a row's value under a column that
+    has a problem is not a second problem)."""
+
+    columns: tuple[Column, ...]
+    written: tuple[str, ...]
+
+
+def _columns(reader: Reader, node: yaml.Node) -> _Header | None:
+    """The table's columns; None when fewer than two are usable (its rows cannot be read)."""
+    if not isinstance(node, yaml.MappingNode):
+        reader.report(
+            node,
+            Code.INVALID_COLUMNS,
+            f"columns must map column ids to labels, not {kind_of(node)}",
+            "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
+        )
+        return None
+    if not reader.visit(node):
+        return None
+    before = len(reader.problems)
+    labels = reader.entries(node, "columns")
+    written = tuple(labels)
+    columns: list[Column] = []
+    for key_node, column_id in key_nodes(node):
+        value_node = labels.pop(column_id, None)
+        if value_node is None:  # a duplicate, already reported
+            continue
+        label, was = _column_label(reader, value_node, column_id)
+        if column_id in ROW_KEYS:
+            reader.report(
+                key_node,
+                Code.INVALID_COLUMNS,
+                f"'{column_id}' cannot be a column id: rows use it for themselves",
+                "rename the column, e.g. 'lmn: LMN lesion'",
+            )
+        elif not ID.match(column_id):
+            reader.report(
+                key_node, Code.INVALID_ID, f"column id '{column_id}' is not a valid id", ID_HINT
+            )
+        elif label:
+            columns.append(Column(column_id, label, was))
+    reader.problems.extend(previous_id_problems(("column", c.id, c.was) for c in columns))
+    if len(columns) >= 2:
+        return _Header(tuple(columns), tuple(key for key in written if key not in ROW_KEYS))
+    if len(reader.problems) == before:
+        reader.report(
+            node,
+            Code.TOO_FEW_COLUMNS,
+            "a comparison needs at least two columns",
+            "e.g. columns: {lmn: LMN lesion, umn: UMN lesion}",
+        )
+    return None
+
+
+def _column_label(
+    reader: Reader, node: yaml.Node, column_id: str
+) -> tuple[str | None, tuple[PreviousId, ...]]:
+    """A column's label and previous ids: written 'id: Label' or 'id: {label: Label, was: old}'."""
+    if not isinstance(node, yaml.MappingNode):
+        return reader.text(node, "a column label"), ()
+    entries = reader.mapping(node, f"column '{column_id}'", COLUMN_KEYS, ("label",))
+    if entries is None:
+        return None, ()
+    return reader.entry_text(entries, "label"), reader.previous_ids(entries, column_id, "column")
+
+
+def _row(
+    reader: Reader, node: yaml.Node, header: _Header, sources: Sources, table_source: Cited
+) -> Row | None:
+    column_ids = tuple(column.id for column in header.columns)
+    entries = reader.mapping(node, "a row", ROW_KEYS + header.written, ("feature",))
+    if entries is None:
+        return None
+    feature = reader.entry_text(entries, "feature")
+    if "id" in entries:
+        row_id = reader.identifier(entries["id"], "row id")
+    else:
+        row_id = slug(feature) if feature else None
+    row_source = source_ref(reader, entries.get("source"), sources, table_source)
+    cells = tuple(
+        _cell(reader, entries[column_id], sources, row_source) if column_id in entries else None
+        for column_id in column_ids
+    )
+    if not any(cells):
+        if not any(column_id in entries for column_id in column_ids):  # not cells with problems
+            reader.report(
+                node,
+                Code.EMPTY_ROW,
+                "the row has no cells",
+                f"add a value for {', '.join(column_ids)}",
+            )
+        return None
+    was = reader.previous_ids(entries, row_id, "row", _previous_id_hint)
+    if feature is None or row_id is None:
+        return None
+    return Row(row_id, feature, cells, was)
+
+
+def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) -> Cell | None:
+    if isinstance(node, yaml.MappingNode):
+        entries = reader.mapping(node, "a cell", CELL_KEYS, ("text",))
+        if entries is None or "text" not in entries:
+            return None
+        text = reader.text(entries["text"], "the cell's text")
+        cited = source_ref(reader, entries.get("source"), sources, row_source)
+        ref = required_source(reader, node, cited, "the cell")
+    else:
+        text = reader.text(node, "a cell")
+        ref = row_source.ref
+        if ref is None and text is not None and not row_source.reported:
+            reader.report(
+                node,
+                Code.MISSING_SOURCE,
+                "the cell has no source",
+                "write the cell as {text: ..., source: video 08:09}, "
+                "or give the row or table a 'source:'",
+            )
+    if text is None or ref is None:
+        return None
+    return Cell(text, ref)
+
+
+def _previous_id_hint(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode) and node.value.strip():
+        return (
+            f"a row without 'id:' is known by its feature's slug: did you mean "
+            f"'{slug(str(node.value))}'? ('lmndeck diff' shows the old one)"
+        )
+    return ID_HINT
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"
+
+
+def row_html(comparison: Comparison, row: Row, asked_column: str) -> str:
+    """The asked row across every column: its feature, then each column's label and value, the
+    asked one marked. Not the whole table: a cell's back would then grow with the table (a
+    200x8 table made a 125 MB collection) and would show every other answer of the table,
+    making the cell's siblings trivial for the rest of the day. The row keeps the comparison a
+    student needs; the style sheet lays it out as a table on wide screens and as stacked
+    label/value pairs on phones."""
+    pairs = "".join(
+        _pair(column, cell, column.id == asked_column)
+        for column, cell in zip(comparison.columns, row.cells, strict=True)
+    )
+    return f'<div class="lmn-feature">{inline(row.feature)}</div><dl class="lmn-pairs">{pairs}</dl>'
+
+
+def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
+    marked = ' class="lmn-asked"' if asked else ""
+    value = inline(cell.text) if cell else "—"
+    return f"<dt{marked}>{inline(column.label)}</dt><dd{marked}>{value}</dd>"

@@ -1,0 +1,331 @@
+"""Typed, located access to a cards file's YAML nodes; every problem pointing at its node.
+
+Text values are taken as the author typed them: ``yes``, ``1995``, ``~`` or ``8:09`` stay text,
+never YAML booleans, integers, nulls or sexagesimal numbers; only an empty value is empty.
+A reader collects every problem (not just the first) and knows nothing of card kinds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import yaml
+
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
+from lmndeck.model import PreviousId
+from lmndeck.problems import RELATED, Code, Position, Problem
+from lmndeck.reserved import REMOVED_TAG, is_reserved_tag
+from lmndeck.tags import normalize_tag
+
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+ID_HINT = "use letters, digits, '.', '_' and '-', starting with a letter or digit"
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+
+@dataclass
+class Reader:
+    """Walks one file's nodes, collecting problems as it goes."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+
+    def report(self, node: yaml.Node, code: Code, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.where(node), message, hint, code=code))
+
+    def where(self, node: yaml.Node) -> Position:
+        return position_of(node, self.path)
+
+    def visit(self, node: yaml.Node) -> bool:
+        """False (with a problem) for a node reached through an alias or carrying a custom tag."""
+        if node.tag not in _PLAIN_TAGS:
+            self.report(
+                node,
+                Code.YAML_TAG,
+                f"the YAML tag '{node.tag}' is not supported in cards files",
+                "remove the '!' tag; values are plain text, lists and mappings",
+            )
+            return False
+        if id(node) in self._seen:
+            self.report(
+                node,
+                Code.YAML_ALIAS,
+                "this value is used again through a YAML alias (*name); aliases are not supported",
+                "write the value out in full",
+            )
+            return False
+        self._seen.add(id(node))
+        return True
+
+    def mapping(
+        self, node: yaml.Node, what: str, keys: tuple[str, ...], required: tuple[str, ...]
+    ) -> dict[str, yaml.Node] | None:
+        """The entries of a mapping node, checked for unknown, duplicate and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.report(
+                node,
+                Code.WRONG_TYPE,
+                f"{what} must be a mapping of keys to values, not {kind_of(node)}",
+                "write 'key: value' lines indented under it; see the format in the README",
+            )
+            return None
+        if not self.visit(node):
+            return None
+        entries = self.entries(node, what)
+        suggested = set()
+        for key_node, name in key_nodes(node):
+            if name not in keys and name in entries:
+                close = difflib.get_close_matches(name, keys, n=1)
+                suggested.update(close)
+                self.report(
+                    key_node,
+                    Code.UNKNOWN_KEY,
+                    f"unknown key '{name}' in {what}",
+                    suggest(name, keys),
+                )
+        for name in required:
+            if name not in entries and name not in suggested:  # a typo was reported already
+                self.report(
+                    node,
+                    Code.MISSING_KEY,
+                    f"{what} is missing the key '{name}'",
+                    f"add '{name}: ...' to it",
+                )
+        return {name: value for name, value in entries.items() if name in keys}
+
+    def entries(self, node: yaml.MappingNode, what: str) -> dict[str, yaml.Node]:
+        """All entries of a mapping, with duplicate and non-text keys reported."""
+        entries: dict[str, yaml.Node] = {}
+        first_seen: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.report(
+                    key_node, Code.WRONG_TYPE, f"keys in {what} must be plain names", STRUCTURE_HINT
+                )
+                continue
+            name = key_node.value
+            if name in first_seen:
+                first = self.where(first_seen[name])
+                self.report(
+                    key_node,
+                    Code.DUPLICATE_KEY,
+                    f"duplicate key '{name}' in {what}",
+                    f"the first '{name}' is at line {first.line}; remove or rename one of them",
+                )
+                continue
+            first_seen[name] = key_node
+            entries[name] = value
+        return entries
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.report(
+                node,
+                Code.WRONG_TYPE,
+                f"{what} must be a list (items starting with '- '), not {kind_of(node)}",
+                f"write each item of {what} on its own line starting with '- '",
+            )
+            return []
+        return list(node.value) if self.visit(node) else []
+
+    def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.report(
+                node, Code.WRONG_TYPE, f"{what} must be text, not {kind_of(node)}", STRUCTURE_HINT
+            )
+            return None
+        if not self.visit(node):
+            return None
+        value = "" if node.tag == NULL_TAG and node.style is None else str(node.value)
+        if required and not value.strip():
+            self.report(
+                node, Code.EMPTY_VALUE, f"{what} is empty", f"write the {what} after the ':'"
+            )
+            return None
+        return value.strip()
+
+    def entry_text(self, entries: dict[str, yaml.Node], key: str) -> str | None:
+        """The text under ``key``; None when absent (a missing required key is reported already)."""
+        return self.text(entries[key], key) if key in entries else None
+
+    def extra(self, entries: dict[str, yaml.Node]) -> str | None:
+        """The optional 'extra' text: empty when absent, None when it is not text."""
+        return self.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
+
+    def entry_id(self, entries: dict[str, yaml.Node], what: str = "id") -> str | None:
+        return self.identifier(entries["id"], what) if "id" in entries else None
+
+    def identifier(self, node: yaml.Node, what: str, hint: str = ID_HINT) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not ID.match(value):
+            self.report(node, Code.INVALID_ID, f"{what} '{value}' is not a valid id", hint)
+            return None
+        return value
+
+    def previous_ids(
+        self,
+        entries: dict[str, yaml.Node],
+        own_id: str | None,
+        what: str,
+        hint: Callable[[yaml.Node], str] = lambda _: ID_HINT,
+    ) -> tuple[PreviousId, ...]:
+        """The ids listed under 'was:' (one id or a list): what the item was called before;
+        ``hint`` says what an invalid one should have been."""
+        node = entries.get("was")
+        if node is None:
+            return ()
+        if isinstance(node, yaml.MappingNode):
+            self.report(
+                node,
+                Code.INVALID_WAS,
+                f"'was:' takes the id this {what} had before, or a list of them, not a mapping",
+                "e.g. was: old-id, or was: [old-id, older-id]",
+            )
+            return ()
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, "was")
+        previous: dict[str, PreviousId] = {}
+        for item in items:
+            value = self.identifier(item, "previous id", hint(item))
+            if value is None:
+                continue
+            if value == own_id:
+                self.report(
+                    item,
+                    Code.INVALID_WAS,
+                    f"'{value}' is this {what}'s own id",
+                    "'was:' lists only the ids it had before",
+                )
+            elif value in previous:
+                self.report(item, Code.INVALID_WAS, f"'{value}' is listed twice in 'was:'")
+            else:
+                previous[value] = PreviousId(value, self.where(item))
+        return tuple(previous.values())
+
+    def tags(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, "tags")
+        tags: list[str] = []
+        for item in items:
+            raw = self.text(item, "a tag")
+            if raw is None:
+                continue
+            for word in raw.split() if item is node else [raw]:
+                tag = normalize_tag(word)
+                if not tag:
+                    self.report(
+                        item,
+                        Code.INVALID_TAG,
+                        f"'{raw}' is not a usable tag",
+                        "use letters or digits",
+                    )
+                elif is_reserved_tag(tag):
+                    self.report(
+                        item,
+                        Code.RESERVED_TAG,
+                        f"the tag '{tag}' is reserved for lmndeck",
+                        f"lmndeck tags the notes it removes '{REMOVED_TAG}'; "
+                        "choose a tag that does not start with 'lmndeck'",
+                    )
+                else:
+                    tags.append(tag)
+        return tuple(tags)
+
+    def items(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        """The items of an optional list."""
+        return self.sequence(node, what) if node is not None else []
+
+    def offset_position(self, node: yaml.ScalarNode, text: str, offset: int) -> Position:
+        """Where the two characters at ``text[offset:]`` (a '{{', a '}}') are in the file.
+
+        Exact in any scalar style: quoting, escapes, folding and indentation only change the text
+        around such marks, so the n-th mark of the text is the n-th mark of the scalar's source.
+        When they do not correspond one to one (an escape that makes a brace, a comment after a
+        block scalar's '|'), the start of the scalar.
+        """
+        start = self.where(node)
+        mark = text[offset : offset + 2]
+        if not isinstance(node, Scalar) or len(mark) < 2 or len(mark.split()) != 1:
+            return start
+        begin, end = node.start_mark.index, node.end_mark.index
+        in_text = _occurrences(mark, text, 0, len(text))
+        in_source = _occurrences(mark, node.source, begin, end)
+        if len(in_text) != len(in_source):
+            return start
+        return position_in(node.source, in_source[in_text.index(offset)], self.path)
+
+
+def _occurrences(mark: str, text: str, begin: int, end: int) -> list[int]:
+    pattern = re.compile(f"(?={re.escape(mark)})")
+    return [match.start() for match in pattern.finditer(text, begin, end)]
+
+
+def previous_id_problems(items: Iterable[tuple[str, str, tuple[PreviousId, ...]]]) -> list[Problem]:
+    """Each previous id of (kind, id, previous ids) must name nothing in use now and be claimed
+    by one item only: the history of one old id can move to one new id."""
+    items = list(items)
+    current = {item_id: kind for kind, item_id, _ in items}
+    claimed: dict[str, tuple[str, str, Position]] = {}
+    problems = []
+    for kind, item_id, was in items:
+        for previous in was:
+            if previous.id in current:
+                problems.append(
+                    Problem(
+                        previous.position,
+                        f"'{previous.id}' is the id of a {current[previous.id]} in use now",
+                        "'was:' lists ids that are no longer used; remove it, or rename the "
+                        "other one first",
+                        code=Code.WAS_IN_USE,
+                    )
+                )
+            elif previous.id in claimed:
+                other_kind, other_id, where = claimed[previous.id]
+                problems.append(
+                    Problem(
+                        previous.position,
+                        f"'{previous.id}' is already in the 'was:' of the {other_kind} "
+                        f"'{other_id}' ({RELATED})",
+                        "the history of one old id can go to one new id only; remove one",
+                        code=Code.WAS_CLAIMED_TWICE,
+                        related=where,
+                    )
+                )
+            else:
+                claimed[previous.id] = (kind, item_id, previous.position)
+    return problems
+
+
+def unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def key_nodes(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, str]]:
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            yield key_node, str(key_node.value)
+
+
+def suggest(name: str, candidates: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(name, candidates, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "expected one of: " + ", ".join(candidates) if candidates else None
+
+
+_KINDS: dict[type[yaml.Node], str] = {
+    yaml.MappingNode: "a mapping",
+    yaml.SequenceNode: "a list",
+}
+
+
+def kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return "empty" if node.tag == NULL_TAG and not node.value else f"the text '{node.value}'"
+    return _KINDS.get(type(node), "something else")

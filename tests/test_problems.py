@@ -1,0 +1,93 @@
+"""Problems: a code and a level each, positions relative to the cards directory, three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lmndeck.cli import main
+from lmndeck.problems import Code, ContentError
+from lmndeck.project import load_project
+
+BAD = """deck: Demo
+sources:
+  video: {youtube: xWPaCACoam4, title: A video}
+source: video
+facts:
+  - id: one
+    txet: "{{a}}"
+"""
+
+
+def write(tmp_path: Path) -> Path:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "demo.yaml").write_text(BAD, encoding="utf-8")
+    return cards
+
+
+def test_positions_are_relative_to_the_cards_directory(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_project(write(tmp_path))
+    assert [(p.position.path, p.code) for p in caught.value.problems] == [
+        ("demo.yaml", Code.UNKNOWN_KEY)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"),
+    [
+        (
+            "text",
+            "cards/demo.yaml:7:5: error[unknown-key]: unknown key 'txet' in a fact\n"
+            "  hint: did you mean 'text'?\n",
+        ),
+        (
+            "github",
+            "::error file=cards/demo.yaml,line=7,col=5,title=unknown-key::"
+            "unknown key 'txet' in a fact%0Adid you mean 'text'?\n",
+        ),
+    ],
+)
+def test_formats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str, expected: str
+) -> None:
+    write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", output_format])
+    assert result.exit_code == 1
+    assert result.output.startswith(expected), result.output
+
+
+def test_json_format_is_one_object_a_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path)
+    monkeypatch.chdir(tmp_path / "cards")
+    result = CliRunner().invoke(main, ["check", ".", "--format", "json"])
+    first = json.loads(result.output.splitlines()[0])
+    assert first == {
+        "path": "demo.yaml",
+        "line": 7,
+        "column": 5,
+        "level": "error",
+        "code": "unknown-key",
+        "message": "unknown key 'txet' in a fact",
+        "hint": "did you mean 'text'?",
+    }
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+SOURCES = "".join(
+    path.read_text(encoding="utf-8")
+    for path in (Path(__file__).resolve().parent.parent / "src" / "lmndeck").rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("code", list(Code), ids=lambda code: code.value)
+def test_every_code_is_kebab_case_used_and_documented(code: Code) -> None:
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code.value)
+    assert f"\n| `{code.value}` | " in README
+    assert f"Code.{code.name}" in SOURCES

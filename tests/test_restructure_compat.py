@@ -1,0 +1,64 @@
+"""Collections that imported a deck built before the restructure into card kinds update in
+place from a build after it: same notes, same note types, reviews kept (real Anki backend)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lmndeck.pipeline import build
+from tests.anki_client import AnkiCollection, visible
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "before-restructure"
+LATER = 1_767_312_000 + 86_400  # a day after the fixture's second build
+
+
+@pytest.fixture
+def student(tmp_path: Path, collection: AnkiCollection) -> AnkiCollection:
+    first = collection.import_package(FIXTURE / "deck.apkg")
+    assert (first.new, first.conflicting) == (8, 0)  # seven notes and a removed one
+    for card in collection.cards():
+        collection.review(card.id)
+    return collection
+
+
+def rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str] | None = None
+) -> Path:
+    cards = shutil.copytree(FIXTURE / "cards", tmp_path / "cards")
+    if edit:
+        signs = cards / "signs.yaml"
+        signs.write_text(signs.read_text(encoding="utf-8").replace(*edit), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(LATER))
+    _, apkg = build(cards, tmp_path / "dist" / "deck.apkg")
+    return apkg
+
+
+def test_the_same_cards_build_the_same_deck_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    apkg = rebuild(tmp_path, monkeypatch)
+    assert apkg.read_bytes() == (FIXTURE / "deck.apkg").read_bytes()
+    lock = (tmp_path / "cards" / "lmndeck.lock").read_bytes()
+    assert lock == (FIXTURE / "cards" / "lmndeck.lock").read_bytes()
+
+
+def test_a_collection_from_before_updates_in_place(
+    tmp_path: Path, student: AnkiCollection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = {card.id: card for card in student.cards()}
+    note_types = student.note_type_names()
+    apkg = rebuild(
+        tmp_path, monkeypatch, ("{{stretch reflex}} is lost", "{{stretch reflex}} is gone")
+    )
+    log = student.import_package(apkg)
+    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    assert student.note_type_names() == note_types  # no "lmndeck cloze+" copy
+    after = {card.id: card for card in student.cards()}
+    assert after.keys() == before.keys()
+    assert all(student.reps(card_id) == 1 for card_id in after)
+    assert all(student.revlog_count(card_id) == 1 for card_id in after)
+    assert student.empty_cards() == []
+    assert any("is gone" in visible(card.answer) for card in after.values())
