@@ -5,6 +5,9 @@ script can read the layout), with the iframe as wide as that document's viewport
 queries see that width. It measures each, then writes the results as JSON into the page, which
 ``--dump-dom`` hands back. A start takes about a second and each document a few milliseconds
 (an iframe per document would take 30 ms each), so a test lays out hundreds of card sides at once.
+
+``probe`` loads a whole page instead (the preview page), runs a test's script in it once loaded
+and returns what the script returned along with every error the page reported.
 """
 
 from __future__ import annotations

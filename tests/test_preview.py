@@ -263,6 +263,9 @@ DRIVE = """
 const frame = document.getElementById("lmn-screen"), doc = frame.contentDocument;
 const win = doc.defaultView, style = el => win.getComputedStyle(el);
 const views = [...doc.querySelectorAll(".lmn-card-view")];
+// Notes out of sight are laid out only when scrolled to (content-visibility: auto), and until
+// then have no innerText: lay them all out, as if the reader scrolled through them.
+for (const note of doc.querySelectorAll(".lmn-note")) note.style.contentVisibility = "visible";
 const roots = view => [...view.querySelectorAll(".lmn-card-side")].map(host => host.shadowRoot);
 const rendered = el => el.getClientRects().length > 0;
 const click = id => document.getElementById(id).click();

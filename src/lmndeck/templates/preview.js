@@ -31,16 +31,25 @@
   const themed = [];  // every element whose classes follow night mode
   const cards = [];  // {view, note, deck, text}
 
+  // One parsed style sheet per note type, shared by all its card sides: a <style> in each of
+  // thousands of shadow roots would be parsed and matched thousands of times.
+  const sheets = new Map();
+  function sheet(css) {
+    if (!sheets.has(css)) {
+      const made = new frame.contentWindow.CSSStyleSheet();
+      made.replaceSync(css);
+      sheets.set(css, made);
+    }
+    return sheets.get(css);
+  }
+
   function side(label, html, css, ordinal) {
     const box = element("div", "lmn-side");
     box.append(element("div", "lmn-side-label", label));
     const host = element("div", "lmn-card-side");
     box.append(host);
     const root = host.attachShadow({mode: "open"});
-    const base = doc.createElement("style");
-    base.textContent = SIDE_CSS;
-    const style = doc.createElement("style");
-    style.textContent = css;
+    root.adoptedStyleSheets = [sheet(SIDE_CSS), sheet(css)];
     const mode = doc.createElement("div");
     const card = doc.createElement("div");
     card.className = `card card${ordinal + 1}`;
@@ -49,7 +58,7 @@
     qa.innerHTML = html;
     card.append(qa);
     mode.append(card);
-    root.append(base, style, mode);
+    root.append(mode);
     themed.push(mode, card);
     return {box, text: qa.textContent};
   }
