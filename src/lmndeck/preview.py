@@ -372,7 +372,7 @@ def preview(
         result.project.top_deck,
         default_output(result.project),
         tuple(_decks(live, keys, rendered)),
-        {note.note_type.name: rendered_css(note, rendered) for note in live if note.ordinals},
+        {note.note_type.name: _note_css(note, rendered) for note in live if note.ordinals},
         used,
         len(notes) - len(live),
     )
@@ -385,7 +385,7 @@ _NO_ANKI = Problem(
 )
 
 
-def rendered_css(note: PackageNote, rendered: Rendered) -> str:
+def _note_css(note: PackageNote, rendered: Rendered) -> str:
     return rendered[note.guid, note.ordinals[0]][2]
 
 
