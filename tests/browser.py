@@ -5,6 +5,9 @@ script can read the layout), with the iframe as wide as that document's viewport
 queries see that width. It measures each, then writes the results as JSON into the page, which
 ``--dump-dom`` hands back. A start takes about a second and each document a few milliseconds
 (an iframe per document would take 30 ms each), so a test lays out hundreds of card sides at once.
+
+``probe`` loads a whole page instead (the preview page), runs a test's script in it once loaded
+and returns what the script returned along with every error the page reported.
 """
 
 from __future__ import annotations
@@ -193,6 +196,67 @@ def run_page(page: str, timeout: float = 60) -> Any:
     if "error" in result:
         raise RuntimeError(f"the measuring script failed: {result['error']}")
     return result
+
+
+# Put first in a page's head by probe(): every script error, failed load of a resource, unhandled
+# promise rejection and console error or warning of the page, in the order they came.
+COLLECT_ERRORS = """
+window.lmnErrors = [];
+window.addEventListener("error", event => {
+  const where = event.filename ? ` (${event.filename}:${event.lineno})` : "";
+  const what = event.message || `${event.type} loading ${event.target.src || event.target.href}`;
+  window.lmnErrors.push(what + where);
+}, true);
+window.addEventListener("unhandledrejection", event => {
+  window.lmnErrors.push(`unhandled rejection: ${event.reason}`);
+});
+for (const level of ["error", "warn"]) {
+  const original = console[level];
+  console[level] = (...args) => {
+    window.lmnErrors.push(`console.${level}: ${args.join(" ")}`);
+    original.apply(console, args);
+  };
+}
+"""
+
+# Appended to the page's body by probe(): runs the test's script once the page has loaded.
+PROBE = """
+window.addEventListener("load", () => {
+  let result;
+  try {
+    result = {value: (() => { SCRIPT })(), errors: window.lmnErrors};
+  } catch (error) {
+    result = {error: String(error.stack || error)};
+  }
+  const out = document.createElement("script");
+  out.type = "application/json";
+  out.id = "RESULT_ID";
+  out.textContent = JSON.stringify(result).replace(/</g, "\\u003c");
+  document.body.append(out);
+});
+"""
+
+
+@dataclass(frozen=True)
+class Probed:
+    value: Any  # what the script returned
+    errors: tuple[str, ...]  # the page's script and console errors (COLLECT_ERRORS)
+
+
+def probe(page: str, script: str) -> Probed:
+    """Load ``page`` (a whole HTML document) from a file:// address in headless Chromium, run
+    ``script`` (the body of a JavaScript function) once it has loaded, and return what the
+    function returned, with every error the page reported until then. The page's own scripts
+    run first, as in a browser: the script sees what a user would, and may click its controls."""
+    head, found, rest = page.partition("<head>")
+    assert found, "the page has no <head>"
+    body, found, tail = rest.rpartition("</body>")
+    assert found, "the page has no </body>"
+    run = PROBE.replace("SCRIPT", script).replace("RESULT_ID", RESULT)
+    result = run_page(
+        f"{head}<head><script>{COLLECT_ERRORS}</script>{body}<script>{run}</script></body>{tail}"
+    )
+    return Probed(result["value"], tuple(result["errors"]))
 
 
 def _json_in_script(value: object) -> str:

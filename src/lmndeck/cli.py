@@ -25,6 +25,14 @@ from lmndeck.pipeline import (
     merge_lock_files,
     plan,
 )
+from lmndeck.preview import (
+    RENDERERS,
+    Renderer,
+    default_preview_path,
+    page_html,
+    preview,
+    write_page,
+)
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 
 if TYPE_CHECKING:
@@ -222,6 +230,58 @@ def diff_command(cards_dir: Path) -> None:
     click.echo(format_changes(result.changes))
 
 
+@main.command("preview")
+@CARDS_DIR
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write the page ('-' for standard output). Default: dist/<top-deck>-preview.html",
+)
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the browser.")
+@click.option(
+    "--renderer",
+    type=click.Choice(RENDERERS),
+    default="auto",
+    show_default=True,
+    help="'anki' renders with Anki itself (pip install \"lmndeck[preview]\"), 'builtin' with "
+    "lmndeck's own renderer; 'auto' uses Anki when it is installed.",
+)
+@reports_problems
+def preview_command(
+    cards_dir: Path, output: Path | None, open_page: bool, renderer: Renderer
+) -> None:
+    """Write one HTML page showing every card's front and back, as Anki shows them.
+
+    The page is self-contained (open it from disk, offline): cards grouped by
+    deck and note, a search box, night mode and a phone-width view. Nothing
+    of the project is written: not the lock file, not the deck.
+
+    \b
+    Examples:
+      lmndeck preview --open
+      lmndeck preview my-cards -o my-cards.html
+    """
+    to_stdout = output == Path("-")
+    if to_stdout and open_page:
+        raise click.UsageError("--open needs a file: leave out '-o -'")
+    shown = preview(
+        cards_dir, renderer, _progress_bar(), _progress_bar("Rendering cards", _CARDS_WORTH_A_BAR)
+    )
+    page = page_html(shown)
+    if to_stdout:
+        click.echo(page, nl=False)
+        return
+    target = output or default_preview_path(shown)
+    write_page(cards_dir, target, page)
+    click.echo(
+        f"Wrote {display_path(target)}: {shown.card_count} cards in {shown.note_count} notes, "
+        f"{len(page.encode('utf-8')) // 1024} KiB."
+    )
+    if open_page:
+        click.launch(str(target))
+
+
 @main.group("lock")
 def lock_group() -> None:
     """Work with the lock file (CARDS_DIR/lmndeck.lock)."""
@@ -255,18 +315,19 @@ def _print_notices(result: Plan) -> None:
         click.echo(f"note: {notice}", err=True)
 
 
-def _progress_bar() -> Progress | None:
-    """A bar on the terminal while many files are read; nothing when output is redirected."""
+def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> Progress | None:
+    """A bar on the terminal while many files are read (or cards rendered); nothing when output
+    is redirected."""
     if not sys.stderr.isatty():
         return None
     bar: ProgressBar[int] | None = None  # created once the number of files is known
 
     def update(done: int, total: int) -> None:
         nonlocal bar
-        if total < _FILES_WORTH_A_BAR:
+        if total < worth_a_bar:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Reading cards files", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
         bar.update(1)
         if done == total:
             bar.render_finish()
@@ -274,7 +335,7 @@ def _progress_bar() -> Progress | None:
     return update
 
 
-_FILES_WORTH_A_BAR = 20
+_CARDS_WORTH_A_BAR = 2000  # Anki imports and renders about 5,000 cards a second
 
 
 def _summary(result: Plan, target: str) -> str:

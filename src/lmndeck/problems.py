@@ -78,6 +78,7 @@ class Code(str, Enum):
     # building
     INVALID_BUILD_TIME = "invalid-build-time"
     OUTPUT_IN_CARDS = "output-in-cards"
+    NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
 

@@ -1,0 +1,504 @@
+"""``lmndeck preview``: every card's front and back in one self-contained HTML page.
+
+The deck is planned in memory (nothing of the project is written) and packaged as a build would
+package it; the page is made from that package, the way a student's Anki would see it:
+
+- with the ``anki`` package installed (``lmndeck[preview]``), the package is imported into a
+  temporary collection and each card is rendered by ``card.render_output()``: Anki's own HTML;
+- without it, by the built-in renderer below, which follows Anki's rules for what lmndeck's note
+  types use: ``{{Field}}``, ``{{#Field}}…{{/Field}}``, ``{{^Field}}…{{/Field}}``,
+  ``{{FrontSide}}`` and ``{{cloze:Field}}``, with Anki's cloze markup (tests check that it shows
+  the same text as Anki for every card of the shipped deck).
+
+The page draws each card side in a shadow root with its note type's CSS, inside one frame whose
+width the phone toggle sets to 360 px, so the note type's media queries see a phone's width.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+from lmndeck.formats import display_path
+from lmndeck.lock import lock_path
+from lmndeck.package import package_bytes, write_in_order
+from lmndeck.pipeline import default_output, plan
+from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.project import CARD_SUFFIXES, Progress
+
+Renderer = Literal["auto", "anki", "builtin"]
+RENDERERS: tuple[Renderer, ...] = ("auto", "anki", "builtin")
+
+
+@dataclass(frozen=True)
+class CardView:
+    label: str  # "c2" for a cloze card, the template's name otherwise
+    ordinal: int  # Anki's card ord: the template, or the cloze number less one
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class NoteView:
+    key: str  # the note's id in the lock file, e.g. "fact/babinski" or "cell/table/row/column"
+    note_type: str
+    tags: tuple[str, ...]
+    cards: tuple[CardView, ...]
+
+
+@dataclass(frozen=True)
+class DeckView:
+    name: str
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True)
+class Preview:
+    title: str  # the top deck
+    deck_path: Path  # where 'lmndeck build' writes the deck
+    decks: tuple[DeckView, ...]
+    styles: Mapping[str, str]  # note type name -> its CSS
+    renderer: str  # which renderer drew the cards, said on the page
+    removed_notes: int  # notes removed from the source: shipped as tombstones, not shown
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(note.cards) for deck in self.decks for note in deck.notes)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(deck.notes) for deck in self.decks)
+
+
+# --- The package, as Anki's importer reads it -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteType:
+    name: str
+    cloze: bool
+    fields: tuple[str, ...]
+    templates: tuple[tuple[str, str, str], ...]  # (name, question format, answer format)
+    css: str
+
+
+@dataclass(frozen=True)
+class PackageNote:
+    guid: str
+    note_type: NoteType
+    fields: Mapping[str, str]
+    tags: tuple[str, ...]
+    deck: str  # of its first card: lmndeck puts all cards of a note in one deck
+    ordinals: tuple[int, ...]
+
+
+def read_package(apkg: Path) -> list[PackageNote]:
+    """The notes of an .apkg (the collection inside it), in the package's order."""
+    with zipfile.ZipFile(apkg) as package:
+        collection = package.read("collection.anki2")
+    database = apkg.with_suffix(".anki2")
+    database.write_bytes(collection)
+    connection = sqlite3.connect(database)
+    try:
+        models_json, decks_json = connection.execute("SELECT models, decks FROM col").fetchone()
+        note_types = {int(key): _note_type(model) for key, model in json.loads(models_json).items()}
+        decks = {int(key): deck["name"] for key, deck in json.loads(decks_json).items()}
+        cards: dict[int, list[tuple[int, int]]] = {}
+        for note_id, deck_id, ordinal in connection.execute(
+            "SELECT nid, did, ord FROM cards ORDER BY nid, ord"
+        ):
+            cards.setdefault(note_id, []).append((deck_id, ordinal))
+        notes = []
+        for note_id, guid, model_id, tags, fields in connection.execute(
+            "SELECT id, guid, mid, tags, flds FROM notes ORDER BY rowid"
+        ):
+            note_type = note_types[model_id]
+            note_cards = cards.get(note_id, [])
+            notes.append(
+                PackageNote(
+                    guid,
+                    note_type,
+                    dict(zip(note_type.fields, fields.split("\x1f"), strict=False)),
+                    tuple(tags.split()),
+                    decks[note_cards[0][0]] if note_cards else "",
+                    tuple(ordinal for _, ordinal in note_cards),
+                )
+            )
+        return notes
+    finally:
+        connection.close()
+
+
+def _note_type(model: Mapping[str, object]) -> NoteType:
+    fields = model["flds"]
+    templates = model["tmpls"]
+    assert isinstance(fields, list) and isinstance(templates, list)
+    return NoteType(
+        str(model["name"]),
+        model["type"] == 1,  # Anki's MODEL_CLOZE
+        tuple(field["name"] for field in sorted(fields, key=lambda field: field["ord"])),
+        tuple(
+            (template["name"], template["qfmt"], template["afmt"])
+            for template in sorted(templates, key=lambda template: template["ord"])
+        ),
+        str(model["css"]),
+    )
+
+
+def lock_notes(apkg: Path) -> dict[str, tuple[str, bool]]:
+    """GUID -> (the note's key, whether it was removed from the source), from the lock file the
+    build puts inside the package."""
+    with zipfile.ZipFile(apkg) as package:
+        lock = json.loads(package.read("lmndeck.lock").decode("utf-8"))
+    return {
+        record["guid"]: (key, bool(record.get("removed", False)))
+        for key, record in lock["notes"].items()
+    }
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+# (question, answer, css) of each card, by (note GUID, card ord).
+Rendered = Mapping[tuple[str, int], tuple[str, str, str]]
+CardProgress = Callable[[int, int], None]
+
+
+def render_with_anki(apkg: Path, progress: CardProgress | None = None) -> Rendered:
+    """Import the package into a new collection beside it, as a student would, and let Anki
+    render every card."""
+    # anki.collection before anything else of anki (a circular import inside anki).
+    from anki.collection import (
+        Collection,
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+    )
+
+    collection = Collection(str(apkg.with_name("preview-collection.anki2")))
+    try:
+        collection.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions())
+        )
+        card_ids = collection.find_cards("")
+        rendered = {}
+        for done, card_id in enumerate(card_ids, start=1):
+            card = collection.get_card(card_id)
+            output = card.render_output()
+            rendered[card.note().guid, card.ord] = (
+                output.question_text,
+                output.answer_text,
+                output.css,
+            )
+            if progress:
+                progress(done, len(card_ids))
+        return rendered
+    finally:
+        collection.close()
+
+
+def render_builtin(notes: Sequence[PackageNote], progress: CardProgress | None = None) -> Rendered:
+    total = sum(len(note.ordinals) for note in notes)
+    rendered = {}
+    for note in notes:
+        for ordinal in note.ordinals:
+            rendered[note.guid, ordinal] = (*render_card(note, ordinal), note.note_type.css)
+            if progress:
+                progress(len(rendered), total)
+    return rendered
+
+
+def render_card(note: PackageNote, ordinal: int) -> tuple[str, str]:
+    """A card's question and answer HTML, by Anki's template rules (the subset described in the
+    module's docstring)."""
+    note_type = note.note_type
+    cloze = ordinal + 1 if note_type.cloze else None
+    _, question_format, answer_format = note_type.templates[0 if cloze else ordinal]
+    question = _render(_parse(question_format), note.fields, cloze, front=None)
+    return question, _render(_parse(answer_format), note.fields, cloze, front=question)
+
+
+@dataclass(frozen=True)
+class _Section:
+    field: str
+    negated: bool  # {{^Field}}: shown when the field is empty
+    body: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    field: str
+    filters: tuple[str, ...]  # as written, outermost first: {{text:cloze:Text}}
+
+
+_Node = str | _Section | _Replacement
+_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def _parse(template: str) -> tuple[_Node, ...]:
+    stack: list[tuple[str, bool, list[_Node]]] = [("", False, [])]
+    position = 0
+    for tag in _TAG.finditer(template):
+        stack[-1][2].append(template[position : tag.start()])
+        position = tag.end()
+        content = tag.group(1).strip()
+        if content[:1] in ("#", "^"):
+            stack.append((content[1:].strip(), content[0] == "^", []))
+        elif content[:1] == "/" and len(stack) > 1:
+            field, negated, body = stack.pop()
+            stack[-1][2].append(_Section(field, negated, tuple(body)))
+        else:
+            *filters, field = content.split(":")
+            stack[-1][2].append(_Replacement(field.strip(), tuple(f.strip() for f in filters)))
+    stack[-1][2].append(template[position:])
+    return tuple(stack[0][2])
+
+
+def _render(
+    nodes: Sequence[_Node], fields: Mapping[str, str], cloze: int | None, front: str | None
+) -> str:
+    out = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, _Section):
+            if _field_is_empty(fields.get(node.field, "")) == node.negated:
+                out.append(_render(node.body, fields, cloze, front))
+        else:
+            value = (front or "") if node.field == "FrontSide" else fields.get(node.field, "")
+            for name in reversed(node.filters):
+                if name == "cloze" and cloze is not None:
+                    value = reveal_cloze(value, cloze, question=front is None)
+                elif name == "text":
+                    value = _strip_html(value)
+            out.append(value)
+    return "".join(out)
+
+
+# Anki's rule: only white space and empty <br>/<div> tags is empty.
+_EMPTY = re.compile(r"^(?:\s|</?(?:br|div) ?/?>)*$", re.I)
+
+
+def _field_is_empty(text: str) -> bool:
+    return bool(_EMPTY.match(text))
+
+
+def _strip_html(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+
+
+def reveal_cloze(text: str, number: int, question: bool) -> str:
+    """Anki's cloze markup: card ``number``'s deletions hidden as [...] (or [hint]) on the
+    question and shown in bold on the answer (class "cloze"); the other deletions as plain text
+    (class "cloze-inactive")."""
+
+    def deletion(match: re.Match[str]) -> str:
+        ordinal, answer, hint = int(match.group(1)), match.group(2), match.group(3)
+        if ordinal != number:
+            return f'<span class="cloze-inactive" data-ordinal="{ordinal}">{answer}</span>'
+        if not question:
+            return f'<span class="cloze" data-ordinal="{ordinal}">{answer}</span>'
+        hidden = f"[{hint}]" if hint else "[...]"
+        return (
+            f'<span class="cloze" data-cloze="{_attribute(answer)}" '
+            f'data-ordinal="{ordinal}">{hidden}</span>'
+        )
+
+    return _CLOZE.sub(deletion, text)
+
+
+def _attribute(text: str) -> str:
+    """Escaped as Anki escapes data-cloze (Rust's htmlescape::encode_attribute): every Latin-1
+    character other than an ASCII letter or digit as an entity, the rest as is."""
+    return "".join(
+        _ENTITIES.get(char, f"&#x{ord(char):02X};")
+        if ord(char) < 256 and not (char.isascii() and char.isalnum())
+        else char
+        for char in text
+    )
+
+
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+# --- The whole preview -----------------------------------------------------------------------
+
+
+def anki_version() -> str | None:
+    """The installed Anki's version, or None when the ``anki`` package is not installed."""
+    try:
+        from anki.buildinfo import version
+    except ImportError:
+        return None
+    return str(version)
+
+
+def preview(
+    cards_dir: Path,
+    renderer: Renderer = "auto",
+    progress: Progress | None = None,
+    card_progress: CardProgress | None = None,
+) -> Preview:
+    """Plan the deck of ``cards_dir`` and render every card; writes nothing of the project."""
+    version = anki_version()
+    if renderer == "anki" and version is None:
+        raise ContentError([_NO_ANKI])
+    result = plan(cards_dir, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="lmndeck-preview-") as work:
+        apkg = Path(work) / "deck.apkg"
+        apkg.write_bytes(package_bytes(result.contents))
+        notes = read_package(apkg)
+        keys = lock_notes(apkg)
+        if renderer != "builtin" and version is not None:
+            rendered = render_with_anki(apkg, card_progress)
+            used = f"Anki {version} (card.render_output()): exactly what Anki shows"
+        else:
+            rendered = render_builtin(notes, card_progress)
+            used = (
+                "lmndeck's built-in renderer (Anki's cloze and template rules); "
+                "install lmndeck[preview] to render with Anki itself"
+            )
+    live = [note for note in notes if not keys[note.guid][1]]
+    return Preview(
+        result.project.top_deck,
+        default_output(result.project),
+        tuple(_decks(live, keys, rendered)),
+        {note.note_type.name: _note_css(note, rendered) for note in live if note.ordinals},
+        used,
+        len(notes) - len(live),
+    )
+
+
+_NO_ANKI = Problem(
+    Position("--renderer", 1, 1, given=True),
+    "the 'anki' package is not installed, so Anki cannot render the preview",
+    'install it with pip install "lmndeck[preview]", or leave out --renderer anki',
+    code=Code.NO_ANKI,
+)
+
+
+def _note_css(note: PackageNote, rendered: Rendered) -> str:
+    return rendered[note.guid, note.ordinals[0]][2]
+
+
+def _decks(
+    notes: Sequence[PackageNote], keys: Mapping[str, tuple[str, bool]], rendered: Rendered
+) -> Iterator[DeckView]:
+    """Decks in the order of their first note, notes in the package's (the source's) order."""
+    by_deck: dict[str, list[NoteView]] = {}
+    for note in notes:
+        cards = tuple(
+            CardView(
+                f"c{ordinal + 1}" if note.note_type.cloze else note.note_type.templates[ordinal][0],
+                ordinal,
+                *rendered[note.guid, ordinal][:2],
+            )
+            for ordinal in note.ordinals
+        )
+        view = NoteView(keys[note.guid][0], note.note_type.name, note.tags, cards)
+        by_deck.setdefault(note.deck, []).append(view)
+    for name, deck_notes in by_deck.items():
+        yield DeckView(name, tuple(deck_notes))
+
+
+def refuse_output_over_cards(cards_dir: Path, target: Path) -> None:
+    """The page may not replace the lock file, nor be written as a cards file that the next
+    build would read."""
+    try:
+        cards, page = cards_dir.resolve(), target.resolve()
+    except (OSError, RuntimeError):  # a deleted working directory: nothing is inside it
+        return
+    inside = page.is_relative_to(cards)
+    if page != lock_path(cards) and not (inside and page.suffix.casefold() in CARD_SUFFIXES):
+        return
+    raise ContentError(
+        [
+            Problem(
+                file_position(target, cards_dir),
+                f"the preview would overwrite the lock file or a cards file of "
+                f"'{display_path(cards_dir)}'",
+                "write it elsewhere, e.g. -o dist/preview.html",
+                code=Code.OUTPUT_IN_CARDS,
+            )
+        ]
+    )
+
+
+def write_page(cards_dir: Path, target: Path, page: str) -> None:
+    """Write the page at ``target``, never over the lock file or a cards file."""
+    refuse_output_over_cards(cards_dir, target)
+    write_in_order([(target, page.encode("utf-8"))])
+
+
+def default_preview_path(preview: Preview) -> Path:
+    """dist/<deck>-preview.html, next to the deck."""
+    deck = preview.deck_path
+    return deck.with_name(f"{deck.stem}-preview.html")
+
+
+# --- The page --------------------------------------------------------------------------------
+
+
+def page_html(preview: Preview) -> str:
+    """One self-contained HTML document: styles, script and cards inline, nothing to fetch."""
+    data = {
+        "styles": preview.styles,
+        "frameCss": _asset("preview-frame.css"),
+        "decks": [
+            {
+                "name": deck.name,
+                "notes": [
+                    {
+                        "key": note.key,
+                        "type": note.note_type,
+                        "tags": list(note.tags),
+                        "cards": [
+                            {
+                                "label": card.label,
+                                "ord": card.ordinal,
+                                "q": card.question,
+                                "a": card.answer,
+                            }
+                            for card in note.cards
+                        ],
+                    }
+                    for note in deck.notes
+                ],
+            }
+            for deck in preview.decks
+        ],
+    }
+    removed = preview.removed_notes
+    removed_text = (
+        f"; {removed} removed note{'' if removed == 1 else 's'} not shown" if removed else ""
+    )
+    summary = (
+        f"{preview.card_count} cards in {preview.note_count} notes{removed_text}. "
+        f"Rendered by {preview.renderer}."
+    )
+    values = {
+        "title": html.escape(preview.title),
+        "summary": html.escape(summary),
+        "css": _asset("preview.css"),
+        # In a script element only "</script" could end it early: no "<" is left in the JSON.
+        "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c"),
+        "js": _asset("preview.js"),
+    }
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], _asset("preview.html"))
+
+
+_PLACEHOLDER = re.compile(r"<!--lmn:(\w+)-->")
+
+
+def _asset(name: str) -> str:
+    return files("lmndeck").joinpath("templates", name).read_text(encoding="utf-8")
