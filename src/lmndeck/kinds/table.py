@@ -139,6 +139,7 @@ CELL = NoteType(
 class Table:
     name = "cell"
     section = "comparisons"
+    marker = None
     noun = "comparison"
     cards_noun = "table"
     note_type = CELL
