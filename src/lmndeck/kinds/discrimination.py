@@ -22,15 +22,20 @@ from dataclasses import dataclass
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, PlannedNote
-from lmndeck.kinds.table import Cell, Column, Comparison, Row, previous_cell_keys, row_html
+from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item
+from lmndeck.kinds.table import (
+    Cell,
+    Column,
+    Comparison,
+    OneCardKind,
+    OneCellNote,
+    Row,
+    row_html,
+)
 from lmndeck.markup import inline
 from lmndeck.notetypes import NoteType
-from lmndeck.numbering import Numbers
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
-
-PREFIX = "discrimination"
 
 
 def normalized(text: str) -> str:
@@ -71,38 +76,19 @@ def _words(text: str) -> list[str]:
 
 def discrimination_notes(comparison: Comparison, deck: str) -> list[DiscriminationNote]:
     return [
-        DiscriminationNote(
-            f"{PREFIX}/{comparison.id}/{row.id}/{column.id}", deck, comparison, row, column, cell
-        )
+        DiscriminationNote(deck, comparison, row, column, cell)
         for row in comparison.rows
         for column, cell in discriminating(row, comparison.columns)
     ]
 
 
 @dataclass(frozen=True)
-class DiscriminationNote:
-    key: str
-    deck: str
-    comparison: Comparison
-    row: Row
-    column: Column
-    cell: Cell
+class DiscriminationNote(OneCellNote):
+    prefix = "discrimination"
 
     @property
     def kind(self) -> Discrimination:
         return KIND
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self.comparison.tags
-
-    @property
-    def previous_keys(self) -> tuple[str, ...]:
-        return previous_cell_keys(PREFIX, self.key, self.comparison, self.row, self.column)
-
-    @property
-    def card_keys(self) -> tuple[str, ...]:
-        return ()
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         comparison = self.comparison
@@ -146,7 +132,7 @@ DISCRIMINATION = NoteType(
 )
 
 
-class Discrimination:
+class Discrimination(OneCardKind):
     name = "discrimination"
     section = None
     marker = None
@@ -157,14 +143,6 @@ class Discrimination:
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
         raise NotImplementedError("discrimination cards have no section: comparisons make them")
-
-    numbered = False
-
-    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
-        return (0,)
-
-    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
-        return Numbers({}, {})
 
 
 KIND = Discrimination()

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import genanki
 import yaml
@@ -83,7 +84,7 @@ class Comparison:
         notes: list[PlannedNote] = []
         if "cells" in self.cards:
             notes.extend(
-                CellNote(f"cell/{self.id}/{row.id}/{column.id}", deck, self, row, column, cell)
+                CellNote(deck, self, row, column, cell)
                 for row in self.rows
                 for column, cell in zip(self.columns, row.cells, strict=True)
                 if cell is not None
@@ -93,21 +94,12 @@ class Comparison:
         return notes
 
 
-def previous_cell_keys(
-    prefix: str, key: str, comparison: Comparison, row: Row, column: Column
-) -> tuple[str, ...]:
-    """Keys a cell's note had before: any mix of the table's, row's and column's current and
-    previous ids, so a table, a row and a column renamed in one edit still find the cell."""
-    names = [
-        (item.id, *(previous.id for previous in item.was)) for item in (comparison, row, column)
-    ]
-    keys = (f"{prefix}/{table}/{row}/{column}" for table, row, column in itertools.product(*names))
-    return tuple(other for other in keys if other != key)
-
-
 @dataclass(frozen=True)
-class CellNote:
-    key: str
+class OneCellNote:
+    """A note made of one cell, keyed '<prefix>/<comparison>/<row>/<column>' (a cell card, a
+    discrimination card), with one fixed card."""
+
+    prefix: ClassVar[str]
     deck: str
     comparison: Comparison
     row: Row
@@ -115,8 +107,11 @@ class CellNote:
     cell: Cell
 
     @property
-    def kind(self) -> Table:
-        return KIND
+    def key(self) -> str:
+        return self._key(self.comparison.id, self.row.id, self.column.id)
+
+    def _key(self, comparison: str, row: str, column: str) -> str:
+        return f"{self.prefix}/{comparison}/{row}/{column}"
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -124,11 +119,27 @@ class CellNote:
 
     @property
     def previous_keys(self) -> tuple[str, ...]:
-        return previous_cell_keys("cell", self.key, self.comparison, self.row, self.column)
+        """Any mix of the table's, row's and column's current and previous ids, so a table, a
+        row and a column renamed in one edit still find the cell's note."""
+        names = [
+            (item.id, *(previous.id for previous in item.was))
+            for item in (self.comparison, self.row, self.column)
+        ]
+        keys = (self._key(*ids) for ids in itertools.product(*names))
+        return tuple(key for key in keys if key != self.key)
 
     @property
     def card_keys(self) -> tuple[str, ...]:
         return ()
+
+
+@dataclass(frozen=True)
+class CellNote(OneCellNote):
+    prefix = "cell"
+
+    @property
+    def kind(self) -> Table:
+        return KIND
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         comparison = self.comparison
@@ -163,7 +174,19 @@ CELL = NoteType(
 )
 
 
-class Table:
+class OneCardKind:
+    """What a kind whose notes have one fixed card each (cells, discrimination) answers."""
+
+    numbered = False
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return (0,)
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        return Numbers({}, {})
+
+
+class Table(OneCardKind):
     name = "cell"
     section = "comparisons"
     marker = None
@@ -174,14 +197,6 @@ class Table:
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
         return read_comparison(reader, node, context)
-
-    numbered = False
-
-    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
-        return (0,)
-
-    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
-        return Numbers({}, {})
 
 
 KIND = Table()
