@@ -564,7 +564,7 @@ def test_a_lock_copied_from_another_project_is_refused(author: Author, tmp_path:
     assert result.exit_code == 1
     assert (
         "cards/lmndeck.lock:3:1: error[foreign-lock]: this lock belongs to another project: deck "
-        "'Neurology::Motor neuron lesions' with 84 notes, none of them in these cards files"
+        "'Neurology::Motor neuron lesions' with 115 notes, none of them in these cards files"
     ) in result.output
     assert "delete cards/lmndeck.lock" in result.output
     author.lock.unlink()

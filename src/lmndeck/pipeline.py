@@ -55,8 +55,9 @@ class Plan:
 
     @property
     def cards_by_kind(self) -> list[tuple[str, int]]:
-        """(what the cards are called, how many) per kind, in study order."""
-        return [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
+        """(what the cards are called, how many) per kind the deck uses, in study order."""
+        used = self.contents.note_types
+        return [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS if kind.name in used]
 
     @property
     def live_notes(self) -> int:
@@ -128,6 +129,7 @@ def check(cards_dir: Path) -> list[tuple[str, int]]:
     items = [
         (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
         for kind in KINDS
+        if kind.section  # a kind without a section has no items of its own
     ]
     return [("file", len(project.files)), *items]
 

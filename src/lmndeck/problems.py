@@ -67,6 +67,8 @@ class Code(str, Enum):
     DUPLICATE_ROW = "duplicate-row"
     NO_ROWS = "no-rows"
     EMPTY_ROW = "empty-row"
+    INVALID_CARDS = "invalid-cards"
+    ANSWER_IN_CELL = "answer-in-cell"
     # the lock file and the built deck
     INVALID_LOCK = "invalid-lock"
     LOCK_CONFLICT = "lock-conflict"

@@ -80,8 +80,15 @@ class Kind(Protocol):
         ...
 
     @property
-    def section(self) -> str:
-        """The key of its list in a cards file."""
+    def section(self) -> str | None:
+        """The key of its list in a cards file; None for a kind whose notes come from another
+        kind's items (e.g. cards made from a comparison's cells)."""
+        ...
+
+    @property
+    def marker(self) -> str | None:
+        """For kinds that share a section: the key that marks an item as this kind's (e.g. a
+        fact with 'front:' is a basic card); None for the section's default kind."""
         ...
 
     @property

@@ -122,6 +122,7 @@ CLOZE = NoteType(
 class Cloze:
     name = "cloze"
     section = "facts"
+    marker = None
     noun = "fact"
     cards_noun = "cloze"
     note_type = CLOZE
