@@ -26,7 +26,7 @@ def test_the_readme_example_is_a_valid_cards_file(tmp_path: Path) -> None:
     (example,) = code_blocks("yaml")
     (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
     notes = notes_of(load_project(tmp_path))
-    assert len(notes) == 6  # two facts and four cells
+    assert len(notes) == 7  # two cloze facts, a list fact and four cells
 
 
 def test_the_readme_states_the_decks_real_size() -> None:
