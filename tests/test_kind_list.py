@@ -20,6 +20,7 @@ from lmndeck.kinds.listing import item_html
 from lmndeck.lock import lock_path
 from lmndeck.problems import Code, ContentError, Problem
 from lmndeck.project import load_project
+from lmndeck.reserved import REMOVED_TAG
 from tests.anki_client import RenderedCard, visible
 from tests.browser import anki_card, run_page
 from tests.conftest import WriteCards
@@ -189,13 +190,49 @@ def test_reordering_rewording_adding_and_removing_items_keeps_each_items_card(
 
 
 def test_a_removed_list_fact_becomes_a_removed_note(student: Student) -> None:
-    nerves = {card.id for card in list_cards(student, "Cranial nerves")}
+    nerves = sorted(list_cards(student, "Cranial nerves"), key=lambda card: card.ord)
+    reps = student.review_all()
     log = student.publish(
-        V1.split("  - id: eye-nerves")[0] + "  - id: tone" + V1.split("  - id: tone")[1]
+        V1.split("  - id: eye-nerves")[0] + "  - id: scalp" + V1.split("  - id: scalp")[1]
     )
-    assert log.conflicting == 0
-    removed = {card.id for card in student.collection.cards("tag:lmndeck::removed")}
-    assert nerves <= removed | set(student.collection.empty_cards())
+    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    removed = student.collection.cards(f"tag:{REMOVED_TAG}")
+    assert [card.id for card in removed] == [card.id for card in nerves]
+    assert "This note was removed" in visible(removed[0].answer)
+    # like a removed cloze fact: the removed note keeps its first card, the others are empty
+    assert student.collection.empty_cards() == [card.id for card in nerves[1:]]
+    student.assert_history_kept(reps)
+
+
+def test_a_cloze_fact_turned_into_a_list_fact_is_a_new_note(student: Student) -> None:
+    (tone,) = list_cards(student, "reduce muscle")
+    log = student.publish(
+        V1.replace("text: LMN lesions reduce muscle {{tone}}.", "text: T\n    list: [a, b]")
+    )
+    assert (log.new, log.updated, log.conflicting) == (1, 1, 0)
+    assert [card.id for card in student.collection.cards(f"tag:{REMOVED_TAG}")] == [tone.id]
+    assert sorted(asked(card) for card in list_cards(student, 'lmn-list-prompt">T<')) == [
+        "a",
+        "b",
+    ]
+
+
+def test_a_list_fact_cites_a_video_to_the_second(student: Student) -> None:
+    student.publish(
+        V1.replace("source: text\n", "source: video 08:09\n", 1).replace(
+            "  text: {title: Notes}",
+            "  text: {title: Notes}\n  video: {youtube: xWPaCACoam4, title: V}",
+        )
+    )
+    for card in list_cards(student, "Cranial nerves"):
+        assert "t=489" in card.answer and "t=489" not in card.question
+
+
+def test_a_list_fact_and_a_cloze_fact_cannot_share_an_id(write_cards: WriteCards) -> None:
+    problems = problems_for(
+        write_cards, "- id: a\n  text: T\n  list: [x, y]\n- id: a\n  text: '{{b}}'\n"
+    )
+    assert [problem.code for problem in problems] == [Code.DUPLICATE_ID]
 
 
 def test_a_renamed_list_fact_keeps_its_cards_with_was(student: Student) -> None:
