@@ -136,9 +136,10 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
-    if None in (fact_id, prompt, items, ordered, extra, ref):
+    if fact_id is None or prompt is None or items is None or ordered is None:
         return None
-    assert fact_id and prompt and items and ordered is not None and extra is not None and ref
+    if extra is None or ref is None:
+        return None
     return ListFact(
         fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was
     )
