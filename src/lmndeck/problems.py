@@ -61,6 +61,10 @@ class Code(str, Enum):
     CLOZE_SYNTAX = "cloze-syntax"
     ANKI_CLOZE_NUMBER = "anki-cloze-number"
     NO_DELETION = "no-deletion"
+    # list facts
+    TOO_FEW_ITEMS = "too-few-items"
+    DUPLICATE_ITEM = "duplicate-item"
+    DELETION_IN_LIST = "deletion-in-list"
     # comparisons
     INVALID_COLUMNS = "invalid-columns"
     TOO_FEW_COLUMNS = "too-few-columns"

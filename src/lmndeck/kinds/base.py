@@ -129,6 +129,33 @@ class Kind(Protocol):
         ...
 
 
+class _Fact(Protocol):
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def was(self) -> tuple[PreviousId, ...]: ...
+
+
+class FactNote:
+    """What the note of a 'facts:' item (of any kind) takes from its fact: its tags, and its
+    previous keys from the fact's 'was:' (a fact's note is keyed 'fact/<id>')."""
+
+    fact: _Fact
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.fact.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        return tuple(f"fact/{previous.id}" for previous in self.fact.was)
+
+
+def deletion_ords(numbers: Mapping[str, int]) -> tuple[int, ...]:
+    """The cards of a cloze note type's note: card number N is Anki's ordinal N - 1."""
+    return tuple(sorted(number - 1 for number in numbers.values()))
+
+
 REMOVED_TEXT = "This note was removed from the deck's source files."
 REMOVED_HELP = (
     f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
