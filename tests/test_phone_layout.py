@@ -37,6 +37,10 @@ facts:
     list:
       - Pneumonoultramicroscopicsilicovolcanoconiosis
       - Multiplesclerosisencephalomyelitis with a long explanation after it
+  - id: long-basic
+    front: Which Hippopotomonstrosesquippedaliophobia-like word names a lung disease?
+    back: Pneumonoultramicroscopicsilicovolcanoconiosis
+    reverse: true
 comparisons:
   - id: six
     title: Electroencephalographically indistinguishable neuromyelitides compared
@@ -124,7 +128,7 @@ def test_the_layout_covers_every_card_of_the_shipped_deck_and_the_wide_table(
     layouts: list[Layout],
 ) -> None:
     phone = [layout for layout in layouts if layout.width == PHONE]
-    assert len(phone) == 2 * 2 * (143 + 27)  # sides x day/night x (shipped + wide) cards
+    assert len(phone) == 2 * 2 * (143 + 29)  # sides x day/night x (shipped + wide) cards
     assert any("Wide" in layout.name for layout in phone)
 
 

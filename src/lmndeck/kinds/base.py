@@ -151,6 +151,18 @@ class FactNote:
         return tuple(f"fact/{previous.id}" for previous in self.fact.was)
 
 
+class OneCardKind:
+    """What a kind whose notes have one fixed card each (cells, discrimination, basic) answers."""
+
+    numbered = False
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return (0,)
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        return Numbers({}, {})
+
+
 def deletion_ords(numbers: Mapping[str, int]) -> tuple[int, ...]:
     """The cards of a cloze note type's note: card number N is Anki's ordinal N - 1."""
     return tuple(sorted(number - 1 for number in numbers.values()))

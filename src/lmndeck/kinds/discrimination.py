@@ -22,12 +22,11 @@ from dataclasses import dataclass
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item
+from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, OneCardKind
 from lmndeck.kinds.table import (
     Cell,
     Column,
     Comparison,
-    OneCardKind,
     OneCellNote,
     Row,
     row_html,

@@ -130,7 +130,9 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     fact_id = reader.entry_id(entries)
     prompt = reader.entry_text(entries, "text")
     items = _items(reader, entries["list"]) if "list" in entries else None
-    ordered = _flag(reader, entries.get("ordered"), "ordered")
+    ordered = reader.flag(
+        entries.get("ordered"), "ordered", "when the order of the items matters"
+    )
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
@@ -192,24 +194,6 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
         )
         return None
     return tuple(items)
-
-
-def _flag(reader: Reader, node: yaml.Node | None, what: str) -> bool | None:
-    """An optional true/false value: false when absent, None when it is neither."""
-    if node is None:
-        return False
-    value = reader.text(node, what)
-    if value is None:
-        return None
-    if value.casefold() not in ("true", "false"):
-        reader.report(
-            node,
-            Code.WRONG_TYPE,
-            f"{what} must be true or false, not '{value}'",
-            f"write '{what}: true' when the order of the items matters, or leave it out",
-        )
-        return None
-    return value.casefold() == "true"
 
 
 def item_key(item: str) -> str:

@@ -16,11 +16,16 @@ from typing import ClassVar
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, PlannedNote
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FileContext,
+    OneCardKind,
+    PlannedNote,
+)
 from lmndeck.markup import inline
 from lmndeck.model import DeckFile, PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
-from lmndeck.numbering import Numbers
 from lmndeck.problems import Code, Position
 from lmndeck.reader import (
     ID,
@@ -172,18 +177,6 @@ CELL = NoteType(
     template_id=7_301_125_051,
     anki_type=genanki.Model.FRONT_BACK,
 )
-
-
-class OneCardKind:
-    """What a kind whose notes have one fixed card each (cells, discrimination) answers."""
-
-    numbered = False
-
-    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
-        return (0,)
-
-    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
-        return Numbers({}, {})
 
 
 class Table(OneCardKind):
