@@ -28,6 +28,30 @@ class NoteType:
     template_id: int
     anki_type: int
 
+    @classmethod
+    def numbered(
+        cls,
+        kind: str,
+        model_id: int,
+        name: str,
+        fields: tuple[str, ...],
+        template_name: str,
+        anki_type: int,
+        ids: int,
+    ) -> NoteType:
+        """A note type whose ids follow lmndeck's numbering from ``ids``: +1, +2… for its
+        fields, +21 and +22 for its reserved fields, +51 for its template."""
+        return cls(
+            kind,
+            model_id,
+            name,
+            tuple((field, ids + number) for number, field in enumerate(fields, start=1)),
+            (("Reserved 1", ids + 21), ("Reserved 2", ids + 22)),
+            template_name,
+            ids + 51,
+            anki_type,
+        )
+
     @property
     def field_count(self) -> int:
         return len(self.fields) + len(self.reserved_fields)

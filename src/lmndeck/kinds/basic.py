@@ -77,20 +77,14 @@ class BasicNote(FactNote):
         return (inline(asked), inline(answer), inline(fact.extra), source_html(fact.source))
 
 
-BASIC = NoteType(
+BASIC = NoteType.numbered(
     kind="basic",
     model_id=1_732_400_000_109,
     name="lmndeck basic",
-    fields=(
-        ("Front", 7_301_129_001),
-        ("Back", 7_301_129_002),
-        ("Extra", 7_301_129_003),
-        ("Source", 7_301_129_004),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_129_021), ("Reserved 2", 7_301_129_022)),
+    fields=("Front", "Back", "Extra", "Source"),
     template_name="Card",
-    template_id=7_301_129_051,
     anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_129_000,
 )
 
 
@@ -130,4 +124,3 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     return BasicFact(
         fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was
     )
-

@@ -106,15 +106,14 @@ class ClozeNote(FactNote):
         return (cloze_text(fact, numbers), inline(fact.extra), source_html(fact.source))
 
 
-CLOZE = NoteType(
+CLOZE = NoteType.numbered(
     kind="cloze",
     model_id=1_732_400_000_101,
     name="lmndeck cloze",
-    fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
-    reserved_fields=(("Reserved 1", 7_301_124_021), ("Reserved 2", 7_301_124_022)),
+    fields=("Text", "Extra", "Source"),
     template_name="Cloze",
-    template_id=7_301_124_051,
     anki_type=genanki.Model.CLOZE,
+    ids=7_301_124_000,
 )
 
 

@@ -110,24 +110,14 @@ def choices_html(columns: tuple[Column, ...]) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
-DISCRIMINATION = NoteType(
+DISCRIMINATION = NoteType.numbered(
     kind="discrimination",
     model_id=1_732_400_000_103,
     name="lmndeck discrimination",
-    fields=(
-        ("Table", 7_301_126_001),
-        ("Row", 7_301_126_002),
-        ("Cell", 7_301_126_003),
-        ("Choices", 7_301_126_004),
-        ("Answer", 7_301_126_005),
-        ("Grid", 7_301_126_006),
-        ("Extra", 7_301_126_007),
-        ("Source", 7_301_126_008),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_126_021), ("Reserved 2", 7_301_126_022)),
+    fields=("Table", "Row", "Cell", "Choices", "Answer", "Grid", "Extra", "Source"),
     template_name="Discrimination",
-    template_id=7_301_126_051,
     anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_126_000,
 )
 
 

@@ -77,20 +77,14 @@ class ListNote(FactNote):
         )
 
 
-LIST = NoteType(
+LIST = NoteType.numbered(
     kind="list",
     model_id=1_732_400_000_108,
     name="lmndeck list",
-    fields=(
-        ("Prompt", 7_301_128_001),
-        ("Items", 7_301_128_002),
-        ("Extra", 7_301_128_003),
-        ("Source", 7_301_128_004),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_128_021), ("Reserved 2", 7_301_128_022)),
+    fields=("Prompt", "Items", "Extra", "Source"),
     template_name="Item",
-    template_id=7_301_128_051,
     anki_type=genanki.Model.CLOZE,
+    ids=7_301_128_000,
 )
 
 
@@ -130,9 +124,7 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     fact_id = reader.entry_id(entries)
     prompt = reader.entry_text(entries, "text")
     items = _items(reader, entries["list"]) if "list" in entries else None
-    ordered = reader.flag(
-        entries.get("ordered"), "ordered", "when the order of the items matters"
-    )
+    ordered = reader.flag(entries.get("ordered"), "ordered", "when the order of the items matters")
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)

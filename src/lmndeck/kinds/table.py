@@ -159,23 +159,14 @@ class CellNote(OneCellNote):
         )
 
 
-CELL = NoteType(
+CELL = NoteType.numbered(
     kind="cell",
     model_id=1_732_400_000_102,
     name="lmndeck comparison cell",
-    fields=(
-        ("Table", 7_301_125_001),
-        ("Row", 7_301_125_002),
-        ("Column", 7_301_125_003),
-        ("Answer", 7_301_125_004),
-        ("Grid", 7_301_125_005),
-        ("Extra", 7_301_125_006),
-        ("Source", 7_301_125_007),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_125_021), ("Reserved 2", 7_301_125_022)),
+    fields=("Table", "Row", "Column", "Answer", "Grid", "Extra", "Source"),
     template_name="Cell",
-    template_id=7_301_125_051,
     anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_125_000,
 )
 
 
