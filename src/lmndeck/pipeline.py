@@ -25,6 +25,7 @@ from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
+from lmndeck.media import Image, media_of
 from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
@@ -115,7 +116,7 @@ def plan(
     old_text = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), note_types, lock_text),
+        PackageContents(tuple(notes), note_types, lock_text, images_of(project)),
         lock_text,
         lock_text.encode("utf-8") != old_text,
         changes,
@@ -145,6 +146,16 @@ def notes_of(project: Project) -> list[PlannedNote]:
         for item in items
         for note in item.notes(deck_file.deck)
     ]
+
+
+def images_of(project: Project) -> tuple[Image, ...]:
+    """Every image the project's items show, each once, in a fixed order."""
+    return media_of(
+        item.image
+        for deck_file in project.files
+        for _, items in deck_file.sections
+        for item in items
+    )
 
 
 def fill(note: PlannedNote, lock: Lock) -> FilledNote:
