@@ -32,7 +32,7 @@ from lmndeck.formats import display_path
 from lmndeck.lock import lock_path
 from lmndeck.media import Image, inline_media
 from lmndeck.package import package_bytes, write_in_order
-from lmndeck.pipeline import default_output, plan
+from lmndeck.pipeline import plan
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Progress
 
@@ -373,7 +373,7 @@ def preview(
     live = [note for note in notes if not keys[note.guid][1]]
     return Preview(
         result.project.top_deck,
-        default_output(result.project),
+        result.output,
         tuple(_decks(live, keys, rendered)),
         {note.note_type.name: _note_css(note, rendered) for note in live if note.ordinals},
         used,
