@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +39,7 @@ def mutations() -> st.SearchStrategy[bytes]:
 @given(st.one_of(mutations(), st.binary(max_size=200)))
 def test_any_input_gives_a_deck_or_located_problems(data: bytes) -> None:
     try:
-        read = read_deck_file(load_bytes(data, "fuzz.yaml"), "fuzz.yaml")
+        read = read_deck_file(load_bytes(data, "fuzz.yaml"), "fuzz.yaml", Path("."))
         deck_file, problems = read.deck_file, read.problems
     except ContentError as error:
         problems, deck_file = error.problems, None

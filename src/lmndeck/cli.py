@@ -38,6 +38,8 @@ from lmndeck.problems import Code, ContentError, Position, Problem, file_positio
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from lmndeck.watch import Rebuild
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -140,8 +142,14 @@ def main() -> None:
     is_flag=True,
     help="Write nothing; fail if the lock file or the deck is out of date (for CI).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build, then build again after every save in CARDS_DIR, until Ctrl-C. Problems are "
+    "printed and the last good deck stays.",
+)
 @reports_problems
-def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> None:
+def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch: bool) -> None:
     """Build the deck from CARDS_DIR (default: cards/).
 
     All cards files of the directory go into one package, each in its own deck.
@@ -153,7 +161,12 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
       lmndeck build
       lmndeck build my-cards -o anatomy.apkg
       lmndeck build --check
+      lmndeck build --watch
     """
+    if check_only and watch:
+        raise click.UsageError("--check and --watch cannot be used together")
+    if watch:
+        _watch(cards_dir, output)
     if check_only:
         result, target = check_build(cards_dir, output)
         _print_notices(result)
@@ -173,6 +186,10 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
     )
     _print_notices(result)
     click.echo(_summary(result, display_path(target)))
+    _print_warnings(result)
+
+
+def _print_warnings(result: Plan) -> None:
     for warning in rename_warnings(result.changes):
         click.echo(f"warning: {warning}", err=True)
     if result.changes.likely_renames:
@@ -191,6 +208,45 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
 
 # Set in the click context once a build wrote its files, for the message of a late Ctrl-C.
 _WRITTEN = "lmndeck.written"
+
+
+def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
+    """Print each build of the watch; Ctrl-C ends it with one line (a build it interrupts
+    wrote everything or nothing, as always)."""
+    from lmndeck.watch import watch, what_changed  # the watcher is for watches only
+
+    formatter = FORMATTERS[click.get_current_context().params.get("output_format", "text")]
+    first = True
+
+    def report(rebuild: Rebuild) -> None:
+        nonlocal first
+        if rebuild.plan and rebuild.target:
+            _print_notices(rebuild.plan)
+            if first:
+                click.echo(_summary(rebuild.plan, display_path(rebuild.target)))
+            else:
+                click.echo(
+                    f"rebuilt in {rebuild.seconds:.2f} s: {what_changed(rebuild.plan)}"
+                    + (f" ({', '.join(rebuild.changed)})" if rebuild.changed else "")
+                )
+            _print_warnings(rebuild.plan)
+        else:
+            for problem in rebuild.problems:
+                click.echo(formatter(problem, cards_dir), err=True)
+            click.echo(
+                f"{_count(len(rebuild.problems), 'error')}; the deck was not rebuilt "
+                "(the last good one stays).",
+                err=True,
+            )
+        if first:
+            click.echo(f"watching {display_path(cards_dir)} for changes (Ctrl-C to stop)", err=True)
+            first = False
+
+    try:
+        watch(cards_dir, output, report)
+    except KeyboardInterrupt:
+        _exit_interrupted("stopped watching")
+    sys.exit(0)  # the watcher stopped by itself (the cards directory is gone)
 
 
 @main.command("check")

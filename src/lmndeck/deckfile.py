@@ -6,6 +6,7 @@ Every problem is collected (not just the first), each pointing at the node it is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -32,8 +33,9 @@ class ReadFile:
     ids: list[tuple[str, Position]]
 
 
-def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
-    """The typed deck file for one document, and every problem found in it."""
+def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFile:
+    """The typed deck file for one document, and every problem found in it; its images are
+    read from ``cards_dir``."""
     reader = Reader(path)
     if root is None:
         empty = Problem(
@@ -49,7 +51,8 @@ def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
     deck = _deck(reader, top.get("deck"))
     sources = read_sources(reader, top.get("sources"))
     tags = reader.tags(top.get("tags"))
-    context = FileContext(tags, sources, source_ref(reader, top.get("source"), sources, NOT_CITED))
+    cited = source_ref(reader, top.get("source"), sources, NOT_CITED)
+    context = FileContext(tags, sources, cited, cards_dir)
     items: dict[str, list[Item]] = {kind.name: [] for kind in KINDS}
     ids: list[tuple[str, Position]] = []
     seen: set[int] = set()  # item nodes: one used again through an alias is not a second item

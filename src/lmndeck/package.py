@@ -27,6 +27,7 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from lmndeck.media import Image
 from lmndeck.notetypes import NoteType
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -62,6 +63,7 @@ class PackageContents:
     notes: tuple[OutputNote, ...]
     note_types: Mapping[str, tuple[NoteType, int]]  # by kind: the note type and its mod
     lock_text: str = ""
+    media: tuple[Image, ...] = ()  # in a fixed order (see media.media_of)
 
 
 def deck_id(name: str) -> int:
@@ -143,9 +145,11 @@ def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
 def package_bytes(contents: PackageContents) -> bytes:
     """The .apkg file's bytes."""
     buffer = io.BytesIO()
-    entries = [(COLLECTION_ENTRY, collection_bytes(contents)), ("media", b"{}")]
+    entries = [(COLLECTION_ENTRY, collection_bytes(contents)), ("media", media_map(contents))]
     if contents.lock_text:
         entries.append((LOCK_ENTRY, contents.lock_text.encode("utf-8")))
+    # Anki's package format: media file N is the zip entry "N", named in the "media" map.
+    entries.extend((str(number), image.data) for number, image in enumerate(contents.media))
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as out:
         for name, data in entries:
             entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
@@ -153,6 +157,12 @@ def package_bytes(contents: PackageContents) -> bytes:
             entry.external_attr = 0o644 << 16
             out.writestr(entry, data)
     return buffer.getvalue()
+
+
+def media_map(contents: PackageContents) -> bytes:
+    """The "media" entry: zip entry names to file names, always in the same order."""
+    names = {str(number): image.name for number, image in enumerate(contents.media)}
+    return json.dumps(names, separators=(",", ":")).encode("utf-8") if names else b"{}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
+from lmndeck.media import Image, media_of
 from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
@@ -45,6 +46,7 @@ class Plan:
     lock_text: str
     lock_changed: bool
     changes: Changes
+    output: Path  # where the deck goes: -o, else the default (see default_output)
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
 
     def cards(self, kind: str) -> int:
@@ -100,12 +102,14 @@ def plan(
     progress: Progress | None = None,
     output: Path | None = None,
 ) -> Plan:
-    """``output`` is where the last deck was built (default: dist/<deck>.apkg): a lock file that
-    is missing or lacks notes is recovered from it."""
+    """``output`` is where the last deck was built (default: see ``default_output``): a lock file
+    that is missing or lacks notes is recovered from it."""
     project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
     planned = notes_of(project)
-    previous = previous_lock(path, output or default_output(project), project, planned)
+    previous = previous_lock(
+        path, lambda lock: output or default_output(project, lock), project, planned
+    )
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
     filled = (fill(note, matched.lock) for note in planned)
@@ -115,10 +119,11 @@ def plan(
     old_text = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), note_types, lock_text),
+        PackageContents(tuple(notes), note_types, lock_text, images_of(project)),
         lock_text,
         lock_text.encode("utf-8") != old_text,
         changes,
+        output or default_output(project, lock),
         tuple(previous.notices),
     )
 
@@ -147,15 +152,38 @@ def notes_of(project: Project) -> list[PlannedNote]:
     ]
 
 
+def images_of(project: Project) -> tuple[Image, ...]:
+    """Every image the project's items show, each once, in a fixed order."""
+    return media_of(
+        item.image
+        for deck_file in project.files
+        for _, items in deck_file.sections
+        for item in items
+    )
+
+
 def fill(note: PlannedNote, lock: Lock) -> FilledNote:
     """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
     numbers = number(note.card_keys, lock.notes.get(note.key))
     return FilledNote(note, numbers, note.fields(numbers.active))
 
 
-def default_output(project: Project) -> Path:
-    name = re.sub(r"[^a-z0-9]+", "-", project.top_deck.casefold()).strip("-") or "deck"
-    return Path("dist") / f"{name}.apkg"
+def default_output(project: Project, lock: Lock | None = None) -> Path:
+    """``dist/<deck>.apkg`` in the project (the directory holding the cards directory), wherever
+    lmndeck runs from. <deck> is the top deck of the first build, which the lock keeps (its
+    namespace): the file keeps its name when the files' decks stop sharing a top deck (which
+    would make it the cards directory's name) or the top deck is renamed."""
+    deck = lock.namespace if lock and lock.namespace else project.top_deck
+    name = re.sub(r"[^a-z0-9]+", "-", deck.casefold()).strip("-") or "deck"
+    return _project_dir(project.root) / "dist" / f"{name}.apkg"
+
+
+def _project_dir(cards_dir: Path) -> Path:
+    """The directory holding the cards directory, as the user sees it (links not resolved)."""
+    try:
+        return Path(os.path.abspath(cards_dir)).parent
+    except OSError:  # the working directory was deleted: writing will say so
+        return cards_dir.parent
 
 
 def build(
@@ -175,7 +203,7 @@ def build(
     """
     with build_lock(cards_dir, on_wait):
         result = plan(cards_dir, now, progress, output)
-        target = output or default_output(result.project)
+        target = result.output
         refuse_output_in_cards_dir(cards_dir, target)
         deck = package_bytes(result.contents)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
@@ -303,7 +331,7 @@ def _signals_held() -> Iterator[None]:
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
     """Fail unless the lock and the deck at ``output`` are what a build would write now."""
     result = plan(cards_dir, output=output)
-    target = output or default_output(result.project)
+    target = result.output
     problems = []
     if result.lock_changed:
         problems.append(

@@ -30,8 +30,9 @@ from typing import Literal
 
 from lmndeck.formats import display_path
 from lmndeck.lock import lock_path
+from lmndeck.media import Image, inline_media
 from lmndeck.package import package_bytes, write_in_order
-from lmndeck.pipeline import default_output, plan
+from lmndeck.pipeline import plan
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Progress
 
@@ -368,10 +369,11 @@ def preview(
                 "lmndeck's built-in renderer (Anki's cloze and template rules); "
                 "install lmndeck[preview] to render with Anki itself"
             )
+    rendered = _with_media(rendered, result.contents.media)
     live = [note for note in notes if not keys[note.guid][1]]
     return Preview(
         result.project.top_deck,
-        default_output(result.project),
+        result.output,
         tuple(_decks(live, keys, rendered)),
         {note.note_type.name: _note_css(note, rendered) for note in live if note.ordinals},
         used,
@@ -385,6 +387,16 @@ _NO_ANKI = Problem(
     'install it with pip install "lmndeck[preview]", or leave out --renderer anki',
     code=Code.NO_ANKI,
 )
+
+
+def _with_media(rendered: Rendered, media: tuple[Image, ...]) -> Rendered:
+    """Images inline as data: addresses, so the page stays one self-contained file."""
+    if not media:
+        return rendered
+    return {
+        key: (inline_media(question, media), inline_media(answer, media), css)
+        for key, (question, answer, css) in rendered.items()
+    }
 
 
 def _note_css(note: PackageNote, rendered: Rendered) -> str:

@@ -73,6 +73,12 @@ class Code(str, Enum):
     EMPTY_ROW = "empty-row"
     INVALID_CARDS = "invalid-cards"
     ANSWER_IN_CELL = "answer-in-cell"
+    # images
+    IMAGE_NOT_FOUND = "image-not-found"
+    IMAGE_OUTSIDE_CARDS = "image-outside-cards"
+    NOT_AN_IMAGE = "not-an-image"
+    UNSAFE_SVG = "unsafe-svg"
+    IMAGE_TOO_LARGE = "image-too-large"
     # the lock file and the built deck
     INVALID_LOCK = "invalid-lock"
     LOCK_CONFLICT = "lock-conflict"

@@ -130,7 +130,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read = read_deck_file(load_file(path, shown), shown)
+            read = read_deck_file(load_file(path, shown), shown, root)
         except ContentError as error:
             problems.extend(error.problems)
             continue

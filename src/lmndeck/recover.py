@@ -16,7 +16,7 @@ import re
 import sqlite3
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +58,13 @@ class Previous:
 
 
 def previous_lock(
-    lock_file: Path, deck: Path, project: Project, notes: Sequence[PlannedNote]
+    lock_file: Path,
+    deck_of: Callable[[Lock | None], Path],
+    project: Project,
+    notes: Sequence[PlannedNote],
 ) -> Previous:
+    """``deck_of`` gives the last built deck's path from the lock file as read (None when
+    there is none): its name can come from the lock."""
     shown = display_path(lock_file)
     read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
@@ -67,6 +72,7 @@ def previous_lock(
         where = _namespace_position(read, place(lock_file, project.root))
         check_belongs(read.lock, project, keys, where, lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
+    deck = deck_of(read.lock if read else None)
     if _is_file(deck):
         _merge_deck(previous, read, shown, deck, project, notes)
     return previous

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import yaml
 
+from lmndeck.media import Image
 from lmndeck.model import PreviousId
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import Numbers
@@ -25,11 +27,13 @@ from lmndeck.sources import Cited, Sources
 
 @dataclass(frozen=True)
 class FileContext:
-    """What a cards file gives each of its items: its tags and sources."""
+    """What a cards file gives each of its items: its tags and sources, and the cards
+    directory its images are in."""
 
     tags: tuple[str, ...]
     sources: Sources
     cited: Cited  # the file's default source
+    cards_dir: Path
 
 
 class PlannedNote(Protocol):
@@ -69,6 +73,10 @@ class Item(Protocol):
     def was(self) -> tuple[PreviousId, ...]: ...
     @property
     def position(self) -> Position: ...
+    @property
+    def image(self) -> Image | None:
+        """The image shown on the back of its cards (see ``media``)."""
+        ...
 
     def notes(self, deck: str) -> Iterable[PlannedNote]: ...
 

@@ -22,13 +22,14 @@ from lmndeck.kinds.base import (
     OneCardKind,
 )
 from lmndeck.markup import inline
+from lmndeck.media import Image, extra_html, read_image
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.problems import Position
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "tags", "source", "was")
+BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "image", "tags", "source", "was")
 REVERSE = "/reverse"
 
 
@@ -43,6 +44,7 @@ class BasicFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    image: Image | None = None
 
     def notes(self, deck: str) -> tuple[BasicNote, ...]:
         forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)
@@ -74,7 +76,8 @@ class BasicNote(FactNote):
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         fact = self.fact
         asked, answer = (fact.back, fact.front) if self.reverse else (fact.front, fact.back)
-        return (inline(asked), inline(answer), inline(fact.extra), source_html(fact.source))
+        extra = extra_html(fact.extra, fact.image)
+        return (inline(asked), inline(answer), extra, source_html(fact.source))
 
 
 BASIC = NoteType.numbered(
@@ -117,10 +120,11 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
+    image = read_image(reader, entries.get("image"), context.cards_dir)
     if fact_id is None or front is None or back is None or reverse is None:
         return None
     if extra is None or ref is None:
         return None
     return BasicFact(
-        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was
+        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was, image
     )

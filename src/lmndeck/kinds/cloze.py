@@ -26,6 +26,7 @@ from lmndeck.kinds.base import (
 )
 from lmndeck.lockmerge import reserved_key
 from lmndeck.markup import inline
+from lmndeck.media import Image, extra_html, read_image
 from lmndeck.model import DeckFile, PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
@@ -33,7 +34,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-FACT_KEYS = ("id", "text", "extra", "tags", "source", "was")
+FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class ClozeFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    image: Image | None = None
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
@@ -103,7 +105,11 @@ class ClozeNote(FactNote):
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         fact = self.fact
-        return (cloze_text(fact, numbers), inline(fact.extra), source_html(fact.source))
+        return (
+            cloze_text(fact, numbers),
+            extra_html(fact.extra, fact.image),
+            source_html(fact.source),
+        )
 
 
 CLOZE = NoteType.numbered(
@@ -164,9 +170,10 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
+    image = read_image(reader, entries.get("image"), context.cards_dir)
     if fact_id is None or parts is None or ref is None or extra is None:
         return None
-    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was)
+    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was, image)
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:

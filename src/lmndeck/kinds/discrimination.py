@@ -32,6 +32,7 @@ from lmndeck.kinds.table import (
     row_html,
 )
 from lmndeck.markup import inline
+from lmndeck.media import extra_html
 from lmndeck.notetypes import NoteType
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
@@ -98,7 +99,7 @@ class DiscriminationNote(OneCellNote):
             choices_html(comparison.columns),
             inline(self.column.label),
             row_html(comparison, self.row, self.column.id),
-            inline(comparison.extra),
+            extra_html(comparison.extra, comparison.image),
             source_html(self.cell.source),
         )
 

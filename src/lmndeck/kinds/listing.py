@@ -25,6 +25,7 @@ from lmndeck.kinds.base import (
 )
 from lmndeck.kinds.cloze import OPEN, card_numbers, normal
 from lmndeck.markup import inline
+from lmndeck.media import Image, extra_html, read_image
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import Numbers
@@ -32,7 +33,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-LIST_KEYS = ("id", "text", "list", "ordered", "extra", "tags", "source", "was")
+LIST_KEYS = ("id", "text", "list", "ordered", "extra", "image", "tags", "source", "was")
 ORDER_MATTERS = "in order"
 
 
@@ -47,6 +48,7 @@ class ListFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    image: Image | None = None
 
     def notes(self, deck: str) -> tuple[ListNote]:
         return (ListNote(f"fact/{self.id}", deck, self),)
@@ -72,7 +74,7 @@ class ListNote(FactNote):
         return (
             prompt_html(fact),
             items_html(fact, numbers),
-            inline(fact.extra),
+            extra_html(fact.extra, fact.image),
             source_html(fact.source),
         )
 
@@ -130,12 +132,13 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
+    image = read_image(reader, entries.get("image"), context.cards_dir)
     if fact_id is None or prompt is None or items is None or ordered is None:
         return None
     if extra is None or ref is None:
         return None
     return ListFact(
-        fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was
+        fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was, image
     )
 
 

@@ -24,6 +24,7 @@ from lmndeck.kinds.base import (
     PlannedNote,
 )
 from lmndeck.markup import inline
+from lmndeck.media import Image, extra_html, read_image
 from lmndeck.model import DeckFile, PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.problems import Code, Position
@@ -39,7 +40,18 @@ from lmndeck.reader import (
 )
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
 
-COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was", "cards")
+COMPARISON_KEYS = (
+    "id",
+    "title",
+    "columns",
+    "rows",
+    "extra",
+    "image",
+    "tags",
+    "source",
+    "was",
+    "cards",
+)
 ROW_KEYS = ("id", "feature", "source", "was")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination")
@@ -80,6 +92,7 @@ class Comparison:
     position: Position
     was: tuple[PreviousId, ...] = ()
     cards: tuple[str, ...] = CARD_NAMES
+    image: Image | None = None  # on the back of every card of the comparison
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
@@ -154,7 +167,7 @@ class CellNote(OneCellNote):
             inline(self.column.label),
             inline(self.cell.text),
             row_html(comparison, self.row, self.column.id),
-            inline(comparison.extra),
+            extra_html(comparison.extra, comparison.image),
             source_html(self.cell.source),
         )
 
@@ -209,6 +222,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         asks = cards is not None and "discrimination" in cards
         rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
+    image = read_image(reader, entries.get("image"), context.cards_dir)
     if comparison_id is None or title is None or header is None or extra is None or not cards:
         return None
     return Comparison(
@@ -221,6 +235,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         reader.where(node),
         was,
         cards,
+        image,
     )
 
 
