@@ -385,8 +385,8 @@ def test_a_column_takes_a_list_of_previous_ids(tmp_path: Path) -> None:
     assert [previous.id for previous in comparison.columns[0].was] == ["lower", "l"]
 
 
-def record(deck: str = "D", hash: str = "h") -> NoteRecord:
-    return NoteRecord(guid="g", kind="cloze", deck=deck, id=1, hash=hash, mod=1)
+def record(deck: str = "D", hash: str = "h", kind: str = "cloze") -> NoteRecord:
+    return NoteRecord(guid="g", kind=kind, deck=deck, id=1, hash=hash, mod=1)
 
 
 def test_same_content_under_a_new_id_is_a_rename_however_different_the_ids() -> None:
@@ -400,6 +400,13 @@ def test_renames_stay_within_one_deck() -> None:
     before = {"fact/babinski": record(deck="A")}
     after = {"fact/babinski-sign": record(deck="B")}
     assert likely_renames(["fact/babinski"], ["fact/babinski-sign"], before, after) == []
+
+
+def test_a_fact_that_changed_kind_is_not_called_a_rename() -> None:
+    # a list fact never takes over a cloze note ('was:' or not), so 'was:' would promise nothing
+    before = {"fact/bell-causes": record(kind="cloze")}
+    after = {"fact/bell-palsy-causes": record(kind="list")}
+    assert likely_renames(["fact/bell-causes"], ["fact/bell-palsy-causes"], before, after) == []
 
 
 def test_a_build_without_was_tombstones_the_old_note(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ class _Note:
     names: tuple[str, ...]  # a fact's (id,), a cell's (comparison, row, column)
     deck: str
     hash: str
+    kind: str  # a note of another kind never takes over the old one's reviews, 'was:' or not
 
     @property
     def is_fact(self) -> bool:
@@ -74,7 +75,7 @@ class _Note:
 def _notes(keys: Iterable[str], records: Mapping[str, NoteRecord]) -> list[_Note]:
     # a key the records lack (a note displaced by 'was:' this build) has no name to compare
     return [
-        _Note(tuple(key.split("/")[1:]), records[key].deck, records[key].hash)
+        _Note(tuple(key.split("/")[1:]), records[key].deck, records[key].hash, records[key].kind)
         for key in keys
         if key in records
     ]
@@ -107,7 +108,7 @@ def _pairs(
 
 def _fact_renames(olds: list[_Note], news: list[_Note]) -> list[LikelyRename]:
     scores: dict[tuple[str, str], float] = {}
-    for old, new, alone in _pairs(olds, news, _deck):
+    for old, new, alone in _pairs(olds, news, _deck_and_kind):
         score = 1.0 if old.hash == new.hash else _similarity(old.names[0], new.names[0])
         if score >= _SIMILAR or alone:
             scores[old.names[0], new.names[0]] = score
@@ -122,7 +123,7 @@ def _cell_renames(
     votes: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
 
     def same_elsewhere(note: _Note) -> Hashable:
-        return note.deck, note.names[:level] + note.names[level + 1 :]
+        return note.kind, note.deck, note.names[:level] + note.names[level + 1 :]
 
     for old, new, _ in _pairs(olds, news, same_elsewhere):
         comparison = old.names[0] if level else ""
@@ -140,8 +141,8 @@ def _cell_renames(
 _LEVELS = ("comparison", "row", "column")
 
 
-def _deck(note: _Note) -> Hashable:
-    return note.deck
+def _deck_and_kind(note: _Note) -> Hashable:
+    return note.deck, note.kind
 
 
 def _one_to_one(scores: dict[tuple[str, str], float]) -> list[tuple[str, str]]:
