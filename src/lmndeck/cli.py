@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from types import FrameType
@@ -76,6 +76,7 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         root = kwargs.get("cards_dir")
         root = root if isinstance(root, Path) else Path(".")
         formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
+        click.get_current_context().meta[_PRINTING] = (formatter, root)
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
@@ -97,6 +98,20 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         sys.exit(1)
 
     return wrapper
+
+
+# Set in the click context by reports_problems: how and against which directory the command's
+# problems are printed, for warnings printed by the command itself.
+_PRINTING = "lmndeck.printing"
+
+
+def print_warnings(warnings: Iterable[Problem]) -> None:
+    """Problems that do not stop the command (level warning), in the command's --format."""
+    formatter, root = click.get_current_context().meta.get(
+        _PRINTING, (FORMATTERS["text"], Path("."))
+    )
+    for warning in warnings:
+        click.echo(formatter(warning, root), err=True)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -207,8 +222,14 @@ def check_command(cards_dir: Path) -> None:
     Example:
       lmndeck check cards/
     """
-    counts = (_count(number, noun) for noun, number in check(cards_dir))
-    click.echo(f"{', '.join(counts)}: no problems.")
+    counts, warnings = check(cards_dir)
+    print_warnings(warnings)
+    shown = ", ".join(_count(number, noun) for noun, number in counts)
+    click.echo(
+        f"{shown}: no problems."
+        if not warnings
+        else f"{shown}: {_count(len(warnings), 'warning')}."
+    )
 
 
 @main.command("diff")
@@ -313,6 +334,7 @@ def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
 def _print_notices(result: Plan) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
+    print_warnings(result.warnings)
 
 
 def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> Progress | None:
@@ -354,6 +376,8 @@ def _summary(result: Plan, target: str) -> str:
             line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
+    if drafts := len(result.project.drafts):
+        line += f"; {_count(drafts, 'draft')} left out"
     return line + "."
 
 

@@ -73,6 +73,8 @@ class Code(str, Enum):
     EMPTY_ROW = "empty-row"
     INVALID_CARDS = "invalid-cards"
     ANSWER_IN_CELL = "answer-in-cell"
+    # drafts (warnings)
+    DRAFT = "draft"
     # the lock file and the built deck
     INVALID_LOCK = "invalid-lock"
     LOCK_CONFLICT = "lock-conflict"

@@ -33,7 +33,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-FACT_KEYS = ("id", "text", "extra", "tags", "source", "was")
+FACT_KEYS = ("id", "text", "extra", "tags", "source", "was", "draft")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class ClozeFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    draft: bool = False
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
@@ -164,9 +165,10 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
-    if fact_id is None or parts is None or ref is None or extra is None:
+    draft = reader.draft(entries)
+    if fact_id is None or parts is None or ref is None or extra is None or draft is None:
         return None
-    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was)
+    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was, draft)
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:

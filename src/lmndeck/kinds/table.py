@@ -39,7 +39,18 @@ from lmndeck.reader import (
 )
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
 
-COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was", "cards")
+COMPARISON_KEYS = (
+    "id",
+    "title",
+    "columns",
+    "rows",
+    "extra",
+    "tags",
+    "source",
+    "was",
+    "cards",
+    "draft",
+)
 ROW_KEYS = ("id", "feature", "source", "was")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination")
@@ -80,6 +91,7 @@ class Comparison:
     position: Position
     was: tuple[PreviousId, ...] = ()
     cards: tuple[str, ...] = CARD_NAMES
+    draft: bool = False
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
@@ -121,6 +133,10 @@ class OneCellNote:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.comparison.tags
+
+    @property
+    def source(self) -> SourceRef:
+        return self.cell.source
 
     @property
     def previous_keys(self) -> tuple[str, ...]:
@@ -209,7 +225,10 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         asks = cards is not None and "discrimination" in cards
         rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
+    draft = reader.draft(entries)
     if comparison_id is None or title is None or header is None or extra is None or not cards:
+        return None
+    if draft is None:
         return None
     return Comparison(
         comparison_id,
@@ -221,6 +240,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         reader.where(node),
         was,
         cards,
+        draft,
     )
 
 
