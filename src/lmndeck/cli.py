@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from lmndeck.formats import FORMATTERS, display_path
+from lmndeck.importers.markdown import cards_yaml, read_document
+from lmndeck.newfiles import refuse_existing, write_text
 from lmndeck.pipeline import (
     REMOVED_TAG,
     Changes,
@@ -301,6 +303,52 @@ def preview_command(
     )
     if open_page:
         click.launch(str(target))
+
+
+@main.command("import")
+@click.argument("document", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The cards file to write ('-' for standard output). Default: cards/<DOCUMENT name>.yaml",
+)
+@click.option("--force", is_flag=True, help="Overwrite the cards file if it exists.")
+@reports_problems
+def import_command(document: Path, output: Path | None, force: bool) -> None:
+    """Turn a Markdown DOCUMENT into a draft cards file that builds as it is.
+
+    Tables become comparisons, bullets with a bold key term become cloze facts
+    asking the term, front matter 'videoId:' a video source and yt-timestamp
+    anchors the facts' times. Paragraphs become drafts ('draft: true'): left
+    out of the deck until you review them (build warns about each).
+
+    \b
+    Examples:
+      lmndeck import lecture.md
+      lmndeck import lecture.md -o cards/lecture.yaml --force
+      lmndeck import lecture.md -o -
+    """
+    imported = read_document(document)
+    text = cards_yaml(imported)
+    if output == Path("-"):
+        click.echo(text, nl=False)
+    else:
+        target = output or Path("cards") / f"{document.stem}.yaml"
+        refuse_existing(
+            target,
+            force,
+            "the cards file exists already; it was left as it is",
+            "add --force to overwrite it, or write elsewhere with -o FILE.yaml",
+        )
+        write_text(target, text)
+        click.echo(f"Wrote {display_path(target)}.")
+    facts, drafts = len(imported.facts), imported.drafts
+    click.echo(
+        f"{_count(facts, 'fact')} ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
+        f"them, then remove 'draft: true'), {_count(len(imported.comparisons), 'comparison')}.",
+        err=True,
+    )
 
 
 @main.group("lock")

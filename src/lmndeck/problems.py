@@ -86,6 +86,7 @@ class Code(str, Enum):
     # building
     INVALID_BUILD_TIME = "invalid-build-time"
     OUTPUT_IN_CARDS = "output-in-cards"
+    OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"

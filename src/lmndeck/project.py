@@ -63,7 +63,7 @@ def draft_problems(project: Project) -> list[Problem]:
     deck and the lock until the author removes 'draft: true'. Students then never study (and
     build review history on) a card whose question may still change, and a draft the author
     throws away leaves no removed note in their collections."""
-    return [
+    return sorted(
         Problem(
             item.position,
             f"draft {kind.noun} '{item.id}' is left out of the deck",
@@ -72,7 +72,7 @@ def draft_problems(project: Project) -> list[Problem]:
             level=Level.WARNING,
         )
         for kind, item in project.drafts
-    ]
+    )
 
 
 def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
