@@ -216,7 +216,13 @@ def read_document(path: Path) -> Document:
         message = f"the document is not UTF-8 (byte {error.start + 1})"
         hint = "save it as UTF-8 in your editor"
         raise ContentError([Problem(where, message, hint, code=Code.NOT_UTF8)]) from None
-    return import_markdown(source, path.name)
+    document = import_markdown(source, path.name)
+    if not document.facts and not document.comparisons:
+        where = Position(place(path, Path(".")), 1, 1)
+        message = "the document has no text to import"
+        hint = "import a Markdown document with paragraphs, lists or tables"
+        raise ContentError([Problem(where, message, hint, code=Code.NO_ITEMS)])
+    return document
 
 
 def import_markdown(source: str, name: str) -> Document:
@@ -331,12 +337,11 @@ class _Walker:
                     self.bullet(run)
 
     def bullet(self, run: Inline) -> None:
-        leading = run.text[: run.bold[0][0]].strip() if run.bold else "x"
-        if leading:  # no key term first: a draft like a paragraph
+        start, end = run.bold[0] if run.bold else (0, 0)
+        term = tidy(run.text[start:end])
+        if run.text[:start].strip() or not term:  # no key term first: a draft
             self.document.facts.append(self.draft(run, tidy(run.text)))
             return
-        start, end = run.bold[0]
-        term = tidy(run.text[start:end])
         # after the term: ':', an em or en dash, or a hyphen, then the explanation
         explanation = tidy(run.text[end:]).lstrip(":\u2014\u2013- ").strip()
         self.document.facts.append(self.key_term(term, explanation, run))
