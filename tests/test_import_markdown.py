@@ -6,6 +6,7 @@ import os
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -59,7 +60,7 @@ def lecture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return document
 
 
-def imported(document: Path) -> dict[str, object]:
+def imported(document: Path) -> dict[str, Any]:
     result = run("import", str(document), "-o", "-")
     assert result.exit_code == 0, result.output
     data = yaml.safe_load(result.stdout)
@@ -93,7 +94,7 @@ def test_front_matter_makes_the_deck_and_a_video_source(lecture: Path) -> None:
 
 
 def test_a_bold_key_term_is_the_deletion_and_the_explanation_its_context(lecture: Path) -> None:
-    facts = {fact["id"]: fact for fact in imported(lecture)["facts"]}  # type: ignore[attr-defined]
+    facts = {fact["id"]: fact for fact in imported(lecture)["facts"]}
     assert facts["fasciculations"] == {
         "id": "fasciculations",
         "text": "{{Fasciculations}}: Involuntary twitching of fibers under the skin.",
@@ -108,7 +109,7 @@ def test_paragraphs_and_bullets_without_a_key_term_are_drafts_never_dropped(
     lecture: Path,
 ) -> None:
     facts = imported(lecture)["facts"]
-    drafts = [fact for fact in facts if fact.get("draft")]  # type: ignore[attr-defined]
+    drafts = [fact for fact in facts if fact.get("draft")]
     backs = [fact.get("back") for fact in drafts]
     assert "Lower motor neurons innervate skeletal muscle." in backs  # wiki link -> its label
     assert "Weakness without a key term." in backs
@@ -117,7 +118,7 @@ def test_paragraphs_and_bullets_without_a_key_term_are_drafts_never_dropped(
 
 
 def test_a_table_becomes_a_comparison(lecture: Path) -> None:
-    (comparison,) = imported(lecture)["comparisons"]  # type: ignore[misc]
+    (comparison,) = imported(lecture)["comparisons"]
     assert comparison["title"] == "LMN vs UMN"
     assert comparison["columns"] == {
         "lower-motor-neuron-lesion": "Lower Motor Neuron Lesion",
