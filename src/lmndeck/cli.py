@@ -36,6 +36,7 @@ from lmndeck.preview import (
     write_page,
 )
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.schema import schema_text
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -349,6 +350,37 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
         f"them, then remove 'draft: true'), {_count(len(imported.comparisons), 'comparison')}.",
         err=True,
     )
+
+
+@main.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("-"),
+    help="Where to write it. Default: standard output",
+)
+@reports_problems
+def schema_command(output: Path) -> None:
+    """Print the JSON Schema of the cards format, for editors to complete keys
+    and flag mistakes while you type.
+
+    With the YAML extension of VS Code (or any yaml-language-server editor),
+    a cards file whose first line names the schema is checked as you type:
+
+    \b
+      # yaml-language-server: $schema=.lmndeck-schema.json
+
+    \b
+    Examples:
+      lmndeck schema -o cards/.lmndeck-schema.json
+      lmndeck schema | less
+    """
+    if output == Path("-"):
+        click.echo(schema_text(), nl=False)
+    else:
+        write_text(output, schema_text())
+        click.echo(f"Wrote {display_path(output)}.", err=True)
 
 
 @main.group("lock")
