@@ -36,6 +36,7 @@ from lmndeck.preview import (
     write_page,
 )
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.scaffold import new_project
 from lmndeck.schema import schema_text
 
 if TYPE_CHECKING:
@@ -349,6 +350,30 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
         f"{_count(facts, 'fact')} ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
         f"them, then remove 'draft: true'), {_count(len(imported.comparisons), 'comparison')}.",
         err=True,
+    )
+
+
+@main.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a directory that is not empty.")
+@reports_problems
+def init_command(directory: Path, force: bool) -> None:
+    """Start a new deck project in DIRECTORY (default: the current one).
+
+    Writes cards/example.yaml with one example of every kind of card, the
+    cards format's schema for your editor, a .gitignore and a README. It
+    builds at once.
+
+    \b
+    Example:
+      lmndeck init mydeck && cd mydeck && lmndeck build
+    """
+    written = new_project(directory, force)
+    for path in written:
+        click.echo(f"Wrote {display_path(path)}")
+    enter = f"cd {display_path(directory)}, " if directory.resolve() != Path.cwd() else ""
+    click.echo(
+        f"Next: {enter}edit cards/example.yaml, then lmndeck preview --open and lmndeck build."
     )
 
 
