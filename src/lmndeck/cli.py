@@ -38,6 +38,7 @@ from lmndeck.preview import (
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.scaffold import new_project
 from lmndeck.schema import schema_text
+from lmndeck.stats import stats, stats_json, stats_text
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -79,8 +80,9 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         problems: list[Problem]
         root = kwargs.get("cards_dir")
         root = root if isinstance(root, Path) else Path(".")
-        formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
-        click.get_current_context().meta[_PRINTING] = (formatter, root)
+        output_format = str(kwargs.pop("output_format", "text"))
+        formatter = FORMATTERS[output_format]
+        click.get_current_context().meta[_PRINTING] = (output_format, root)
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
@@ -111,11 +113,17 @@ _PRINTING = "lmndeck.printing"
 
 def print_warnings(warnings: Iterable[Problem]) -> None:
     """Problems that do not stop the command (level warning), in the command's --format."""
-    formatter, root = click.get_current_context().meta.get(
-        _PRINTING, (FORMATTERS["text"], Path("."))
-    )
+    output_format, root = _printing()
     for warning in warnings:
-        click.echo(formatter(warning, root), err=True)
+        click.echo(FORMATTERS[output_format](warning, root), err=True)
+
+
+def _printing() -> tuple[str, Path]:
+    """The command's --format and the directory its paths are relative to."""
+    printing: tuple[str, Path] = click.get_current_context().meta.get(
+        _PRINTING, ("text", Path("."))
+    )
+    return printing
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -375,6 +383,27 @@ def init_command(directory: Path, force: bool) -> None:
     click.echo(
         f"Next: {enter}edit cards/example.yaml, then lmndeck preview --open and lmndeck build."
     )
+
+
+@main.command("stats")
+@CARDS_DIR
+@FORMAT
+@reports_problems
+def stats_command(cards_dir: Path) -> None:
+    """Count the notes and cards a build makes: by deck, kind, tag and source;
+    video citations without a time; drafts left out of the deck.
+
+    The counts are the build's own (nothing is written). With --format json
+    they are one JSON object.
+
+    \b
+    Examples:
+      lmndeck stats
+      lmndeck stats my-cards --format json
+    """
+    counted = stats(cards_dir)
+    output_format, root = _printing()
+    click.echo(stats_json(counted, root) if output_format == "json" else stats_text(counted, root))
 
 
 @main.command("schema")
