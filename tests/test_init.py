@@ -105,3 +105,10 @@ def test_a_directory_with_anything_in_it_is_refused_without_force(
     assert forced.exit_code == 0, forced.output
     assert (tmp_path / "notes" / "mine.txt").read_text(encoding="utf-8") == "my notes"
     assert (tmp_path / "notes" / "cards" / "example.yaml").is_file()
+
+
+@pytest.mark.parametrize("command", ["init", "import", "schema", "stats"])
+def test_help_teaches_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "\n    lmndeck " in result.output  # an example command line
