@@ -469,6 +469,9 @@ def _review(term: str, context: str) -> str | None:
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\][^#:{}\[\],&*!|>'\"%@`\\]*")
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present
+
+
 def scalar(value: str, flow: bool = False) -> str:
     """``value`` as a YAML scalar read back as this text: plain when YAML reads it back as
     this very string (no indicator characters, not a number, boolean or null to a YAML 1.1
@@ -476,7 +479,7 @@ def scalar(value: str, flow: bool = False) -> str:
     if _PLAIN.fullmatch(value) and value == value.strip():
         probe = f"{{k: {value}}}" if flow else f"k: {value}"
         try:
-            if yaml.safe_load(probe) == {"k": value}:
+            if yaml.load(probe, Loader=_SAFE_LOADER) == {"k": value}:
                 return value
         except yaml.YAMLError:
             pass
