@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from types import FrameType
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from lmndeck.formats import FORMATTERS, display_path
+from lmndeck.importers.markdown import cards_yaml, read_document
+from lmndeck.newfiles import refuse_existing, write_text
 from lmndeck.pipeline import (
     REMOVED_TAG,
     Changes,
@@ -34,6 +36,9 @@ from lmndeck.preview import (
     write_page,
 )
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.scaffold import new_project
+from lmndeck.schema import schema_text
+from lmndeck.stats import stats, stats_json, stats_text
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -77,7 +82,9 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         problems: list[Problem]
         root = kwargs.get("cards_dir")
         root = root if isinstance(root, Path) else Path(".")
-        formatter = FORMATTERS[str(kwargs.pop("output_format", "text"))]
+        output_format = str(kwargs.pop("output_format", "text"))
+        formatter = FORMATTERS[output_format]
+        click.get_current_context().meta[_PRINTING] = (output_format, root)
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             return command(*args, **kwargs)
@@ -99,6 +106,26 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         sys.exit(1)
 
     return wrapper
+
+
+# Set in the click context by reports_problems: how and against which directory the command's
+# problems are printed, for warnings printed by the command itself.
+_PRINTING = "lmndeck.printing"
+
+
+def print_warnings(warnings: Iterable[Problem]) -> None:
+    """Problems that do not stop the command (level warning), in the command's --format."""
+    output_format, root = _printing()
+    for warning in warnings:
+        click.echo(FORMATTERS[output_format](warning, root), err=True)
+
+
+def _printing() -> tuple[str, Path]:
+    """The command's --format and the directory its paths are relative to."""
+    printing: tuple[str, Path] = click.get_current_context().meta.get(
+        _PRINTING, ("text", Path("."))
+    )
+    return printing
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -263,8 +290,14 @@ def check_command(cards_dir: Path) -> None:
     Example:
       lmndeck check cards/
     """
-    counts = (_count(number, noun) for noun, number in check(cards_dir))
-    click.echo(f"{', '.join(counts)}: no problems.")
+    counts, warnings = check(cards_dir)
+    print_warnings(warnings)
+    shown = ", ".join(_count(number, noun) for noun, number in counts)
+    click.echo(
+        f"{shown}: no problems."
+        if not warnings
+        else f"{shown}: {_count(len(warnings), 'warning')}."
+    )
 
 
 @main.command("diff")
@@ -338,6 +371,128 @@ def preview_command(
         click.launch(str(target))
 
 
+@main.command("import")
+@click.argument("document", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The cards file to write ('-' for standard output). Default: cards/<DOCUMENT name>.yaml",
+)
+@click.option("--force", is_flag=True, help="Overwrite the cards file if it exists.")
+@reports_problems
+def import_command(document: Path, output: Path | None, force: bool) -> None:
+    """Turn a Markdown DOCUMENT into a draft cards file that builds as it is.
+
+    Tables become comparisons, bullets with a bold key term become cloze facts
+    asking the term, front matter 'videoId:' a video source and yt-timestamp
+    anchors the facts' times. Paragraphs become drafts ('draft: true'): left
+    out of the deck until you review them (build warns about each).
+
+    \b
+    Examples:
+      lmndeck import lecture.md
+      lmndeck import lecture.md -o cards/lecture.yaml --force
+      lmndeck import lecture.md -o -
+    """
+    imported = read_document(document)
+    text = cards_yaml(imported)
+    if output == Path("-"):
+        click.echo(text, nl=False)
+    else:
+        target = output or Path("cards") / f"{document.stem}.yaml"
+        refuse_existing(
+            target,
+            force,
+            "the cards file exists already; it was left as it is",
+            "add --force to overwrite it, or write elsewhere with -o FILE.yaml",
+        )
+        write_text(target, text)
+        click.echo(f"Wrote {display_path(target)}.")
+    facts, drafts = len(imported.facts), imported.drafts
+    click.echo(
+        f"{_count(facts, 'fact')} ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
+        f"them, then remove 'draft: true'), {_count(len(imported.comparisons), 'comparison')}.",
+        err=True,
+    )
+
+
+@main.command("init")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a directory that is not empty.")
+@reports_problems
+def init_command(directory: Path, force: bool) -> None:
+    """Start a new deck project in DIRECTORY (default: the current one).
+
+    Writes cards/example.yaml with one example of every kind of card, the
+    cards format's schema for your editor, a .gitignore and a README. It
+    builds at once.
+
+    \b
+    Example:
+      lmndeck init mydeck && cd mydeck && lmndeck build
+    """
+    written = new_project(directory, force)
+    for path in written:
+        click.echo(f"Wrote {display_path(path)}")
+    enter = f"cd {display_path(directory)}, " if directory.resolve() != Path.cwd() else ""
+    click.echo(
+        f"Next: {enter}edit cards/example.yaml, then lmndeck preview --open and lmndeck build."
+    )
+
+
+@main.command("stats")
+@CARDS_DIR
+@FORMAT
+@reports_problems
+def stats_command(cards_dir: Path) -> None:
+    """Count the notes and cards a build makes: by deck, kind, tag and source;
+    video citations without a time; drafts left out of the deck.
+
+    The counts are the build's own (nothing is written). With --format json
+    they are one JSON object.
+
+    \b
+    Examples:
+      lmndeck stats
+      lmndeck stats my-cards --format json
+    """
+    counted = stats(cards_dir)
+    output_format, root = _printing()
+    click.echo(stats_json(counted, root) if output_format == "json" else stats_text(counted, root))
+
+
+@main.command("schema")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("-"),
+    help="Where to write it. Default: standard output",
+)
+@reports_problems
+def schema_command(output: Path) -> None:
+    """Print the JSON Schema of the cards format, for editors to complete keys
+    and flag mistakes while you type.
+
+    With the YAML extension of VS Code (or any yaml-language-server editor),
+    a cards file whose first line names the schema is checked as you type:
+
+    \b
+      # yaml-language-server: $schema=.lmndeck-schema.json
+
+    \b
+    Examples:
+      lmndeck schema -o cards/.lmndeck-schema.json
+      lmndeck schema | less
+    """
+    if output == Path("-"):
+        click.echo(schema_text(), nl=False)
+    else:
+        write_text(output, schema_text())
+        click.echo(f"Wrote {display_path(output)}.", err=True)
+
+
 @main.group("lock")
 def lock_group() -> None:
     """Work with the lock file (CARDS_DIR/lmndeck.lock)."""
@@ -369,6 +524,7 @@ def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
 def _print_notices(result: Plan) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
+    print_warnings(result.warnings)
 
 
 def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> Progress | None:
@@ -410,6 +566,8 @@ def _summary(result: Plan, target: str) -> str:
             line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
+    if drafts := len(result.project.drafts):
+        line += f"; {_count(drafts, 'draft')} left out"
     return line + "."
 
 

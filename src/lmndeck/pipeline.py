@@ -29,7 +29,7 @@ from lmndeck.media import Image, media_of
 from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.project import CARD_SUFFIXES, Project, load_project
+from lmndeck.project import CARD_SUFFIXES, Project, draft_problems, load_project
 from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
@@ -48,6 +48,7 @@ class Plan:
     changes: Changes
     output: Path  # where the deck goes: -o, else the default (see default_output)
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
+    warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -125,19 +126,21 @@ def plan(
         changes,
         output or default_output(project, lock),
         tuple(previous.notices),
+        tuple(draft_problems(project)),
     )
 
 
-def check(cards_dir: Path) -> list[tuple[str, int]]:
+def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     """Read and check the cards files: (what is counted, how many): files, then the items of
-    each kind that has any. A ``ContentError`` carries every problem."""
+    each kind that has any; and the warnings. A ``ContentError`` carries every problem."""
     project = load_project(cards_dir)
     items = [
         (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
         for kind in KINDS
         if kind.section  # a kind without a section has no items of its own
     ]
-    return [("file", len(project.files)), *((noun, number) for noun, number in items if number)]
+    counts = [("file", len(project.files)), *((noun, number) for noun, number in items if number)]
+    return counts, draft_problems(project)
 
 
 def notes_of(project: Project) -> list[PlannedNote]:
@@ -148,6 +151,7 @@ def notes_of(project: Project) -> list[PlannedNote]:
         for deck_file in project.files
         for _, items in deck_file.sections
         for item in items
+        if not item.draft  # see project.draft_problems
         for note in item.notes(deck_file.deck)
     ]
 

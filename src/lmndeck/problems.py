@@ -79,6 +79,8 @@ class Code(str, Enum):
     NOT_AN_IMAGE = "not-an-image"
     UNSAFE_SVG = "unsafe-svg"
     IMAGE_TOO_LARGE = "image-too-large"
+    # drafts (warnings)
+    DRAFT = "draft"
     # the lock file and the built deck
     INVALID_LOCK = "invalid-lock"
     LOCK_CONFLICT = "lock-conflict"
@@ -90,6 +92,7 @@ class Code(str, Enum):
     # building
     INVALID_BUILD_TIME = "invalid-build-time"
     OUTPUT_IN_CARDS = "output-in-cards"
+    OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"

@@ -10,9 +10,19 @@ from pathlib import Path
 
 from lmndeck.deckfile import read_deck_file
 from lmndeck.kinds import KINDS
+from lmndeck.kinds.base import Item, Kind
 from lmndeck.loader import load_file
 from lmndeck.model import DeckFile
-from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, file_position, place
+from lmndeck.problems import (
+    RELATED,
+    Code,
+    ContentError,
+    Level,
+    Position,
+    Problem,
+    file_position,
+    place,
+)
 from lmndeck.reader import previous_id_problems
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
@@ -35,6 +45,34 @@ class Project:
                 break
             common.append(parts[0])
         return "::".join(common) or self.root.resolve().name
+
+    @property
+    def drafts(self) -> list[tuple[Kind, Item]]:
+        """Items marked 'draft: true', with their kinds, in file order."""
+        return [
+            (kind, item)
+            for deck_file in self.files
+            for kind in KINDS
+            for item in deck_file.items(kind.name)
+            if item.draft
+        ]
+
+
+def draft_problems(project: Project) -> list[Problem]:
+    """One warning per draft: drafts are read and checked like any item, but left out of the
+    deck and the lock until the author removes 'draft: true'. Students then never study (and
+    build review history on) a card whose question may still change, and a draft the author
+    throws away leaves no removed note in their collections."""
+    return sorted(
+        Problem(
+            item.position,
+            f"draft {kind.noun} '{item.id}' is left out of the deck",
+            "review it, then remove 'draft: true' to add it to the deck",
+            code=Code.DRAFT,
+            level=Level.WARNING,
+        )
+        for kind, item in project.drafts
+    )
 
 
 def find_card_files(root: Path) -> tuple[list[Path], list[Problem]]:
@@ -158,8 +196,7 @@ def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
                 Problem(
                     position,
                     f"duplicate id '{item_id}'",
-                    f"ids must be unique across all files; '{item_id}' is first used at "
-                    + RELATED,
+                    f"ids must be unique across all files; '{item_id}' is first used at " + RELATED,
                     code=Code.DUPLICATE_ID,
                     related=first[item_id],
                 )

@@ -176,6 +176,10 @@ class Reader:
             return None
         return value.casefold() == "true"
 
+    def draft(self, entries: dict[str, yaml.Node]) -> bool | None:
+        """An item's optional 'draft:' (see ``project.draft_problems``)."""
+        return self.flag(entries.get("draft"), "draft", "to leave it out of the deck for now")
+
     def entry_id(self, entries: dict[str, yaml.Node], what: str = "id") -> str | None:
         return self.identifier(entries["id"], what) if "id" in entries else None
 

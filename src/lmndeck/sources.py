@@ -17,7 +17,7 @@ from lmndeck.problems import Code
 from lmndeck.reader import ID, Reader, kind_of, suggest
 
 SOURCE_KEYS = ("youtube", "title", "author", "url")
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
+YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}\Z")
 _TIMESTAMP = re.compile(r"(?:(\d{1,2}):)?(\d{1,2}):(\d{2})\Z")
 
 
@@ -100,7 +100,7 @@ def _source(reader: Reader, name: str, node: yaml.Node) -> Source | None:
             "a video source takes 'youtube', not 'url'",
             "remove the 'url:' line; the link is made from the video id",
         )
-    if youtube_id and not _YOUTUBE_ID.match(youtube_id):
+    if youtube_id and not YOUTUBE_ID.match(youtube_id):
         reader.report(
             entries["youtube"],
             Code.INVALID_SOURCE,

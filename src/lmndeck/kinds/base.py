@@ -16,7 +16,7 @@ from typing import Protocol
 import yaml
 
 from lmndeck.media import Image
-from lmndeck.model import PreviousId
+from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import Numbers
 from lmndeck.problems import Position
@@ -49,6 +49,11 @@ class PlannedNote(Protocol):
     @property
     def tags(self) -> tuple[str, ...]: ...
     @property
+    def source(self) -> SourceRef:
+        """What the note cites (for 'lmndeck stats')."""
+        ...
+
+    @property
     def card_keys(self) -> tuple[str, ...]:
         """One key per card whose number is kept across edits (a cloze deletion's); empty
         for a note with one fixed card."""
@@ -76,6 +81,11 @@ class Item(Protocol):
     @property
     def image(self) -> Image | None:
         """The image shown on the back of its cards (see ``media``)."""
+        ...
+
+    @property
+    def draft(self) -> bool:
+        """Marked 'draft: true': read and checked, but left out of the deck (and the lock)."""
         ...
 
     def notes(self, deck: str) -> Iterable[PlannedNote]: ...
@@ -141,6 +151,8 @@ class _Fact(Protocol):
     @property
     def tags(self) -> tuple[str, ...]: ...
     @property
+    def source(self) -> SourceRef: ...
+    @property
     def was(self) -> tuple[PreviousId, ...]: ...
 
 
@@ -153,6 +165,10 @@ class FactNote:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.fact.tags
+
+    @property
+    def source(self) -> SourceRef:
+        return self.fact.source
 
     @property
     def previous_keys(self) -> tuple[str, ...]:

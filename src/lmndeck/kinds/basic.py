@@ -29,7 +29,7 @@ from lmndeck.problems import Position
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "image", "tags", "source", "was")
+BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "image", "tags", "source", "was", "draft")
 REVERSE = "/reverse"
 
 
@@ -45,6 +45,7 @@ class BasicFact:
     position: Position
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
+    draft: bool = False
 
     def notes(self, deck: str) -> tuple[BasicNote, ...]:
         forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)
@@ -121,10 +122,21 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
+    draft = reader.draft(entries)
     if fact_id is None or front is None or back is None or reverse is None:
         return None
-    if extra is None or ref is None:
+    if extra is None or ref is None or draft is None:
         return None
     return BasicFact(
-        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was, image
+        fact_id,
+        front,
+        back,
+        reverse,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        image,
+        draft,
     )

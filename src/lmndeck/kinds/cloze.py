@@ -34,7 +34,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was")
+FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was", "draft")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class ClozeFact:
     position: Position
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
+    draft: bool = False
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
@@ -171,9 +172,12 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
-    if fact_id is None or parts is None or ref is None or extra is None:
+    draft = reader.draft(entries)
+    if fact_id is None or parts is None or ref is None or extra is None or draft is None:
         return None
-    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was, image)
+    return ClozeFact(
+        fact_id, parts, extra, unique(tags), ref, reader.where(node), was, image, draft
+    )
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:

@@ -33,7 +33,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-LIST_KEYS = ("id", "text", "list", "ordered", "extra", "image", "tags", "source", "was")
+LIST_KEYS = ("id", "text", "list", "ordered", "extra", "image", "tags", "source", "was", "draft")
 ORDER_MATTERS = "in order"
 
 
@@ -49,6 +49,7 @@ class ListFact:
     position: Position
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
+    draft: bool = False
 
     def notes(self, deck: str) -> tuple[ListNote]:
         return (ListNote(f"fact/{self.id}", deck, self),)
@@ -133,12 +134,23 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
+    draft = reader.draft(entries)
     if fact_id is None or prompt is None or items is None or ordered is None:
         return None
-    if extra is None or ref is None:
+    if extra is None or ref is None or draft is None:
         return None
     return ListFact(
-        fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was, image
+        fact_id,
+        prompt,
+        items,
+        ordered,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        image,
+        draft,
     )
 
 

@@ -51,6 +51,7 @@ COMPARISON_KEYS = (
     "source",
     "was",
     "cards",
+    "draft",
 )
 ROW_KEYS = ("id", "feature", "source", "was")
 COLUMN_KEYS = ("label", "was")
@@ -93,6 +94,7 @@ class Comparison:
     was: tuple[PreviousId, ...] = ()
     cards: tuple[str, ...] = CARD_NAMES
     image: Image | None = None  # on the back of every card of the comparison
+    draft: bool = False
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
@@ -134,6 +136,10 @@ class OneCellNote:
     @property
     def tags(self) -> tuple[str, ...]:
         return self.comparison.tags
+
+    @property
+    def source(self) -> SourceRef:
+        return self.cell.source
 
     @property
     def previous_keys(self) -> tuple[str, ...]:
@@ -223,7 +229,10 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
     image = read_image(reader, entries.get("image"), context.cards_dir)
+    draft = reader.draft(entries)
     if comparison_id is None or title is None or header is None or extra is None or not cards:
+        return None
+    if draft is None:
         return None
     return Comparison(
         comparison_id,
@@ -236,6 +245,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         was,
         cards,
         image,
+        draft,
     )
 
 

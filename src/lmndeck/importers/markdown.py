@@ -1,0 +1,576 @@
+"""A Markdown document -> a draft cards file that builds as it is, for the author to refine.
+
+The document is parsed by markdown-it (CommonMark, with GFM tables and front matter), and its
+blocks become items:
+
+- front matter ``videoId:`` -> a video source (``title:`` names it and the deck); without it
+  the document itself is a text source;
+- a table -> a comparison: the header row gives the columns, the first column the rows'
+  features; bold, links and wiki links ``[[target|label]]`` are reduced to their text;
+- a bullet whose key term is bold (``* **Fasciculations**: explanation``) -> a cloze fact
+  asking the term, its explanation's first sentence as the context and the rest as ``extra``;
+- a ``<a class="yt-timestamp" data-t="00:08:09">`` anchor -> the time of the fact or cell it
+  is in (the first one: the anchor that follows the key term);
+- everything else that is text (paragraphs, bullets without a key term) -> drafts
+  (``draft: true``), never dropped: the author turns them into facts.
+
+A fact the importer is unsure about (its context names the answer, the term is long or cannot
+be a deletion) is a draft too, with a comment saying why. Ids come from the text, unique in the
+file, so importing the same document again gives the same file. The YAML is written here, every
+value either a plain scalar known to be read back as the same text or a double-quoted one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePath
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from lmndeck.kinds.discrimination import names_own_column
+from lmndeck.kinds.table import ROW_KEYS, Column, slug
+from lmndeck.loader import FORBIDDEN
+from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.reserved import is_reserved_deck
+from lmndeck.sources import YOUTUBE_ID, format_timestamp, parse_timestamp
+from lmndeck.tags import SEPARATOR, normalize_deck
+
+VIDEO, TEXT = "video", "text"  # the names of the document's source in the cards file
+LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
+ID_WORDS = 6  # an id made from text keeps its first words
+ABSENT = ("no", "none", "absent", "without", "not")  # a cell stating an absent sign
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    fields: tuple[tuple[str, str], ...]  # (key, text) in the order written
+    time: str | None  # the video time it is cited at
+    why_draft: str | None = None  # set: a draft, and the comment saying what to review
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    time: str | None
+    why_not_discrimination: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    feature: str
+    cells: tuple[Cell | None, ...]
+    id: str | None = None  # written only when the feature's slug is taken by another row
+
+
+@dataclass(frozen=True)
+class Comparison:
+    id: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    empty_rows: tuple[str, ...]  # features of rows without cells, kept as comments
+
+
+@dataclass
+class Document:
+    """What the importer found, in document order."""
+
+    name: str
+    title: str
+    video: str | None = None
+    author: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # blocks that are not text, as comments
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for fact in self.facts if fact.why_draft)
+
+
+# -- text of inline tokens --------------------------------------------------------------
+
+
+@dataclass
+class Inline:
+    """An inline run as plain text: its bold spans and video times, by character offset."""
+
+    text: str = ""
+    bold: list[tuple[int, int]] = field(default_factory=list)
+    times: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _AnchorTime(HTMLParser):
+    """The time of a ``<a class="yt-timestamp" data-t="...">`` tag, read by an HTML parser."""
+
+    time: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and "yt-timestamp" in (values.get("class") or "").split():
+            self.time = values.get("data-t")
+
+
+def anchor_time(tag: str) -> str | None:
+    parser = _AnchorTime()
+    parser.feed(tag)
+    parser.close()
+    return parser.time
+
+
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+
+
+def plain(token_text: str) -> str:
+    """A text token without wiki links (their label, else their target) and forbidden
+    characters (which lmndeck refuses, even escaped)."""
+    text = _WIKI_LINK.sub(lambda link: link.group(2) or link.group(1), token_text)
+    return FORBIDDEN.sub(" ", text)
+
+
+def read_inline(children: list[Token]) -> Inline:
+    run = Inline()
+    in_anchor = bold_start = 0
+    for token in children:
+        if token.type == "html_inline" and (time := anchor_time(token.content)) is not None:
+            run.times.append((len(run.text), time))
+            in_anchor += 1
+        elif token.type == "html_inline" and in_anchor and token.content.startswith("</a"):
+            in_anchor -= 1
+        elif in_anchor:  # the anchor's own text, '[00:08:09]'
+            continue
+        elif token.type in ("text", "code_inline"):
+            run.text += plain(token.content)
+        elif token.type in ("softbreak", "hardbreak", "html_inline"):
+            run.text += " "
+        elif token.type == "image":
+            run.text += plain(token.content)
+        elif token.type == "strong_open":
+            bold_start = len(run.text)
+        elif token.type == "strong_close":
+            run.bold.append((bold_start, len(run.text)))
+    return run
+
+
+def tidy(text: str) -> str:
+    """One line: spacing collapsed, no space before punctuation (left by removed anchors)."""
+    return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(text.split()))
+
+
+def sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text) if part]
+
+
+def timestamp(time: str | None) -> str | None:
+    """'00:08:09' -> '08:09'; None for what is not a time lmndeck reads."""
+    seconds = parse_timestamp(time.strip()) if time else None
+    return format_timestamp(seconds) if seconds is not None else None
+
+
+# -- ids -------------------------------------------------------------------------------
+
+
+def id_slug(text: str, fallback: str) -> str:
+    """An id from text: its first words, accents dropped, lowercase, '-' between words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = slug(ascii_text).split("-")[:ID_WORDS]
+    made = "-".join(words)[:60].strip("-")
+    return made if made and made != "row" else fallback
+
+
+class Ids:
+    """Ids unique in the file, given in document order: the same document gets the same ids."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def take(self, text: str, fallback: str) -> str:
+        base = id_slug(text, fallback)
+        made, number = base, 1
+        while made in self.taken:
+            number += 1
+            made = f"{base}-{number}"
+        self.taken.add(made)
+        return made
+
+
+# -- blocks -> items ---------------------------------------------------------------------
+
+
+def read_document(path: Path) -> Document:
+    """The items of the Markdown file ``path`` (UTF-8, a byte order mark allowed)."""
+    data = path.read_bytes()
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        where = Position(place(path, Path(".")), 1, error.start + 1)
+        message = f"the document is not UTF-8 (byte {error.start + 1})"
+        hint = "save it as UTF-8 in your editor"
+        raise ContentError([Problem(where, message, hint, code=Code.NOT_UTF8)]) from None
+    document = import_markdown(source, path.name)
+    if not document.facts and not document.comparisons:
+        where = Position(place(path, Path(".")), 1, 1)
+        message = "the document has no text to import"
+        hint = "import a Markdown document with paragraphs, lists or tables"
+        raise ContentError([Problem(where, message, hint, code=Code.NO_ITEMS)])
+    return document
+
+
+def import_markdown(source: str, name: str) -> Document:
+    """The items of the Markdown text ``source`` (the document ``name``); ``cards_yaml``
+    writes them as a cards file."""
+    md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    # A wiki link's '|' would split a table cell in two: escaped, it stays in the cell.
+    tokens = md.parse(_WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
+    meta = _front_matter(tokens)
+    document = Document(name, meta.get("title") or PurePath(name).stem or name)
+    video = meta.get("videoId") or ""
+    document.video = video if YOUTUBE_ID.match(video) else None
+    document.author = meta.get("author")
+    _Walker(document, tokens).run()
+    return document
+
+
+def _front_matter(tokens: list[Token]) -> dict[str, str]:
+    front = next((token for token in tokens if token.type == "front_matter"), None)
+    if front is None:
+        return {}
+    try:
+        data = yaml.safe_load(front.content)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(key): tidy(plain(str(value))) for key, value in data.items() if value is not None}
+
+
+class _Walker:
+    def __init__(self, document: Document, tokens: list[Token]) -> None:
+        self.document = document
+        self.tokens = tokens
+        self.ids = Ids()
+        self.heading = ""
+
+    def run(self) -> None:
+        index = 0
+        while index < len(self.tokens):
+            index = self.block(index)
+
+    def block(self, index: int) -> int:
+        """Handles the block starting at ``index``; returns the index after it."""
+        token = self.tokens[index]
+        if token.type == "heading_open":
+            self.heading = tidy(read_inline(self.children(index + 1)).text)
+        elif token.type == "paragraph_open":
+            self.paragraph(read_inline(self.children(index + 1)))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            end = self.closing(index)
+            self.bullets(self.tokens[index:end])
+            return end + 1
+        elif token.type == "table_open":
+            end = self.closing(index)
+            self.table(self.tokens[index:end])
+            return end + 1
+        elif token.type in ("fence", "code_block", "html_block") and token.content.strip():
+            line = token.map[0] + 1 if token.map else 0
+            what = "HTML" if token.type == "html_block" else "code"
+            self.document.skipped.append(f"{what} at line {line} of {self.document.name}")
+        return index + 1
+
+    def children(self, index: int) -> list[Token]:
+        return self.tokens[index].children or []
+
+    def closing(self, index: int) -> int:
+        """The index of the token closing the one at ``index``."""
+        level = self.tokens[index].level
+        closing = self.tokens[index].type.replace("_open", "_close")
+        return next(
+            at
+            for at in range(index + 1, len(self.tokens))
+            if self.tokens[at].type == closing and self.tokens[at].level == level
+        )
+
+    # paragraphs -----------------------------------------------------------------------
+
+    def paragraph(self, run: Inline) -> None:
+        text = tidy(run.text)
+        if not text:
+            return
+        if len(run.bold) == 1 and tidy(run.text[slice(*run.bold[0])]) == text:
+            self.heading = text  # a paragraph that is one bold phrase: a heading
+            return
+        if text.casefold().startswith("from:") and len(text) < 80 and not self.document.author:
+            self.document.author = text[5:].strip() or None
+            return
+        self.document.facts.append(self.draft(run, text))
+
+    def draft(self, run: Inline, text: str) -> Fact:
+        """A paragraph (or a bullet without a key term) as a draft: a cloze fact asking its
+        bold terms, or else a basic card with the section heading as its front."""
+        time = timestamp(run.times[0][1]) if run.times else None
+        fact_id = self.ids.take(text, "paragraph")
+        terms = [tidy(run.text[start:end]) for start, end in run.bold]
+        if terms and all(deletable(term) for term in terms) and not braces(run.text):
+            cloze = cloze_text(run.text, run.bold)
+            return Fact(fact_id, (("text", cloze),), time, "a paragraph: split it into facts")
+        front = self.heading or self.document.title
+        fields = (("front", front), ("back", text))
+        return Fact(fact_id, fields, time, "a paragraph: turn it into facts")
+
+    # bullets --------------------------------------------------------------------------
+
+    def bullets(self, tokens: list[Token]) -> None:
+        """Each list item (nested ones too): a key-term fact, or a draft."""
+        for token in tokens:
+            if token.type == "inline" and token.children is not None:
+                run = read_inline(token.children)
+                if tidy(run.text):
+                    self.bullet(run)
+
+    def bullet(self, run: Inline) -> None:
+        start, end = run.bold[0] if run.bold else (0, 0)
+        term = tidy(run.text[start:end])
+        if run.text[:start].strip() or not term:  # no key term first: a draft
+            self.document.facts.append(self.draft(run, tidy(run.text)))
+            return
+        # after the term: ':', an em or en dash, or a hyphen, then the explanation
+        explanation = tidy(run.text[end:]).lstrip(":\u2014\u2013- ").strip()
+        self.document.facts.append(self.key_term(term, explanation, run))
+
+    def key_term(self, term: str, explanation: str, run: Inline) -> Fact:
+        time = timestamp(run.times[0][1]) if run.times else None
+        fact_id = self.ids.take(term, "fact")
+        first, *rest = sentences(explanation) or [""]
+        extra = (("extra", " ".join(rest)),) if rest else ()
+        why = _review(term, first)
+        if deletable(term) and not braces(first):
+            deletion = f"{{{{{term}}}}}"
+            text = f"{deletion}: {first}" if first else f"{self.heading}: {deletion}".lstrip(": ")
+            return Fact(fact_id, (("text", text), *extra), time, why)
+        front = first or self.heading or self.document.title
+        fields = (("front", front), ("back", term), *extra)
+        return Fact(fact_id, fields, time, why or "a term that cannot be a deletion")
+
+    # tables ---------------------------------------------------------------------------
+
+    def table(self, tokens: list[Token]) -> None:
+        rows: list[list[Inline]] = []
+        for token in tokens:
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type == "inline" and rows:
+                rows[-1].append(read_inline(token.children or []))
+        if not rows:
+            return
+        header, *body = rows
+        labels = [tidy(cell.text) or f"Column {number}" for number, cell in enumerate(header)]
+        if len(labels) < 3:  # a feature and one column: no comparison, a draft per row
+            for row in body:
+                self.two_column_row(labels, row)
+            return
+        columns = _columns(labels[1:])
+        title = self.heading or f"{self.document.title}: {labels[0]}"
+        comparison_id = self.ids.take(title, "comparison")
+        made: list[Row] = []
+        empty: list[str] = []
+        row_ids: set[str] = set()
+        for number, row in enumerate(body, start=1):
+            feature = tidy(row[0].text) if row else ""
+            feature = feature or f"Row {number}"
+            cells = tuple(
+                _cell(row[at + 1], column, columns) if at + 1 < len(row) else None
+                for at, column in enumerate(columns)
+            )
+            if not any(cells):
+                empty.append(feature)
+                continue
+            row_id, explicit = slug(feature), None
+            while row_id in row_ids:  # the reader would take the feature's slug: write one
+                explicit = row_id = f"{slug(feature)}-{len(row_ids) + 1}"
+            row_ids.add(row_id)
+            made.append(Row(feature, cells, explicit))
+        if made:
+            self.document.comparisons.append(
+                Comparison(comparison_id, title, columns, tuple(made), tuple(empty))
+            )
+        else:
+            self.document.skipped.append(f"the table '{title}', which has no cells")
+
+    def two_column_row(self, labels: list[str], row: list[Inline]) -> None:
+        feature = tidy(row[0].text) if row else ""
+        value = tidy(row[1].text) if len(row) > 1 else ""
+        if not feature or not value:
+            return
+        time = next((timestamp(t) for cell in row for _, t in cell.times), None)
+        fact_id = self.ids.take(feature, "row")
+        fields = (("front", f"{feature}: {labels[-1]}?"), ("back", value))
+        self.document.facts.append(Fact(fact_id, fields, time, "a table row of one column"))
+
+
+def _columns(labels: list[str]) -> tuple[Column, ...]:
+    ids = Ids()
+    ids.taken.update(ROW_KEYS)  # a column named 'feature' would be read as the row's feature
+    return tuple(Column(ids.take(label, "column"), label) for label in labels)
+
+
+def _cell(run: Inline, column: Column, columns: tuple[Column, ...]) -> Cell | None:
+    text = tidy(run.text)
+    if not text:
+        return None
+    time = timestamp(run.times[0][1]) if run.times else None
+    if text.split()[0].casefold().strip(".,;:") in ABSENT:
+        return Cell(text, time, "an absent sign points to no column")
+    if names_own_column(text, column, columns):
+        return Cell(text, time, "names its own column")
+    return Cell(text, time)
+
+
+def deletable(term: str) -> bool:
+    """Whether ``{{term}}`` is a deletion asking exactly the term."""
+    return bool(term) and not braces(term) and "::" not in term and not term.startswith("@")
+
+
+def braces(text: str) -> bool:
+    """Text that lmndeck would read as (part of) a deletion."""
+    return "{{" in text or "}}" in text or text.endswith("}") or text.startswith("{")
+
+
+def cloze_text(text: str, bold: list[tuple[int, int]]) -> str:
+    parts, position = [], 0
+    for start, end in bold:
+        parts += [text[position:start], "{{", text[start:end].strip(), "}}"]
+        position = end
+    return tidy("".join([*parts, text[position:]]))
+
+
+def _review(term: str, context: str) -> str | None:
+    """Why a key-term fact needs the author's eye, if it does."""
+    if not context:
+        return "no explanation: write what the term means"
+    if len(term.split()) > LONGEST_TERM:
+        return "a long answer: ask a shorter part of it"
+    named = {word for word in re.findall(r"\w{4,}", term.casefold())}
+    if named & set(re.findall(r"\w+", context.casefold())):
+        return "the context names the answer: reword it"
+    return None
+
+
+# -- the cards file as YAML text -----------------------------------------------------------
+
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\][^#:{}\[\],&*!|>'\"%@`\\]*")
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present
+
+
+def scalar(value: str, flow: bool = False) -> str:
+    """``value`` as a YAML scalar read back as this text: plain when YAML reads it back as
+    this very string (no indicator characters, not a number, boolean or null to a YAML 1.1
+    reader such as an editor's), else double-quoted with JSON's escapes (a subset of YAML's)."""
+    if _PLAIN.fullmatch(value) and value == value.strip():
+        probe = f"{{k: {value}}}" if flow else f"k: {value}"
+        try:
+            if yaml.load(probe, Loader=_SAFE_LOADER) == {"k": value}:
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
+
+
+def deck_name(title: str) -> str:
+    """The title as one deck (no '::' subdecks), never a reserved one."""
+    deck = normalize_deck(title.replace(SEPARATOR, " - "))
+    return deck if deck and not is_reserved_deck(deck) else "Imported"
+
+
+def cards_yaml(document: Document) -> str:
+    return "\n".join(_lines(document)).rstrip("\n") + "\n"
+
+
+def _lines(document: Document) -> Iterator[str]:
+    source = VIDEO if document.video else TEXT
+    yield f"# Imported from {document.name} by 'lmndeck import'."
+    if document.drafts:
+        yield f"# {document.drafts} draft(s) are left out of the deck: review each, then remove"
+        yield "# its 'draft: true'. Facts without it are in the deck: check them too."
+    yield f"deck: {scalar(deck_name(document.title))}"
+    yield "sources:"
+    yield f"  {source}:"
+    if document.video:
+        yield f"    youtube: {scalar(document.video)}"
+    yield f"    title: {scalar(document.title)}"
+    if document.author:
+        yield f"    author: {scalar(document.author)}"
+    yield f"source: {source}"
+    for skipped in document.skipped:
+        yield f"# not imported: {_comment(skipped)}"
+    if document.facts:
+        yield ""
+        yield "facts:"
+        for fact in document.facts:
+            yield from _fact(fact, source if document.video else None)
+    if document.comparisons:
+        yield "comparisons:"
+        for comparison in document.comparisons:
+            yield from _comparison(comparison, source if document.video else None)
+
+
+def _cited(video: str | None, time: str | None) -> str | None:
+    return f"{video} {time}" if video and time else None
+
+
+def _fact(fact: Fact, video: str | None) -> Iterator[str]:
+    yield f"  - id: {fact.id}"
+    for key, value in fact.fields:
+        yield f"    {key}: {scalar(value)}"
+    if cited := _cited(video, fact.time):
+        yield f"    source: {cited}"
+    if fact.why_draft:
+        yield f"    draft: true  # {_comment(fact.why_draft)}"
+    yield ""
+
+
+def _comparison(comparison: Comparison, video: str | None) -> Iterator[str]:
+    yield f"  - id: {comparison.id}"
+    yield f"    title: {scalar(comparison.title)}"
+    yield "    columns:"
+    for column in comparison.columns:
+        yield f"      {column.id}: {scalar(column.label)}"
+    yield "    rows:"
+    for row in comparison.rows:
+        yield f"      - feature: {scalar(row.feature)}"
+        if row.id:
+            yield f"        id: {row.id}"
+        for column, cell in zip(comparison.columns, row.cells, strict=True):
+            if cell is not None:
+                yield f"        {column.id}: {_cell_yaml(cell, video)}"
+    for feature in comparison.empty_rows:
+        yield f"      # a row without cells: {_comment(feature)}"
+    yield ""
+
+
+def _cell_yaml(cell: Cell, video: str | None) -> str:
+    cited = _cited(video, cell.time)
+    if cited is None and cell.why_not_discrimination is None:
+        return scalar(cell.text)
+    entries = [f"text: {scalar(cell.text, flow=True)}"]
+    if cited:
+        entries.append(f"source: {cited}")
+    if cell.why_not_discrimination:
+        entries.append("discrimination: false")
+    why = f"  # {cell.why_not_discrimination}" if cell.why_not_discrimination else ""
+    return "{" + ", ".join(entries) + "}" + why
+
+
+def _comment(text: str) -> str:
+    """Text for a comment: one line (a comment ends at the line's end)."""
+    return " ".join(text.split())

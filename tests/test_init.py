@@ -1,0 +1,114 @@
+"""'lmndeck init': a new project that builds at once and imports into Anki."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lmndeck.cli import main
+from lmndeck.schema import cards_schema
+from tests.anki_client import AnkiCollection
+
+LMNDECK = Path(sys.executable).parent / "lmndeck"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_init_then_build_works_at_once_and_anki_imports_every_kind(
+    tmp_path: Path, collection: AnkiCollection
+) -> None:
+    """As a new user types it: lmndeck init mydeck && cd mydeck && lmndeck build."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    subprocess.run([LMNDECK, "init", "mydeck"], cwd=tmp_path, check=True, env=environment)
+    built = subprocess.run(
+        [LMNDECK, "build"],
+        cwd=tmp_path / "mydeck",
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "Built dist/mydeck.apkg: 15 notes, 19 cards "
+        "(1 cloze, 2 basic, 5 list, 6 table, 5 discrimination)" in built.stdout
+    )
+    assert built.stderr == ""  # no warning, no note
+    log = collection.import_package(tmp_path / "mydeck" / "dist" / "mydeck.apkg")
+    assert log.new == 15
+    cards_by_note_type = {
+        name: len(collection.cards(f'"note:{name}"'))
+        for name in collection.note_type_names()
+        if name.startswith("lmndeck")
+    }
+    assert cards_by_note_type == {
+        "lmndeck cloze": 1,
+        "lmndeck basic": 2,
+        "lmndeck list": 5,
+        "lmndeck comparison cell": 6,
+        "lmndeck discrimination": 5,
+    }
+    assert {card.deck for card in collection.cards("")} == {"Mydeck"}
+
+
+def test_init_writes_the_schema_gitignore_and_readme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "my-deck")
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "my-deck"
+    example = (project / "cards" / "example.yaml").read_text(encoding="utf-8")
+    assert example.startswith("# yaml-language-server: $schema=.lmndeck-schema.json\n")
+    assert "\ndeck: My deck\n" in example
+    schema = json.loads((project / "cards" / ".lmndeck-schema.json").read_text(encoding="utf-8"))
+    assert schema == cards_schema()
+    ignored = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "dist/" in ignored
+    assert ".lmndeck-cache/" in ignored
+    assert not any("lock" in line for line in ignored if not line.startswith("#"))
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# My deck\n")
+    assert "lmndeck build" in readme
+    assert "Next: cd my-deck, edit cards/example.yaml" in result.output
+
+
+def test_init_into_the_current_empty_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cards" / "example.yaml").is_file()
+    assert run("build").exit_code == 0
+
+
+def test_a_directory_with_anything_in_it_is_refused_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("my notes", encoding="utf-8")
+    result = run("init", "notes")
+    assert result.exit_code == 1
+    assert "notes:1:1: error[output-exists]: the directory is not empty" in result.output
+    assert "hint: choose a new directory" in result.output
+    assert sorted(path.name for path in (tmp_path / "notes").iterdir()) == ["mine.txt"]
+    forced = run("init", "notes", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "notes" / "mine.txt").read_text(encoding="utf-8") == "my notes"
+    assert (tmp_path / "notes" / "cards" / "example.yaml").is_file()
+
+
+@pytest.mark.parametrize("command", ["init", "import", "schema", "stats"])
+def test_help_teaches_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "\n    lmndeck " in result.output  # an example command line
