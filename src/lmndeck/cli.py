@@ -33,7 +33,8 @@ from lmndeck.preview import (
     preview,
     write_page,
 )
-from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.problems import Code, ContentError, Level, Position, Problem, file_position
+from lmndeck.rules import lint
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -209,6 +210,29 @@ def check_command(cards_dir: Path) -> None:
     """
     counts = (_count(number, noun) for noun, number in check(cards_dir))
     click.echo(f"{', '.join(counts)}: no problems.")
+
+
+@main.command("lint")
+@CARDS_DIR
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@FORMAT
+@reports_problems
+def lint_command(cards_dir: Path, strict: bool) -> None:
+    """Check the quality of the cards in CARDS_DIR against the lint rules (see the README).
+
+    Exit 0 with warnings only, 1 with errors (or with warnings under --strict).
+
+    \b
+    Example:
+      lmndeck lint --strict cards/
+    """
+    problems = lint(cards_dir)
+    failing = [problem for problem in problems if strict or problem.level is Level.ERROR]
+    if failing:
+        raise ContentError(problems)
+    for problem in problems:
+        click.echo(FORMATTERS["text"](problem, cards_dir), err=True)
+    click.echo(f"{_count(len(problems), 'warning')}.")
 
 
 @main.command("diff")

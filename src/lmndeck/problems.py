@@ -81,6 +81,9 @@ class Code(str, Enum):
     NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
+    # lint rules (lmndeck.rules): card quality, warnings by default
+    LONG_ANSWER = "long-answer"
+    EQUAL_ROW = "equal-row"
 
 
 @dataclass(frozen=True, order=True)
