@@ -8,16 +8,7 @@ from click.testing import CliRunner
 
 from lmndeck.cli import main
 from tests.conftest import WriteCards
-
-LONG = """\
-deck: Demo
-sources:
-  text: {title: Course text}
-source: text
-facts:
-  - id: long
-    text: The answer is {{one two three four five six seven}} here.
-"""
+from tests.rules.test_long_answer import FACTS
 
 
 def test_the_shipped_deck_has_only_its_two_known_equal_rows() -> None:
@@ -30,7 +21,7 @@ def test_the_shipped_deck_has_only_its_two_known_equal_rows() -> None:
 
 
 def test_warnings_exit_0_and_strict_exits_1(write_cards: WriteCards) -> None:
-    cards = write_cards(LONG)
+    cards = write_cards(FACTS)
     relaxed = CliRunner().invoke(main, ["lint", str(cards)])
     assert relaxed.exit_code == 0
     assert "warning[long-answer]" in relaxed.output
