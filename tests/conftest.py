@@ -28,6 +28,7 @@ facts:
 comparisons:
   - id: lmn-vs-umn
     title: LMN vs UMN lesion
+    cards: [cells]  # the counts of the tests that use this sample are cell cards'
     columns: {lmn: LMN lesion, umn: UMN lesion}
     source: video
     rows:

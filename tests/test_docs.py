@@ -26,13 +26,21 @@ def test_the_readme_example_is_a_valid_cards_file(tmp_path: Path) -> None:
     (example,) = code_blocks("yaml")
     (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
     notes = notes_of(load_project(tmp_path))
-    assert len(notes) == 6  # two facts and four cells
+    kinds = [note.kind.name for note in notes]
+    # two facts, six cells, five discrimination cards (the absent sign is switched off)
+    assert (kinds.count("cloze"), kinds.count("cell"), kinds.count("discrimination")) == (2, 6, 5)
 
 
 def test_the_readme_states_the_decks_real_size() -> None:
     result = plan(ROOT / "cards")
     cloze, cells = result.cards("cloze"), result.cards("cell")
+    discrimination = result.cards("discrimination")
+    total = cloze + cells + discrimination
     assert (
-        f"{result.live_notes} notes, {cloze + cells} cards ({cloze} cloze, {cells} table)" in README
+        f"{result.live_notes} notes, {total} cards "
+        f"({cloze} cloze, {cells} table, {discrimination} discrimination)" in README
     )
-    assert f"| **total** | **{result.live_notes}** | **{cloze}** | **{cells}** |" in README
+    assert (
+        f"| **total** | **{result.live_notes}** | **{cloze}** | **{cells}** | **{discrimination}** |"
+        in README
+    )

@@ -137,7 +137,7 @@ VALIDATION_CASES: list[tuple[str, Callable[[str], str], str, str]] = [
     ("format-type", _replace_in_line('"lmndeck-lock"', "1", '"1"'), '"lmndeck-lock"', "unknown lock format"),
     ("namespace-empty", _replace_in_line('"namespace"', '"Neurology::Demo"', '""'), '"namespace"', "the namespace is empty"),
     ("namespace-type", _replace_in_line('"namespace"', '"Neurology::Demo"', "3"), '"namespace"', "the namespace must be a string"),
-    ("kind-unknown", _replace_in_line(BABINSKI, '"kind": "cloze"', '"kind": "basic"'), BABINSKI, "unknown note kind 'basic'"),
+    ("kind-unknown", _replace_in_line(BABINSKI, '"kind": "cloze"', '"kind": "flashcard"'), BABINSKI, "unknown note kind 'flashcard'"),
     ("unknown-field", _replace_in_line(BABINSKI, '"id": 1', '"x": 1, "id": 1'), BABINSKI, "unknown field 'x'"),
     ("note-id-zero", lambda t: t.replace(f'"id": {_first_id(t)}', '"id": 0'), BABINSKI, "note id 0 is out of range"),
     ("note-id-negative", lambda t: t.replace(f'"id": {_first_id(t)}', '"id": -5'), BABINSKI, "note id -5 is out of range"),
@@ -564,7 +564,7 @@ def test_a_lock_copied_from_another_project_is_refused(author: Author, tmp_path:
     assert result.exit_code == 1
     assert (
         "cards/lmndeck.lock:3:1: error[foreign-lock]: this lock belongs to another project: deck "
-        "'Neurology::Motor neuron lesions' with 84 notes, none of them in these cards files"
+        "'Neurology::Motor neuron lesions' with 115 notes, none of them in these cards files"
     ) in result.output
     assert "delete cards/lmndeck.lock" in result.output
     author.lock.unlink()

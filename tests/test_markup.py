@@ -162,7 +162,7 @@ def test_anki_markup_is_shown_as_typed_in_every_text(
     apkg = tmp_path / "markup.apkg"
     result = CliRunner().invoke(main, ["build", str(cards_dir), "-o", str(apkg)])
     assert result.exit_code == 0, result.output
-    assert collection.import_package(apkg).new == 3
+    assert collection.import_package(apkg).new == 5  # a fact, two cells, two discrimination
 
     col = collection.col
     rendered = []
@@ -187,3 +187,11 @@ def test_anki_markup_is_shown_as_typed_in_every_text(
         assert_shown_as_typed(output.answer_text, *labels, *table, "table extra " + MARKUP)
     assert_shown_as_typed("".join(output.answer_text for output in cells), *sources)
     assert any("video " + MARKUP in "".join(text_nodes(output.answer_text)) for output in cells)
+
+    choices = [output for kind, output in rendered if kind == "lmndeck discrimination"]
+    assert len(choices) == 2
+    for output in choices:
+        labels = ["table " + MARKUP, "feature " + MARKUP, "column " + MARKUP]
+        assert_shown_as_typed(output.question_text, *labels)
+    asked = "".join(output.question_text for output in choices)
+    assert_shown_as_typed(asked, "cell " + MARKUP, "video cell " + MARKUP)

@@ -31,6 +31,16 @@ facts:
     text: >-
       {{Pneumonoultramicroscopicsilicovolcanoconiosis}} is a long word; so is
       Hippopotomonstrosesquippedaliophobia.
+  - id: long-list
+    text: Electroencephalographically indistinguishable neuromyelitides
+    ordered: true
+    list:
+      - Pneumonoultramicroscopicsilicovolcanoconiosis
+      - Multiplesclerosisencephalomyelitis with a long explanation after it
+  - id: long-basic
+    front: Which Hippopotomonstrosesquippedaliophobia-like word names a lung disease?
+    back: Pneumonoultramicroscopicsilicovolcanoconiosis
+    reverse: true
 comparisons:
   - id: six
     title: Electroencephalographically indistinguishable neuromyelitides compared
@@ -118,7 +128,7 @@ def test_the_layout_covers_every_card_of_the_shipped_deck_and_the_wide_table(
     layouts: list[Layout],
 ) -> None:
     phone = [layout for layout in layouts if layout.width == PHONE]
-    assert len(phone) == 2 * 2 * (112 + 13)  # sides x day/night x (shipped + wide) cards
+    assert len(phone) == 2 * 2 * (143 + 29)  # sides x day/night x (shipped + wide) cards
     assert any("Wide" in layout.name for layout in phone)
 
 

@@ -43,6 +43,7 @@ comparisons:
     rows:
       - {feature: Muscle tone, lmn: Reduced, umn: Spastic}
       - {id: bulk, feature: Bulk, lmn: Atrophy, umn: Little atrophy}
+    cards: [cells]  # these scenarios count cell cards; discrimination's are tested apart
 """
 
 BABINSKI = "  - id: babinski\n"

@@ -35,6 +35,7 @@ facts:
 comparisons:
   - id: lesions
     title: LMN vs UMN
+    cards: [cells]  # these scenarios count cell cards; discrimination's are tested apart
     columns: {lmn: LMN, umn: UMN}
     rows:
       - {id: tone, feature: Tone, lmn: Reduced, umn: Spastic}

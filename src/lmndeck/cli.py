@@ -118,7 +118,7 @@ def _file_position(error: OSError, root: Path) -> Position:
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="lmndeck", prog_name="lmndeck")
 def main() -> None:
-    """Turn YAML fact files into an Anki deck of cloze and comparison-table cards.
+    """Turn YAML fact files into an Anki deck of cloze, list and comparison-table cards.
 
     \b
     Write facts in cards/*.yaml, then:

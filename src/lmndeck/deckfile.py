@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from lmndeck.kinds import KINDS
-from lmndeck.kinds.base import FileContext, Item
+from lmndeck.kinds.base import FileContext, Item, Kind
 from lmndeck.model import DeckFile
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import ID, Reader
@@ -18,7 +18,7 @@ from lmndeck.reserved import REMOVED_DECK, is_reserved_deck
 from lmndeck.sources import NOT_CITED, read_sources, source_ref
 from lmndeck.tags import normalize_deck
 
-SECTIONS = tuple(kind.section for kind in KINDS)
+SECTIONS = tuple(dict.fromkeys(kind.section for kind in KINDS if kind.section))
 FILE_KEYS = ("deck", "tags", "source", "sources", *SECTIONS)
 
 
@@ -50,20 +50,20 @@ def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
     sources = read_sources(reader, top.get("sources"))
     tags = reader.tags(top.get("tags"))
     context = FileContext(tags, sources, source_ref(reader, top.get("source"), sources, NOT_CITED))
-    sections: list[tuple[str, tuple[Item, ...]]] = []
+    items: dict[str, list[Item]] = {kind.name: [] for kind in KINDS}
     ids: list[tuple[str, Position]] = []
     seen: set[int] = set()  # item nodes: one used again through an alias is not a second item
-    for kind in KINDS:
-        items = []
-        for node in reader.items(top.get(kind.section), kind.section):
+    for section in SECTIONS:
+        for node in reader.items(top.get(section), section):
+            kind = _kind_of(node, section)
             item = kind.read(reader, node, context)
             if item is not None:
-                items.append(item)
+                items[kind.name].append(item)
                 ids.append((item.id, item.position))
             elif id(node) not in seen and (written := _written_id(node)):
                 ids.append((written, reader.where(node)))
             seen.add(id(node))
-        sections.append((kind.name, tuple(items)))
+    sections = tuple((name, tuple(found)) for name, found in items.items())
     if not any(top.get(section) for section in SECTIONS):
         reader.report(
             root,
@@ -73,7 +73,22 @@ def read_deck_file(root: yaml.Node | None, path: str) -> ReadFile:
         )
     if reader.problems or deck is None:
         return ReadFile(None, reader.problems, ids)
-    return ReadFile(DeckFile(path, deck, tuple(sections)), [], ids)
+    return ReadFile(DeckFile(path, deck, sections), [], ids)
+
+
+def _kind_of(node: yaml.Node, section: str) -> Kind:
+    """The kind an item of ``section`` is: the one whose marker key it has, else the
+    section's default kind (which reports what is wrong with an item that fits none)."""
+    keys = (
+        {str(key.value) for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+        if isinstance(node, yaml.MappingNode)
+        else set()
+    )
+    kinds = [kind for kind in KINDS if kind.section == section]
+    return next(
+        (kind for kind in kinds if kind.marker in keys),
+        next(kind for kind in kinds if kind.marker is None),
+    )
 
 
 def _written_id(node: yaml.Node) -> str | None:

@@ -2,7 +2,8 @@
 
 Anki matches note types by id and compares field and template names (and, since 2.1.67, their
 ids), so each kind fixes all of them. Templates and CSS are package data files so that they can
-change; a change reaches collections that already have the note type (see ``lock``).
+change; a change reaches collections that already have the note type (see ``lock``). Every note
+type has the shared style.css, and a kind may add rules of its own in templates/<kind>.css.
 """
 
 from __future__ import annotations
@@ -27,6 +28,30 @@ class NoteType:
     template_id: int
     anki_type: int
 
+    @classmethod
+    def numbered(
+        cls,
+        kind: str,
+        model_id: int,
+        name: str,
+        fields: tuple[str, ...],
+        template_name: str,
+        anki_type: int,
+        ids: int,
+    ) -> NoteType:
+        """A note type whose ids follow lmndeck's numbering from ``ids``: +1, +2… for its
+        fields, +21 and +22 for its reserved fields, +51 for its template."""
+        return cls(
+            kind,
+            model_id,
+            name,
+            tuple((field, ids + number) for number, field in enumerate(fields, start=1)),
+            (("Reserved 1", ids + 21), ("Reserved 2", ids + 22)),
+            template_name,
+            ids + 51,
+            anki_type,
+        )
+
     @property
     def field_count(self) -> int:
         return len(self.fields) + len(self.reserved_fields)
@@ -41,9 +66,15 @@ class NoteType:
             templates=[
                 {"name": self.template_name, "id": self.template_id, "qfmt": front, "afmt": back}
             ],
-            css=_template("style.css"),
+            css=_template("style.css") + self._own_css(),
             model_type=self.anki_type,
         )
+
+    def _own_css(self) -> str:
+        """templates/<kind>.css, if the kind has one: rules for its own classes, added to the
+        shared style sheet of its note type only, so a new kind changes no other note type."""
+        path = files("lmndeck").joinpath("templates", f"{self.kind}.css")
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
 
     def model_json(self, mod: int, deck_id: int) -> dict[str, Any]:
         data: dict[str, Any] = self.model().to_json(mod, deck_id)

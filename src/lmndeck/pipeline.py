@@ -55,8 +55,10 @@ class Plan:
 
     @property
     def cards_by_kind(self) -> list[tuple[str, int]]:
-        """(what the cards are called, how many) per kind, in study order."""
-        return [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
+        """(what the cards are called, how many) per kind that has cards, in study order: a
+        deck without, say, list facts is not told about them."""
+        counts = [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
+        return [(noun, number) for noun, number in counts if number]
 
     @property
     def live_notes(self) -> int:
@@ -122,14 +124,15 @@ def plan(
 
 
 def check(cards_dir: Path) -> list[tuple[str, int]]:
-    """Read and check the cards files: (what is counted, how many): files, then each kind's
-    items. A ``ContentError`` carries every problem."""
+    """Read and check the cards files: (what is counted, how many): files, then the items of
+    each kind that has any. A ``ContentError`` carries every problem."""
     project = load_project(cards_dir)
     items = [
         (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
         for kind in KINDS
+        if kind.section  # a kind without a section has no items of its own
     ]
-    return [("file", len(project.files)), *items]
+    return [("file", len(project.files)), *((noun, number) for noun, number in items if number)]
 
 
 def notes_of(project: Project) -> list[PlannedNote]:

@@ -61,12 +61,18 @@ class Code(str, Enum):
     CLOZE_SYNTAX = "cloze-syntax"
     ANKI_CLOZE_NUMBER = "anki-cloze-number"
     NO_DELETION = "no-deletion"
+    # list facts
+    TOO_FEW_ITEMS = "too-few-items"
+    DUPLICATE_ITEM = "duplicate-item"
+    DELETION_IN_LIST = "deletion-in-list"
     # comparisons
     INVALID_COLUMNS = "invalid-columns"
     TOO_FEW_COLUMNS = "too-few-columns"
     DUPLICATE_ROW = "duplicate-row"
     NO_ROWS = "no-rows"
     EMPTY_ROW = "empty-row"
+    INVALID_CARDS = "invalid-cards"
+    ANSWER_IN_CELL = "answer-in-cell"
     # the lock file and the built deck
     INVALID_LOCK = "invalid-lock"
     LOCK_CONFLICT = "lock-conflict"

@@ -158,6 +158,24 @@ class Reader:
         """The optional 'extra' text: empty when absent, None when it is not text."""
         return self.text(entries["extra"], "extra", required=False) if "extra" in entries else ""
 
+    def flag(self, node: yaml.Node | None, what: str, use: str) -> bool | None:
+        """An optional 'true'/'false': false when absent, None (reported) when neither;
+        ``use`` says what 'true' does, for the hint."""
+        if node is None:
+            return False
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if value.casefold() not in ("true", "false"):
+            self.report(
+                node,
+                Code.WRONG_TYPE,
+                f"{what} must be true or false, not '{value}'",
+                f"write '{what}: true' {use}, or leave it out",
+            )
+            return None
+        return value.casefold() == "true"
+
     def entry_id(self, entries: dict[str, yaml.Node], what: str = "id") -> str | None:
         return self.identifier(entries["id"], what) if "id" in entries else None
 

@@ -218,9 +218,14 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
 
 
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
+    """The note types of the kinds the lock has notes of (removed ones too), and those it has
+    already: a kind added to lmndeck changes no deck until the deck uses it."""
+    used = {record.kind for record in lock.notes.values()}
     for kind, note_type in NOTE_TYPES.items():
         content = note_type.content_hash()
         record = lock.note_types.get(kind)
+        if record is None and kind not in used:
+            continue
         if record is None:
             lock.note_types[kind] = NoteTypeRecord(content, now)
         elif record.hash != content:

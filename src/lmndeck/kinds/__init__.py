@@ -5,11 +5,17 @@ Adding a kind: a module here (see ``base``), its templates, and a line in ``KIND
 
 from __future__ import annotations
 
-from lmndeck.kinds import cloze, table
+from lmndeck.kinds import basic, cloze, discrimination, listing, table
 from lmndeck.kinds.base import Kind
 from lmndeck.notetypes import NoteType
 
-KINDS: tuple[Kind, ...] = (cloze.KIND, table.KIND)
+KINDS: tuple[Kind, ...] = (
+    cloze.KIND,
+    basic.KIND,
+    listing.KIND,
+    table.KIND,
+    discrimination.KIND,
+)
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 NOTE_TYPES: dict[str, NoteType] = {kind.name: kind.note_type for kind in KINDS}

@@ -80,8 +80,15 @@ class Kind(Protocol):
         ...
 
     @property
-    def section(self) -> str:
-        """The key of its list in a cards file."""
+    def section(self) -> str | None:
+        """The key of its list in a cards file; None for a kind whose notes come from another
+        kind's items (e.g. cards made from a comparison's cells)."""
+        ...
+
+    @property
+    def marker(self) -> str | None:
+        """For kinds that share a section: the key that marks an item as this kind's (e.g. a
+        fact with 'front:' is a basic card); None for the section's default kind."""
         ...
 
     @property
@@ -120,6 +127,45 @@ class Kind(Protocol):
         """The card numbers a note of an earlier build shows in its fields (to recover a lost
         lock from a deck); ``note`` is the note of its key today, if any."""
         ...
+
+
+class _Fact(Protocol):
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def was(self) -> tuple[PreviousId, ...]: ...
+
+
+class FactNote:
+    """What the note of a 'facts:' item (of any kind) takes from its fact: its tags, and its
+    previous keys from the fact's 'was:' (a fact's note is keyed 'fact/<id>')."""
+
+    fact: _Fact
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.fact.tags
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        return tuple(f"fact/{previous.id}" for previous in self.fact.was)
+
+
+class OneCardKind:
+    """What a kind whose notes have one fixed card each (cells, discrimination, basic) answers."""
+
+    numbered = False
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return (0,)
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        return Numbers({}, {})
+
+
+def deletion_ords(numbers: Mapping[str, int]) -> tuple[int, ...]:
+    """The cards of a cloze note type's note: card number N is Anki's ordinal N - 1."""
+    return tuple(sorted(number - 1 for number in numbers.values()))
 
 
 REMOVED_TEXT = "This note was removed from the deck's source files."

@@ -16,7 +16,14 @@ from functools import cached_property
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, PlannedNote
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FactNote,
+    FileContext,
+    PlannedNote,
+    deletion_ords,
+)
 from lmndeck.lockmerge import reserved_key
 from lmndeck.markup import inline
 from lmndeck.model import DeckFile, PreviousId, SourceRef
@@ -80,7 +87,7 @@ class ClozeFact:
 
 
 @dataclass(frozen=True)
-class ClozeNote:
+class ClozeNote(FactNote):
     key: str
     deck: str
     fact: ClozeFact
@@ -88,14 +95,6 @@ class ClozeNote:
     @property
     def kind(self) -> Cloze:
         return KIND
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self.fact.tags
-
-    @property
-    def previous_keys(self) -> tuple[str, ...]:
-        return tuple(f"fact/{previous.id}" for previous in self.fact.was)
 
     @property
     def card_keys(self) -> tuple[str, ...]:
@@ -107,21 +106,21 @@ class ClozeNote:
         return (cloze_text(fact, numbers), inline(fact.extra), source_html(fact.source))
 
 
-CLOZE = NoteType(
+CLOZE = NoteType.numbered(
     kind="cloze",
     model_id=1_732_400_000_101,
     name="lmndeck cloze",
-    fields=(("Text", 7_301_124_001), ("Extra", 7_301_124_002), ("Source", 7_301_124_003)),
-    reserved_fields=(("Reserved 1", 7_301_124_021), ("Reserved 2", 7_301_124_022)),
+    fields=("Text", "Extra", "Source"),
     template_name="Cloze",
-    template_id=7_301_124_051,
     anki_type=genanki.Model.CLOZE,
+    ids=7_301_124_000,
 )
 
 
 class Cloze:
     name = "cloze"
     section = "facts"
+    marker = None
     noun = "fact"
     cards_noun = "cloze"
     note_type = CLOZE
@@ -133,7 +132,7 @@ class Cloze:
     numbered = True
 
     def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
-        return tuple(sorted(number - 1 for number in numbers.values()))
+        return deletion_ords(numbers)
 
     def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
         return numbers_in(fields[0], note)
@@ -306,17 +305,23 @@ _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(?:.*?))?\}\}", re.DOTALL)
 
 
 def numbers_in(text: str, planned: PlannedNote | None) -> Numbers:
-    """Card numbers by deletion key: a number whose answers are those of a deletion key of the
-    fact today is that key's; any other keeps its number under a key no deletion has, so it
-    is never given to another deletion. Gaps are numbers of deletions removed earlier."""
-    answers: dict[int, list[str]] = {}
-    for match in _CLOZE.finditer(text):
-        answers.setdefault(int(match.group(1)), []).append(_normal(match.group(2)))
+    """Card numbers by deletion key, from the Text field of an earlier build."""
     today: dict[str, list[str]] = {}
     if isinstance(planned, ClozeNote):
         fact = planned.fact
         for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
-            today.setdefault(key, []).append(_normal(inline(deletion.answer)))
+            today.setdefault(key, []).append(normal(inline(deletion.answer)))
+    return card_numbers(text, today)
+
+
+def card_numbers(text: str, today: Mapping[str, list[str]]) -> Numbers:
+    """Card numbers by card key in a field in Anki's cloze syntax; ``today`` maps each card key
+    of the note today to the HTML of its answers. A number whose answers are those of a key
+    today is that key's; any other keeps its number under a key no card has, so it is never
+    given to another card. Gaps are numbers of cards removed earlier."""
+    answers: dict[int, list[str]] = {}
+    for match in _CLOZE.finditer(text):
+        answers.setdefault(int(match.group(1)), []).append(normal(match.group(2)))
     active: dict[str, int] = {}
     for number, shown in sorted(answers.items()):
         key = next(
@@ -331,5 +336,5 @@ def numbers_in(text: str, planned: PlannedNote | None) -> Numbers:
     return Numbers(active, retired)
 
 
-def _normal(answer_html: str) -> str:
+def normal(answer_html: str) -> str:
     return " ".join(answer_html.split()).casefold()

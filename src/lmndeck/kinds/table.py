@@ -1,7 +1,8 @@
 """Comparisons: a `comparisons:` table, one note per filled cell ("cell" cards).
 
 Each cell's card asks the cell, with its row's feature and its column's label; its back shows
-the whole table with the asked cell marked.
+the cell's row with the asked cell marked. A comparison also makes discrimination cards (see
+``discrimination``) unless its ``cards:`` leaves them out.
 """
 
 from __future__ import annotations
@@ -10,23 +11,40 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, PlannedNote
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FileContext,
+    OneCardKind,
+    PlannedNote,
+)
 from lmndeck.markup import inline
 from lmndeck.model import DeckFile, PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
-from lmndeck.numbering import Numbers
 from lmndeck.problems import Code, Position
-from lmndeck.reader import ID, ID_HINT, Reader, key_nodes, kind_of, previous_id_problems, unique
+from lmndeck.reader import (
+    ID,
+    ID_HINT,
+    Reader,
+    key_nodes,
+    kind_of,
+    previous_id_problems,
+    suggest,
+    unique,
+)
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
 
-COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was")
+COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was", "cards")
 ROW_KEYS = ("id", "feature", "source", "was")
 COLUMN_KEYS = ("label", "was")
-CELL_KEYS = ("text", "source")
+CELL_KEYS = ("text", "source", "discrimination")
+CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
+BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class Column:
 class Cell:
     text: str
     source: SourceRef
+    discrimination: bool = True  # False: a cell that must not become a discrimination card
 
 
 @dataclass(frozen=True)
@@ -60,20 +79,32 @@ class Comparison:
     tags: tuple[str, ...]
     position: Position
     was: tuple[PreviousId, ...] = ()
+    cards: tuple[str, ...] = CARD_NAMES
 
-    def notes(self, deck: str) -> list[CellNote]:
-        """One note per filled cell."""
-        return [
-            CellNote(f"cell/{self.id}/{row.id}/{column.id}", deck, self, row, column, cell)
-            for row in self.rows
-            for column, cell in zip(self.columns, row.cells, strict=True)
-            if cell is not None
-        ]
+    def notes(self, deck: str) -> list[PlannedNote]:
+        """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
+        # Imported here: the discrimination kind builds on this module's comparisons.
+        from lmndeck.kinds.discrimination import discrimination_notes
+
+        notes: list[PlannedNote] = []
+        if "cells" in self.cards:
+            notes.extend(
+                CellNote(deck, self, row, column, cell)
+                for row in self.rows
+                for column, cell in zip(self.columns, row.cells, strict=True)
+                if cell is not None
+            )
+        if "discrimination" in self.cards:
+            notes.extend(discrimination_notes(self, deck))
+        return notes
 
 
 @dataclass(frozen=True)
-class CellNote:
-    key: str
+class OneCellNote:
+    """A note made of one cell, keyed '<prefix>/<comparison>/<row>/<column>' (a cell card, a
+    discrimination card), with one fixed card."""
+
+    prefix: ClassVar[str]
     deck: str
     comparison: Comparison
     row: Row
@@ -81,8 +112,11 @@ class CellNote:
     cell: Cell
 
     @property
-    def kind(self) -> Table:
-        return KIND
+    def key(self) -> str:
+        return self._key(self.comparison.id, self.row.id, self.column.id)
+
+    def _key(self, comparison: str, row: str, column: str) -> str:
+        return f"{self.prefix}/{comparison}/{row}/{column}"
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -90,18 +124,27 @@ class CellNote:
 
     @property
     def previous_keys(self) -> tuple[str, ...]:
-        """Keys this cell had before: any mix of the table's, row's and column's current and
-        previous ids, so a table, a row and a column renamed in one edit still find the cell."""
+        """Any mix of the table's, row's and column's current and previous ids, so a table, a
+        row and a column renamed in one edit still find the cell's note."""
         names = [
             (item.id, *(previous.id for previous in item.was))
             for item in (self.comparison, self.row, self.column)
         ]
-        keys = (f"cell/{table}/{row}/{column}" for table, row, column in itertools.product(*names))
+        keys = (self._key(*ids) for ids in itertools.product(*names))
         return tuple(key for key in keys if key != self.key)
 
     @property
     def card_keys(self) -> tuple[str, ...]:
         return ()
+
+
+@dataclass(frozen=True)
+class CellNote(OneCellNote):
+    prefix = "cell"
+
+    @property
+    def kind(self) -> Table:
+        return KIND
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         comparison = self.comparison
@@ -116,29 +159,21 @@ class CellNote:
         )
 
 
-CELL = NoteType(
+CELL = NoteType.numbered(
     kind="cell",
     model_id=1_732_400_000_102,
     name="lmndeck comparison cell",
-    fields=(
-        ("Table", 7_301_125_001),
-        ("Row", 7_301_125_002),
-        ("Column", 7_301_125_003),
-        ("Answer", 7_301_125_004),
-        ("Grid", 7_301_125_005),
-        ("Extra", 7_301_125_006),
-        ("Source", 7_301_125_007),
-    ),
-    reserved_fields=(("Reserved 1", 7_301_125_021), ("Reserved 2", 7_301_125_022)),
+    fields=("Table", "Row", "Column", "Answer", "Grid", "Extra", "Source"),
     template_name="Cell",
-    template_id=7_301_125_051,
     anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_125_000,
 )
 
 
-class Table:
+class Table(OneCardKind):
     name = "cell"
     section = "comparisons"
+    marker = None
     noun = "comparison"
     cards_noun = "table"
     note_type = CELL
@@ -146,14 +181,6 @@ class Table:
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
         return read_comparison(reader, node, context)
-
-    numbered = False
-
-    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
-        return (0,)
-
-    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
-        return Numbers({}, {})
 
 
 KIND = Table()
@@ -176,11 +203,13 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     table_source = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    cards = _cards(reader, entries["cards"]) if "cards" in entries else CARD_NAMES
     rows: list[Row] = []
     if header is not None and "rows" in entries:  # rows are read against usable columns only
-        rows = _rows(reader, entries["rows"], header, context.sources, table_source)
+        asks = cards is not None and "discrimination" in cards
+        rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
-    if comparison_id is None or title is None or header is None or extra is None:
+    if comparison_id is None or title is None or header is None or extra is None or not cards:
         return None
     return Comparison(
         comparison_id,
@@ -191,17 +220,67 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         unique(tags),
         reader.where(node),
         was,
+        cards,
     )
 
 
+def _cards(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
+    """The card kinds a comparison makes: a list of known names, at least one."""
+    hint = "e.g. cards: [cells, discrimination] (the default), or cards: [cells]"
+    if not isinstance(node, yaml.SequenceNode):
+        reader.report(node, Code.INVALID_CARDS, f"cards must be a list, not {kind_of(node)}", hint)
+        return None
+    names: list[str] = []
+    for name_node in reader.sequence(node, "cards"):
+        name = reader.text(name_node, "a card kind")
+        if name is not None and name not in CARD_NAMES:
+            reader.report(
+                name_node,
+                Code.INVALID_CARDS,
+                f"'{name}' is not a kind of comparison card",
+                suggest(name, CARD_NAMES),
+            )
+        elif name is not None:
+            names.append(name)
+    if not node.value:
+        reader.report(node, Code.INVALID_CARDS, "the comparison makes no cards", hint)
+    return unique(tuple(names)) if names and len(names) == len(node.value) else None
+
+
+def _check_answers(
+    reader: Reader, row: Row, columns: tuple[Column, ...], entries: dict[str, yaml.Node]
+) -> None:
+    """Reports each cell that would be a discrimination card naming its own column: its front
+    would give the answer away."""
+    # Imported here: the discrimination kind builds on this module's comparisons.
+    from lmndeck.kinds.discrimination import discriminating, names_own_column
+
+    for column, cell in discriminating(row, columns):
+        if names_own_column(cell.text, column, columns):
+            reader.report(
+                entries[column.id],
+                Code.ANSWER_IN_CELL,
+                f"the cell names its own column '{column.label}', so its discrimination card "
+                "would give the answer away",
+                "reword the cell without the column's name, or write it as "
+                "{text: ..., discrimination: false}",
+            )
+
+
 def _rows(
-    reader: Reader, node: yaml.Node, header: _Header, sources: Sources, table_source: Cited
+    reader: Reader,
+    node: yaml.Node,
+    header: _Header,
+    sources: Sources,
+    table_source: Cited,
+    asks: bool,
 ) -> list[Row]:
+    """The comparison's rows; ``asks``: whether its cells make discrimination cards."""
     rows: list[Row] = []
     row_ids: dict[str, yaml.Node] = {}
     row_nodes = reader.sequence(node, "rows")
     for row_node in row_nodes:
-        row = _row(reader, row_node, header, sources, table_source)
+        row = _row(reader, row_node, header, sources, table_source, asks)
         if row is None:
             continue
         if row.id in row_ids:
@@ -295,7 +374,12 @@ def _column_label(
 
 
 def _row(
-    reader: Reader, node: yaml.Node, header: _Header, sources: Sources, table_source: Cited
+    reader: Reader,
+    node: yaml.Node,
+    header: _Header,
+    sources: Sources,
+    table_source: Cited,
+    asks: bool,
 ) -> Row | None:
     column_ids = tuple(column.id for column in header.columns)
     entries = reader.mapping(node, "a row", ROW_KEYS + header.written, ("feature",))
@@ -323,7 +407,10 @@ def _row(
     was = reader.previous_ids(entries, row_id, "row", _previous_id_hint)
     if feature is None or row_id is None:
         return None
-    return Row(row_id, feature, cells, was)
+    row = Row(row_id, feature, cells, was)
+    if asks:
+        _check_answers(reader, row, header.columns, entries)
+    return row
 
 
 def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) -> Cell | None:
@@ -334,6 +421,10 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
         text = reader.text(entries["text"], "the cell's text")
         cited = source_ref(reader, entries.get("source"), sources, row_source)
         ref = required_source(reader, node, cited, "the cell")
+        flag = _flag(reader, entries["discrimination"]) if "discrimination" in entries else True
+        if text is None or ref is None or flag is None:
+            return None
+        return Cell(text, ref, flag)
     else:
         text = reader.text(node, "a cell")
         ref = row_source.ref
@@ -348,6 +439,20 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
     if text is None or ref is None:
         return None
     return Cell(text, ref)
+
+
+def _flag(reader: Reader, node: yaml.Node) -> bool | None:
+    """A cell's 'discrimination:': true or false."""
+    value = str(node.value).strip().casefold() if isinstance(node, yaml.ScalarNode) else ""
+    if value in BOOLEANS:
+        return BOOLEANS[value] if reader.visit(node) else None
+    reader.report(
+        node,
+        Code.WRONG_TYPE,
+        f"discrimination must be true or false, not {kind_of(node)}",
+        "write 'discrimination: false' to make no discrimination card of the cell",
+    )
+    return None
 
 
 def _previous_id_hint(node: yaml.Node) -> str:

@@ -1,0 +1,126 @@
+"""Basic cards: a `facts:` item with `front:` and `back:` — a question and its answer.
+
+`reverse: true` adds the back -> front card. The reverse card is a note of its own (key
+`fact/<id>/reverse`, one card), not a second template of one note: turning `reverse` off then
+removes it the way every removed note is removed (a tombstone the student can find), and
+turning it on again brings the same note back with its review history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import genanki
+import yaml
+
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FactNote,
+    FileContext,
+    OneCardKind,
+)
+from lmndeck.markup import inline
+from lmndeck.model import PreviousId, SourceRef
+from lmndeck.notetypes import NoteType
+from lmndeck.problems import Position
+from lmndeck.reader import Reader, unique
+from lmndeck.sources import required_source, source_html, source_ref
+
+BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "tags", "source", "was")
+REVERSE = "/reverse"
+
+
+@dataclass(frozen=True)
+class BasicFact:
+    id: str
+    front: str
+    back: str
+    reverse: bool
+    extra: str
+    tags: tuple[str, ...]
+    source: SourceRef
+    position: Position
+    was: tuple[PreviousId, ...] = ()
+
+    def notes(self, deck: str) -> tuple[BasicNote, ...]:
+        forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)
+        if not self.reverse:
+            return (forward,)
+        return forward, BasicNote(f"fact/{self.id}{REVERSE}", deck, self, reverse=True)
+
+
+@dataclass(frozen=True)
+class BasicNote(FactNote):
+    key: str
+    deck: str
+    fact: BasicFact
+    reverse: bool
+
+    @property
+    def kind(self) -> Basic:
+        return KIND
+
+    @property
+    def card_keys(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def previous_keys(self) -> tuple[str, ...]:
+        suffix = REVERSE if self.reverse else ""
+        return tuple(f"fact/{previous.id}{suffix}" for previous in self.fact.was)
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        fact = self.fact
+        asked, answer = (fact.back, fact.front) if self.reverse else (fact.front, fact.back)
+        return (inline(asked), inline(answer), inline(fact.extra), source_html(fact.source))
+
+
+BASIC = NoteType.numbered(
+    kind="basic",
+    model_id=1_732_400_000_109,
+    name="lmndeck basic",
+    fields=("Front", "Back", "Extra", "Source"),
+    template_name="Card",
+    anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_129_000,
+)
+
+
+class Basic(OneCardKind):
+    name = "basic"
+    section = "facts"
+    marker = "front"
+    noun = "basic card"
+    cards_noun = "basic"
+    note_type = BASIC
+    tombstone_fields = ("Removed", REMOVED_TEXT, REMOVED_HELP, "")
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> BasicFact | None:
+        return read_basic_fact(reader, node, context)
+
+
+KIND = Basic()
+
+
+def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> BasicFact | None:
+    entries = reader.mapping(node, "a basic card", BASIC_KEYS, ("id", "front", "back"))
+    if entries is None:
+        return None
+    fact_id = reader.entry_id(entries)
+    front = reader.entry_text(entries, "front")
+    back = reader.entry_text(entries, "back")
+    reverse = reader.flag(entries.get("reverse"), "reverse", "to add the back -> front card")
+    extra = reader.extra(entries)
+    tags = context.tags + reader.tags(entries.get("tags"))
+    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    ref = required_source(reader, node, cited, "the fact")
+    was = reader.previous_ids(entries, fact_id, "fact")
+    if fact_id is None or front is None or back is None or reverse is None:
+        return None
+    if extra is None or ref is None:
+        return None
+    return BasicFact(
+        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was
+    )

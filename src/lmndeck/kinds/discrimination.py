@@ -1,0 +1,137 @@
+"""Discrimination cards: from a comparison's cells, "Spasticity — which one?" -> "UMN lesion".
+
+A cell whose text is unique in its row points to its column, so its card shows the table's
+title, the row's feature, the cell and every column's label as the choices, and asks which
+column it is; the back gives the column and the row across the columns. A cell equal to
+another of its row (compared without case and spacing) makes none: it points to no single
+column. Nor does a cell written with 'discrimination: false' (an absent sign, such as "No
+fasciculations", is no evidence for the other column). A cell that names its own column would
+give the answer away: the comparison reader reports it as an error (see
+``names_own_column``), so the author rewords it or switches it off.
+
+This kind has no section of its own: its notes come from the comparisons (``table``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import genanki
+import yaml
+
+from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, OneCardKind
+from lmndeck.kinds.table import (
+    Cell,
+    Column,
+    Comparison,
+    OneCellNote,
+    Row,
+    row_html,
+)
+from lmndeck.markup import inline
+from lmndeck.notetypes import NoteType
+from lmndeck.reader import Reader
+from lmndeck.sources import source_html
+
+
+def normalized(text: str) -> str:
+    """A cell's text as compared with its row's others: without case and runs of spacing."""
+    return " ".join(text.casefold().split())
+
+
+def discriminating(row: Row, columns: tuple[Column, ...]) -> list[tuple[Column, Cell]]:
+    """The row's cells that make a discrimination card, with their columns: filled, unique in
+    the row, and not switched off."""
+    texts = Counter(normalized(cell.text) for cell in row.cells if cell is not None)
+    return [
+        (column, cell)
+        for column, cell in zip(columns, row.cells, strict=True)
+        if cell is not None and cell.discrimination and texts[normalized(cell.text)] == 1
+    ]
+
+
+def names_own_column(text: str, column: Column, columns: tuple[Column, ...]) -> bool:
+    """Whether the text names its column: its whole label, or an abbreviation of the label
+    that no other label has (the "UMN" of "UMN lesion" beside "LMN lesion"). Other words of a
+    label are not the answer: "spinal cord" does not name "Spinal muscular atrophy"."""
+    others = {
+        word.casefold() for other in columns if other is not column for word in _words(other.label)
+    }
+    abbreviations = {
+        word.casefold()
+        for word in _words(column.label)
+        if len(word) > 1 and word.isupper() and word.casefold() not in others
+    }
+    found = {word.casefold() for word in _words(text)}
+    return bool(abbreviations & found) or normalized(column.label) in normalized(text)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def discrimination_notes(comparison: Comparison, deck: str) -> list[DiscriminationNote]:
+    return [
+        DiscriminationNote(deck, comparison, row, column, cell)
+        for row in comparison.rows
+        for column, cell in discriminating(row, comparison.columns)
+    ]
+
+
+@dataclass(frozen=True)
+class DiscriminationNote(OneCellNote):
+    prefix = "discrimination"
+
+    @property
+    def kind(self) -> Discrimination:
+        return KIND
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        comparison = self.comparison
+        return (
+            inline(comparison.title),
+            inline(self.row.feature),
+            inline(self.cell.text),
+            choices_html(comparison.columns),
+            inline(self.column.label),
+            row_html(comparison, self.row, self.column.id),
+            inline(comparison.extra),
+            source_html(self.cell.source),
+        )
+
+
+def choices_html(columns: tuple[Column, ...]) -> str:
+    """Every column's label, as the choices: "A or B", "A, B or C". Plain text in the shared
+    style, so the other kinds' note types stay as they are."""
+    labels = [f'<span class="lmn-column">{inline(column.label)}</span>' for column in columns]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+DISCRIMINATION = NoteType.numbered(
+    kind="discrimination",
+    model_id=1_732_400_000_103,
+    name="lmndeck discrimination",
+    fields=("Table", "Row", "Cell", "Choices", "Answer", "Grid", "Extra", "Source"),
+    template_name="Discrimination",
+    anki_type=genanki.Model.FRONT_BACK,
+    ids=7_301_126_000,
+)
+
+
+class Discrimination(OneCardKind):
+    name = "discrimination"
+    section = None
+    marker = None
+    noun = "discrimination card"
+    cards_noun = "discrimination"
+    note_type = DISCRIMINATION
+    tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "")
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
+        raise NotImplementedError("discrimination cards have no section: comparisons make them")
+
+
+KIND = Discrimination()

@@ -1,0 +1,216 @@
+"""List facts: a `facts:` item with `list:`, one note with a card per item (overlapping cloze).
+
+SuperMemo's rule for enumerations: never ask a whole list at once. Each item's card asks that
+item with the items before it shown as context (the front hides the items after it), and its
+back shows the whole list with the asked item marked. An item's card key is its text, so its
+card (and review history) stays when items are reordered or reworded one for one; a removed
+item's number is never given to another item (see ``numbering``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import genanki
+import yaml
+
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FactNote,
+    FileContext,
+    PlannedNote,
+    deletion_ords,
+)
+from lmndeck.kinds.cloze import OPEN, card_numbers, normal
+from lmndeck.markup import inline
+from lmndeck.model import PreviousId, SourceRef
+from lmndeck.notetypes import NoteType
+from lmndeck.numbering import Numbers
+from lmndeck.problems import Code, Position, Problem
+from lmndeck.reader import Reader, unique
+from lmndeck.sources import required_source, source_html, source_ref
+
+LIST_KEYS = ("id", "text", "list", "ordered", "extra", "tags", "source", "was")
+ORDER_MATTERS = "in order"
+
+
+@dataclass(frozen=True)
+class ListFact:
+    id: str
+    prompt: str
+    items: tuple[str, ...]
+    ordered: bool
+    extra: str
+    tags: tuple[str, ...]
+    source: SourceRef
+    position: Position
+    was: tuple[PreviousId, ...] = ()
+
+    def notes(self, deck: str) -> tuple[ListNote]:
+        return (ListNote(f"fact/{self.id}", deck, self),)
+
+
+@dataclass(frozen=True)
+class ListNote(FactNote):
+    key: str
+    deck: str
+    fact: ListFact
+
+    @property
+    def kind(self) -> Listing:
+        return KIND
+
+    @property
+    def card_keys(self) -> tuple[str, ...]:
+        """One key per item, in list order."""
+        return tuple(item_key(item) for item in self.fact.items)
+
+    def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
+        fact = self.fact
+        return (
+            prompt_html(fact),
+            items_html(fact, numbers),
+            inline(fact.extra),
+            source_html(fact.source),
+        )
+
+
+LIST = NoteType.numbered(
+    kind="list",
+    model_id=1_732_400_000_108,
+    name="lmndeck list",
+    fields=("Prompt", "Items", "Extra", "Source"),
+    template_name="Item",
+    anki_type=genanki.Model.CLOZE,
+    ids=7_301_128_000,
+)
+
+
+class Listing:
+    name = "list"
+    section = "facts"
+    marker = "list"
+    noun = "list fact"
+    cards_noun = "list"
+    note_type = LIST
+    tombstone_fields = ("Removed", f"{{{{c1::Removed}}}}: {REMOVED_TEXT}", REMOVED_HELP, "")
+
+    def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ListFact | None:
+        return read_list_fact(reader, node, context)
+
+    numbered = True
+
+    def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
+        return deletion_ords(numbers)
+
+    def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
+        today = (
+            {item_key(item): [normal(item_html(item))] for item in note.fact.items}
+            if isinstance(note, ListNote)
+            else {}
+        )
+        return card_numbers(fields[1], today)
+
+
+KIND = Listing()
+
+
+def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ListFact | None:
+    entries = reader.mapping(node, "a list fact", LIST_KEYS, ("id", "text", "list"))
+    if entries is None:
+        return None
+    fact_id = reader.entry_id(entries)
+    prompt = reader.entry_text(entries, "text")
+    items = _items(reader, entries["list"]) if "list" in entries else None
+    ordered = reader.flag(entries.get("ordered"), "ordered", "when the order of the items matters")
+    extra = reader.extra(entries)
+    tags = context.tags + reader.tags(entries.get("tags"))
+    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    ref = required_source(reader, node, cited, "the fact")
+    was = reader.previous_ids(entries, fact_id, "fact")
+    if fact_id is None or prompt is None or items is None or ordered is None:
+        return None
+    if extra is None or ref is None:
+        return None
+    return ListFact(
+        fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was
+    )
+
+
+def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
+    """The list's items: text, at least two, no two alike, none with a deletion."""
+    nodes = reader.sequence(node, "list")
+    if not isinstance(node, yaml.SequenceNode):
+        return None
+    before = len(reader.problems)
+    items: list[str] = []
+    first: dict[str, yaml.Node] = {}
+    for item_node in nodes:
+        item = reader.text(item_node, "a list item")
+        if item is None:
+            continue
+        if OPEN in item:
+            assert isinstance(item_node, yaml.ScalarNode)
+            reader.problems.append(
+                Problem(
+                    reader.offset_position(item_node, item, item.index(OPEN)),
+                    "a list item cannot contain a deletion",
+                    "each item is asked on a card of its own: write the item without '{{ }}'",
+                    code=Code.DELETION_IN_LIST,
+                )
+            )
+            continue
+        key = item_key(item)
+        if key in first:
+            reader.report(
+                item_node,
+                Code.DUPLICATE_ITEM,
+                f"the item '{item}' is in the list twice "
+                f"(the first at line {reader.where(first[key]).line})",
+                "each item gets a card of its own: remove one, or tell them apart",
+            )
+            continue
+        first[key] = item_node
+        items.append(item)
+    if len(reader.problems) > before:
+        return None
+    if len(items) < 2:
+        reader.report(
+            node,
+            Code.TOO_FEW_ITEMS,
+            "a list fact needs at least two items",
+            "add items as lines starting with '- ', or write a single answer as a cloze "
+            "fact: text: ... {{answer}}",
+        )
+        return None
+    return tuple(items)
+
+
+def item_key(item: str) -> str:
+    """What identifies an item across edits: its text, whatever its spacing and case."""
+    return " ".join(item.split()).casefold()
+
+
+def prompt_html(fact: ListFact) -> str:
+    order = f' <span class="lmn-order">({ORDER_MATTERS})</span>' if fact.ordered else ""
+    return inline(fact.prompt) + order
+
+
+def items_html(fact: ListFact, numbers: Mapping[str, int]) -> str:
+    """The Items field: the list, each item one deletion of its own card."""
+    tag = "ol" if fact.ordered else "ul"
+    items = "".join(
+        f"<li>{{{{c{numbers[item_key(item)]}::{item_html(item)}}}}}</li>" for item in fact.items
+    )
+    return f'<{tag} class="lmn-items">{items}</{tag}>'
+
+
+def item_html(item: str) -> str:
+    """An item's HTML inside a deletion. Anki would read '::' (or a leading ':') as the start
+    of a hint and '}' as the deletion's end, so those characters are written as entities: shown
+    the same, never read as markup. A lone ':' stays as typed (Anki copies the answer into an
+    attribute, where an entity would be shown escaped)."""
+    html = inline(item).replace("}", "&#125;").replace("::", ":&#58;")
+    return "&#58;" + html[1:] if html.startswith(":") else html
