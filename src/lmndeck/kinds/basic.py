@@ -28,7 +28,7 @@ from lmndeck.problems import Position
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "tags", "source", "was")
+BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "tags", "source", "was", "lint")
 REVERSE = "/reverse"
 
 
@@ -43,6 +43,7 @@ class BasicFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
 
     def notes(self, deck: str) -> tuple[BasicNote, ...]:
         forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)
@@ -117,10 +118,11 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
+    ignored = reader.ignored_rules(entries)
     if fact_id is None or front is None or back is None or reverse is None:
         return None
     if extra is None or ref is None:
         return None
     return BasicFact(
-        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was
+        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was, ignored
     )

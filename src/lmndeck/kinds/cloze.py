@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import genanki
@@ -33,7 +33,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-FACT_KEYS = ("id", "text", "extra", "tags", "source", "was")
+FACT_KEYS = ("id", "text", "extra", "tags", "source", "was", "lint")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class ClozeFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
+    # Where each deletion's '{{' is in the file, for lint's problems (deletions' order).
+    deletion_positions: tuple[Position, ...] = field(default=(), compare=False)
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
@@ -154,19 +157,33 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     text_node = entries.get("text")
     text = reader.text(text_node, "text") if text_node else None
     parts = None
+    deletion_positions: tuple[Position, ...] = ()
     if isinstance(text_node, yaml.ScalarNode) and text is not None:
         parts, errors = parse_cloze(text)
         for error in errors:
             where = reader.offset_position(text_node, text, error.offset)
             reader.problems.append(Problem(where, error.message, error.hint, code=error.code))
+        offsets = (part.offset for part in parts if isinstance(part, Deletion))
+        deletion_positions = tuple(reader.offset_positions(text_node, text, offsets))
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
+    ignored = reader.ignored_rules(entries)
     if fact_id is None or parts is None or ref is None or extra is None:
         return None
-    return ClozeFact(fact_id, parts, extra, unique(tags), ref, reader.where(node), was)
+    return ClozeFact(
+        fact_id,
+        parts,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        ignored,
+        deletion_positions,
+    )
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:

@@ -10,7 +10,7 @@ item's number is never given to another item (see ``numbering``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import genanki
 import yaml
@@ -32,7 +32,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-LIST_KEYS = ("id", "text", "list", "ordered", "extra", "tags", "source", "was")
+LIST_KEYS = ("id", "text", "list", "ordered", "extra", "tags", "source", "was", "lint")
 ORDER_MATTERS = "in order"
 
 
@@ -47,6 +47,8 @@ class ListFact:
     source: SourceRef
     position: Position
     was: tuple[PreviousId, ...] = ()
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
+    item_positions: tuple[Position, ...] = field(default=(), compare=False)  # for lint
 
     def notes(self, deck: str) -> tuple[ListNote]:
         return (ListNote(f"fact/{self.id}", deck, self),)
@@ -123,29 +125,34 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
         return None
     fact_id = reader.entry_id(entries)
     prompt = reader.entry_text(entries, "text")
-    items = _items(reader, entries["list"]) if "list" in entries else None
+    listed = _items(reader, entries["list"]) if "list" in entries else None
     ordered = reader.flag(entries.get("ordered"), "ordered", "when the order of the items matters")
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
     ref = required_source(reader, node, cited, "the fact")
     was = reader.previous_ids(entries, fact_id, "fact")
-    if fact_id is None or prompt is None or items is None or ordered is None:
+    ignored = reader.ignored_rules(entries)
+    if fact_id is None or prompt is None or listed is None or ordered is None:
         return None
     if extra is None or ref is None:
         return None
+    items, positions = listed
+    where = reader.where(node)
     return ListFact(
-        fact_id, prompt, items, ordered, extra, unique(tags), ref, reader.where(node), was
+        fact_id, prompt, items, ordered, extra, unique(tags), ref, where, was, ignored, positions
     )
 
 
-def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
-    """The list's items: text, at least two, no two alike, none with a deletion."""
+def _items(reader: Reader, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Position, ...]] | None:
+    """The list's items and their places: text, at least two, no two alike, none with a
+    deletion."""
     nodes = reader.sequence(node, "list")
     if not isinstance(node, yaml.SequenceNode):
         return None
     before = len(reader.problems)
     items: list[str] = []
+    positions: list[Position] = []
     first: dict[str, yaml.Node] = {}
     for item_node in nodes:
         item = reader.text(item_node, "a list item")
@@ -174,6 +181,7 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
             continue
         first[key] = item_node
         items.append(item)
+        positions.append(reader.where(item_node))
     if len(reader.problems) > before:
         return None
     if len(items) < 2:
@@ -185,7 +193,7 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
             "fact: text: ... {{answer}}",
         )
         return None
-    return tuple(items)
+    return tuple(items), tuple(positions)
 
 
 def item_key(item: str) -> str:

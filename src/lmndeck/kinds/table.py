@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import genanki
@@ -39,10 +39,12 @@ from lmndeck.reader import (
 )
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
 
-COMPARISON_KEYS = ("id", "title", "columns", "rows", "extra", "tags", "source", "was", "cards")
-ROW_KEYS = ("id", "feature", "source", "was")
+COMPARISON_KEYS = (
+    "id", "title", "columns", "rows", "extra", "tags", "source", "was", "cards", "lint"
+)  # fmt: skip
+ROW_KEYS = ("id", "feature", "source", "was", "lint")
 COLUMN_KEYS = ("label", "was")
-CELL_KEYS = ("text", "source", "discrimination")
+CELL_KEYS = ("text", "source", "discrimination", "lint")
 CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
 BOOLEANS = {"true": True, "false": False}
 
@@ -59,6 +61,8 @@ class Cell:
     text: str
     source: SourceRef
     discrimination: bool = True  # False: a cell that must not become a discrimination card
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this cell
+    position: Position | None = field(default=None, compare=False)  # for lint
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Row:
     feature: str
     cells: tuple[Cell | None, ...]  # one per column of the table; None where left blank
     was: tuple[PreviousId, ...] = ()
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the row's cells
+    position: Position | None = field(default=None, compare=False)  # for lint
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Comparison:
     position: Position
     was: tuple[PreviousId, ...] = ()
     cards: tuple[str, ...] = CARD_NAMES
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the whole table
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
@@ -209,6 +216,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         asks = cards is not None and "discrimination" in cards
         rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
+    ignored = reader.ignored_rules(entries)
     if comparison_id is None or title is None or header is None or extra is None or not cards:
         return None
     return Comparison(
@@ -221,6 +229,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         reader.where(node),
         was,
         cards,
+        ignored,
     )
 
 
@@ -405,9 +414,10 @@ def _row(
             )
         return None
     was = reader.previous_ids(entries, row_id, "row", _previous_id_hint)
+    ignored = reader.ignored_rules(entries)
     if feature is None or row_id is None:
         return None
-    row = Row(row_id, feature, cells, was)
+    row = Row(row_id, feature, cells, was, ignored, reader.where(node))
     if asks:
         _check_answers(reader, row, header.columns, entries)
     return row
@@ -422,9 +432,10 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
         cited = source_ref(reader, entries.get("source"), sources, row_source)
         ref = required_source(reader, node, cited, "the cell")
         flag = _flag(reader, entries["discrimination"]) if "discrimination" in entries else True
+        ignored = reader.ignored_rules(entries)
         if text is None or ref is None or flag is None:
             return None
-        return Cell(text, ref, flag)
+        return Cell(text, ref, flag, ignored, reader.where(node))
     else:
         text = reader.text(node, "a cell")
         ref = row_source.ref
@@ -438,7 +449,7 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
             )
     if text is None or ref is None:
         return None
-    return Cell(text, ref)
+    return Cell(text, ref, position=reader.where(node))
 
 
 def _flag(reader: Reader, node: yaml.Node) -> bool | None:
