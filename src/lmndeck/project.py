@@ -158,8 +158,7 @@ def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
                 Problem(
                     position,
                     f"duplicate id '{item_id}'",
-                    f"ids must be unique across all files; '{item_id}' is first used at "
-                    + RELATED,
+                    f"ids must be unique across all files; '{item_id}' is first used at " + RELATED,
                     code=Code.DUPLICATE_ID,
                     related=first[item_id],
                 )
