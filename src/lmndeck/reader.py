@@ -278,6 +278,10 @@ class Reader:
         if not isinstance(node, Scalar):
             return [start for _ in offsets]
         begin, end = node.start_mark.index, node.end_mark.index
+        quote = 1 if node.style in ("'", '"') else 0
+        if "\n" not in text and node.source.startswith(text, begin + quote):
+            # Typed as it reads, on one line (most texts): an offset is a column.
+            return [start.shifted(quote + offset) for offset in offsets]
         found: dict[str, tuple[list[int], list[int]]] = {}  # mark -> (in text, in source)
         positions = []
         for offset in offsets:

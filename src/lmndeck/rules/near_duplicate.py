@@ -42,14 +42,17 @@ def check(project: Project, options: Options) -> Iterator[Finding]:
     found = list(facts(project))
     texts = [frozenset(words(_text(fact))) for fact in found]
     frequency = Counter(word for text in texts for word in text)
-    # Prefix filtering: with the words of each text in one global order (rarest first), two
-    # texts at least ``threshold`` similar share a word among the first few of each, so only
-    # facts sharing one of those are compared.
+    # Prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"): with the words
+    # of every text in one order, rarest first, two texts at least ``threshold`` similar share
+    # a word among the first few of each, so only facts sharing one of those are compared.
     by_word: dict[str, list[int]] = {}
     for number, text in enumerate(texts):
         ordered = sorted(text, key=lambda word: (frequency[word], word))
         prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
-        earlier = _first_similar(texts, text, prefix, by_word, threshold)
+        candidates = sorted(set().union(*(by_word.get(word, ()) for word in prefix)))
+        earlier = next(
+            (other for other in candidates if _similar(text, texts[other], threshold)), None
+        )
         if earlier is not None:
             fact, first = found[number], found[earlier]
             yield Finding(
@@ -63,23 +66,10 @@ def check(project: Project, options: Options) -> Iterator[Finding]:
             by_word.setdefault(word, []).append(number)
 
 
-def _first_similar(
-    texts: list[frozenset[str]],
-    text: frozenset[str],
-    prefix: list[str],
-    by_word: dict[str, list[int]],
-    threshold: float,
-) -> int | None:
-    compared: set[int] = set()
-    for word in prefix:
-        for other in by_word.get(word, ()):
-            if other in compared:
-                continue
-            compared.add(other)
-            union = len(text | texts[other])
-            if union and len(text & texts[other]) / union >= threshold:
-                return other
-    return None
+def _similar(text: frozenset[str], other: frozenset[str], threshold: float) -> bool:
+    """Whether the Jaccard similarity of the two texts reaches ``threshold``."""
+    common = len(text & other)
+    return common >= threshold * (len(text) + len(other) - common)
 
 
 def _text(fact: Fact) -> str:
