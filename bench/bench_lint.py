@@ -1,5 +1,5 @@
 """Lint speed on a large deck: loading the project, then every rule on it.
-Run: .venv/bin/python -m bench.bench_lint [FACTS]
+Run: .venv/bin/python bench/bench_lint.py [FACTS]
 
 The synthetic facts of bench_build are all alike ("Fact 7 of file 3 says ..."), the worst case
 for near-duplicate's candidate search; a second deck of distinct texts is the usual case.
@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_build import FILES, write_cards
+from bench_build import FILES, write_cards
 
 from lmndeck.project import load_project
 from lmndeck.rules import RULES, lint
