@@ -326,19 +326,17 @@ class Reader:
 
         ignore = lint["ignore"]
         names = [ignore] if isinstance(ignore, yaml.ScalarNode) else self.sequence(ignore, "ignore")
-        ignored = set()
-        for name_node in names:
-            name = self.text(name_node, "a rule name")
-            if name is not None and name not in RULE_IDS:
-                self.report(
-                    name_node,
-                    Code.UNKNOWN_RULE,
-                    f"'{name}' is not a lint rule",
-                    suggest(name, RULE_IDS),
-                )
-            elif name is not None:
-                ignored.add(name)
-        return frozenset(ignored)
+        found = (self.known(name, "a lint rule", RULE_IDS, Code.UNKNOWN_RULE) for name in names)
+        return frozenset(name for name in found if name is not None)
+
+    def known(self, node: yaml.Node, noun: str, names: tuple[str, ...], code: Code) -> str | None:
+        """The text of ``node`` when it is one of ``names``; else None, reported as not being
+        ``noun`` ('a lint rule'), with a did-you-mean."""
+        name = self.text(node, noun)
+        if name is not None and name not in names:
+            self.report(node, code, f"'{name}' is not {noun}", suggest(name, names))
+            return None
+        return name
 
 
 def _occurrences(mark: str, text: str, begin: int, end: int) -> list[int]:

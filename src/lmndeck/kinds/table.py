@@ -34,7 +34,6 @@ from lmndeck.reader import (
     key_nodes,
     kind_of,
     previous_id_problems,
-    suggest,
     unique,
 )
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
@@ -241,15 +240,8 @@ def _cards(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
         return None
     names: list[str] = []
     for name_node in reader.sequence(node, "cards"):
-        name = reader.text(name_node, "a card kind")
-        if name is not None and name not in CARD_NAMES:
-            reader.report(
-                name_node,
-                Code.INVALID_CARDS,
-                f"'{name}' is not a kind of comparison card",
-                suggest(name, CARD_NAMES),
-            )
-        elif name is not None:
+        name = reader.known(name_node, "a kind of comparison card", CARD_NAMES, Code.INVALID_CARDS)
+        if name is not None:
             names.append(name)
     if not node.value:
         reader.report(node, Code.INVALID_CARDS, "the comparison makes no cards", hint)

@@ -41,28 +41,20 @@ def read_config(root: Path, rules: Mapping[str, Rule]) -> tuple[Settings, list[P
     except ContentError as error:
         return {}, error.problems
     reader = Reader(shown)
-    settings: Settings = {}
+    settings: dict[str, tuple[Level | None, Options] | None] = {}
     top = reader.mapping(node, "the configuration file", ("lint",), ()) if node else None
     lint = reader.mapping(top["lint"], "lint", ("rules",), ()) if top and "lint" in top else None
     section = lint.get("rules") if lint else None
-    if section is not None:
-        if not isinstance(section, yaml.MappingNode):
-            reader.mapping(section, "rules", (), ())  # reports what it is instead
-        else:
-            entries = reader.entries(section, "rules")
-            for key_node, name in key_nodes(section):
-                if name not in rules:
-                    reader.report(
-                        key_node,
-                        Code.UNKNOWN_RULE,
-                        f"'{name}' is not a lint rule",
-                        suggest(name, tuple(rules)),
-                    )
-                elif name in entries:
-                    setting = _rule(reader, entries[name], name, rules[name])
-                    if setting is not None:
-                        settings[name] = setting
-    return settings, reader.problems
+    if isinstance(section, yaml.MappingNode) and reader.visit(section):
+        entries = reader.entries(section, "rules")
+        for key_node, name in key_nodes(section):
+            if name in settings or name not in entries:  # a duplicate key, reported already
+                continue
+            if reader.known(key_node, "a lint rule", tuple(rules), Code.UNKNOWN_RULE):
+                settings[name] = _rule(reader, entries[name], name, rules[name])
+    elif section is not None:
+        reader.mapping(section, "rules", (), ())  # reports what it is instead
+    return {name: value for name, value in settings.items() if value is not None}, reader.problems
 
 
 def _rule(

@@ -60,24 +60,19 @@ def check(project: Project, options: Options) -> Iterator[Finding]:
                     _HINT,
                     fact.lint_ignore,
                 )
-    for listed in list_facts(project):
-        count = len(words(listed.prompt))
-        if count < least:
-            yield Finding(
-                listed.position,
-                f"the list's prompt '{listed.prompt}' has {_words(count)} (fewer than {least})",
-                _HINT,
-                listed.lint_ignore,
-            )
     basic_least = int(options["basic-min-words"])
-    for basic in basic_facts(project):
-        count = len(words(basic.front))
-        if count < basic_least:
+    fronts = [
+        ("the list's prompt", listed.prompt, listed.position, listed.lint_ignore, least)
+        for listed in list_facts(project)
+    ] + [
+        ("the front", basic.front, basic.position, basic.lint_ignore, basic_least)
+        for basic in basic_facts(project)
+    ]
+    for what, text, where, ignored, limit in fronts:
+        count = len(words(text))
+        if count < limit:
             yield Finding(
-                basic.position,
-                f"the front '{basic.front}' has {_words(count)} (fewer than {basic_least})",
-                _HINT,
-                basic.lint_ignore,
+                where, f"{what} '{text}' has {_words(count)} (fewer than {limit})", _HINT, ignored
             )
 
 
