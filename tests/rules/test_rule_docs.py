@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from lmndeck.rules import RULES, Rule
+from lmndeck.rules import RULES
+from lmndeck.rules.base import Rule
 from tests.conftest import WriteCards
 from tests.rules.helpers import found
 
