@@ -111,14 +111,46 @@ def test_an_unknown_rule_in_an_items_lint_key_is_an_error_everywhere(
         assert "hint: did you mean 'long-answer'?" in result.output
 
 
-def test_the_lint_key_changes_no_byte_of_the_deck(write_cards: WriteCards, tmp_path: Path) -> None:
-    plain = write_cards(HEADER + LONG + "comparisons: []\n".replace("comparisons: []\n", ""))
-    _, first = build(plain, tmp_path / "plain.apkg")
-    opted = shutil.copytree(plain, tmp_path / "opted")
-    (opted / "demo.yaml").write_text(
-        HEADER + LONG + "    lint: {ignore: [long-answer]}\n", encoding="utf-8"
+EVERY_KIND = """\
+  - id: cloze
+    text: The answer is {{one two three four five six}} here.
+    lint: {ignore: [long-answer]}
+  - id: basic
+    front: Which sign is the Babinski sign?
+    back: Babinski sign
+    lint: {ignore: answer-leak}
+  - id: items
+    text: Signs
+    list: [weakness, atrophy]
+    lint: {ignore: [no-context]}
+comparisons:
+  - id: t
+    title: Lesions
+    columns: {lmn: LMN lesion, umn: UMN lesion}
+    lint: {ignore: [video-timestamp]}
+    rows:
+      - {feature: Weakness, lmn: present, umn: present, lint: {ignore: [equal-row]}}
+      - feature: Tone
+        lmn: {text: low, lint: {ignore: [anki-markup]}}
+        umn: high
+"""
+
+
+def test_the_lint_key_is_read_on_every_kind_and_changes_no_byte_of_the_deck(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    opted = write_cards(HEADER + EVERY_KIND)
+    assert lint("--strict", str(opted)).output == "no problems\n"
+    _, first = build(opted, tmp_path / "opted.apkg")
+    plain = shutil.copytree(opted, tmp_path / "plain")
+    lines = EVERY_KIND.splitlines(keepends=True)
+    without = "".join(line for line in lines if not line.lstrip().startswith("lint:"))
+    without = without.replace(", lint: {ignore: [equal-row]}", "").replace(
+        "{text: low, lint: {ignore: [anki-markup]}}", "{text: low}"
     )
-    _, second = build(opted, tmp_path / "opted.apkg")
+    (plain / "demo.yaml").write_text(HEADER + without, encoding="utf-8")
+    assert "lint" not in without
+    _, second = build(plain, tmp_path / "plain.apkg")
     assert first.read_bytes() == second.read_bytes()
     assert (plain / "lmndeck.lock").read_bytes() == (opted / "lmndeck.lock").read_bytes()
 
