@@ -124,5 +124,14 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     if extra is None or ref is None:
         return None
     return BasicFact(
-        fact_id, front, back, reverse, extra, unique(tags), ref, reader.where(node), was, ignored
+        fact_id,
+        front,
+        back,
+        reverse,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        lint_ignore=ignored,
     )

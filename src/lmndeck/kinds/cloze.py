@@ -181,8 +181,8 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
         ref,
         reader.where(node),
         was,
-        ignored,
-        deletion_positions,
+        lint_ignore=ignored,
+        deletion_positions=deletion_positions,
     )
 
 

@@ -138,9 +138,18 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     if extra is None or ref is None:
         return None
     items, positions = listed
-    where = reader.where(node)
     return ListFact(
-        fact_id, prompt, items, ordered, extra, unique(tags), ref, where, was, ignored, positions
+        fact_id,
+        prompt,
+        items,
+        ordered,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        lint_ignore=ignored,
+        item_positions=positions,
     )
 
 

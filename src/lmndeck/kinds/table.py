@@ -228,7 +228,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         reader.where(node),
         was,
         cards,
-        ignored,
+        lint_ignore=ignored,
     )
 
 
@@ -409,7 +409,7 @@ def _row(
     ignored = reader.ignored_rules(entries)
     if feature is None or row_id is None:
         return None
-    row = Row(row_id, feature, cells, was, ignored, reader.where(node))
+    row = Row(row_id, feature, cells, was, lint_ignore=ignored, position=reader.where(node))
     if asks:
         _check_answers(reader, row, header.columns, entries)
     return row
@@ -427,7 +427,7 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
         ignored = reader.ignored_rules(entries)
         if text is None or ref is None or flag is None:
             return None
-        return Cell(text, ref, flag, ignored, reader.where(node))
+        return Cell(text, ref, flag, lint_ignore=ignored, position=reader.where(node))
     else:
         text = reader.text(node, "a cell")
         ref = row_source.ref
