@@ -201,7 +201,7 @@ def only(problems: list[Problem]) -> Problem:
             13,
             9,
             "unknown key 'c' in a row",
-            "expected one of: id, feature, source, was, a, b",
+            "expected one of: id, feature, source, was, lint, a, b",
             id="row-unknown-column",
         ),
         pytest.param(

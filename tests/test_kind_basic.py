@@ -118,7 +118,9 @@ def test_a_renamed_basic_card_keeps_both_directions_with_was(student: Student) -
 def test_basic_card_mistakes_are_reported_at_their_place(
     write_cards: WriteCards, fact: str, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cards = write_cards("deck: D\nsources: {t: {title: T}}\nsource: t\nfacts:\n" + fact, "deck.yaml")
+    cards = write_cards(
+        "deck: D\nsources: {t: {title: T}}\nsource: t\nfacts:\n" + fact, "deck.yaml"
+    )
     monkeypatch.chdir(cards)
     result = CliRunner().invoke(main, ["check", "."])
     assert result.exit_code == 1

@@ -236,7 +236,10 @@ def test_invalid_utf8_is_reported_at_its_byte(author: Author, sample_lock: str) 
     data = sample_lock.encode().replace(b'"fact/babinski"', b'"fact/b\xffbinski"')
     author.lock.write_bytes(data)
     result = author.build()
-    assert f"cards/lmndeck.lock:{line}:10: error[not-utf8]: the lock file is not valid UTF-8" in result.output
+    assert (
+        f"cards/lmndeck.lock:{line}:10: error[not-utf8]: the lock file is not valid UTF-8"
+        in result.output
+    )
 
 
 def test_the_shipped_lock_format_is_read_and_kept_byte_for_byte() -> None:

@@ -37,7 +37,10 @@ EXAMPLES = 200 if os.environ.get("CI") else 2000
         ("one\ntwo", "one<br>two"),
         ("_x_ `y` # z [link](u) \\*", "_x_ `y` # z &#91;link](u) \\*"),  # no other Markdown
         ("[sound:x.mp3]", "&#91;sound:x.mp3]"),
-        ("\\(x\\) \\[y\\]", "\\<span></span>(x\\<span></span>) \\<span></span>&#91;y\\<span></span>]"),
+        (
+            "\\(x\\) \\[y\\]",
+            "\\<span></span>(x\\<span></span>) \\<span></span>&#91;y\\<span></span>]",
+        ),
     ],
 )
 def test_inline(text: str, expected: str) -> None:

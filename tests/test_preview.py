@@ -93,7 +93,9 @@ def test_preview_writes_the_page_next_to_the_deck_and_nothing_of_the_project(
     result = CliRunner().invoke(main, ["preview"])
     assert result.exit_code == 0, result.output
     page = project / "dist" / f"{DECK}-preview.html"
-    assert result.output.startswith(f"Wrote dist/{DECK}-preview.html: {TOTAL} cards in {SHIPPED.live_notes} notes, ")
+    assert result.output.startswith(
+        f"Wrote dist/{DECK}-preview.html: {TOTAL} cards in {SHIPPED.live_notes} notes, "
+    )
     after = snapshot(project)
     assert after.pop(f"dist/{DECK}-preview.html")[0] == page.read_bytes()
     assert after == before  # the lock, the cards and the deck: same bytes, same times, no others
@@ -152,7 +154,9 @@ def test_the_page_may_not_replace_the_lock_or_become_a_cards_file(
     before = snapshot(project)
     result = CliRunner().invoke(main, ["preview", "-o", target])
     assert result.exit_code == 1
-    assert result.output.startswith(f"{target}:1:1: error[output-in-cards]: the preview would overwrite")
+    assert result.output.startswith(
+        f"{target}:1:1: error[output-in-cards]: the preview would overwrite"
+    )
     assert snapshot(project) == before
 
 

@@ -39,6 +39,7 @@ facts:
     tags: [signs]
     source: video 08:09
     draft: false
+    lint: {ignore: [long-answer]}
   - id: basic
     was: [old-basic]
     front: Which sign?
@@ -49,6 +50,7 @@ facts:
     tags: signs
     source: video
     draft: false
+    lint: {ignore: no-context}
   - id: list
     was: old-list
     text: LMN signs
@@ -59,6 +61,7 @@ facts:
     tags: [signs]
     source: video 08:00
     draft: false
+    lint: {ignore: [list-in-deletion]}
 comparisons:
   - id: table
     was: old-table
@@ -71,7 +74,8 @@ comparisons:
         feature: Muscle tone
         source: video 09:00
         was: muscle-tone
-        lmn: {text: Reduced, source: video 09:11, discrimination: true}
+        lint: {ignore: [equal-row]}
+        lmn: {text: Reduced, source: video 09:11, discrimination: true, lint: {ignore: [long-answer]}}
         umn: Spasticity
     extra: on the back
     image: figure.png
@@ -79,6 +83,7 @@ comparisons:
     source: video
     cards: [cells, discrimination]
     draft: false
+    lint: {ignore: [answer-leak]}
 """
 
 
@@ -153,7 +158,11 @@ def test_the_schema_has_exactly_the_keys_the_reader_takes(schema: dict[str, Any]
         ("    cards: [cells, discrimination]", "    cards: [rows]"),
         ("        lmn: {text: Reduced,", "        lmn: {txt: Reduced,"),
         ("  video: {youtube", "  video: {yt"),
-        ("    draft: false\ncomparisons", "    draft: maybe\ncomparisons"),
+        (
+            "    draft: false\n    lint: {ignore: [list",
+            "    draft: maybe\n    lint: {ignore: [list",
+        ),
+        ("    lint: {ignore: [equal-row]}", "    lint: {ignore: [equal-rows]}"),
     ],
 )
 def test_what_the_reader_refuses_the_schema_flags(

@@ -308,7 +308,9 @@ class LockValidator:
             self.problem(
                 offset_of(fields["kind"]),
                 f"unknown note kind '{kind}'",
-                "a note's kind is one of " + ", ".join(f"'{name}'" for name in BY_NAME) + "; "
+                "a note's kind is one of "
+                + ", ".join(f"'{name}'" for name in BY_NAME)
+                + "; "
                 + RESTORE_HINT,
             )
             kind = None

@@ -96,6 +96,19 @@ class Code(str, Enum):
     NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
+    # lint: an item's 'lint:' key and the configuration file CARDS_DIR/.lmndeck.yaml
+    UNKNOWN_RULE = "unknown-rule"
+    INVALID_OPTION = "invalid-option"
+    # lint rules (lmndeck.rules): card quality, warnings by default
+    ANSWER_LEAK = "answer-leak"
+    LONG_ANSWER = "long-answer"
+    TOO_MANY_DELETIONS = "too-many-deletions"
+    LIST_IN_DELETION = "list-in-deletion"
+    NO_CONTEXT = "no-context"
+    NEAR_DUPLICATE = "near-duplicate"
+    EQUAL_ROW = "equal-row"
+    VIDEO_TIMESTAMP = "video-timestamp"
+    ANKI_MARKUP = "anki-markup"
 
 
 @dataclass(frozen=True, order=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_of
 from lmndeck.model import PreviousId
 from lmndeck.problems import RELATED, Code, Position, Problem
 from lmndeck.reserved import REMOVED_TAG, is_reserved_tag
@@ -264,23 +264,83 @@ class Reader:
         return self.sequence(node, what) if node is not None else []
 
     def offset_position(self, node: yaml.ScalarNode, text: str, offset: int) -> Position:
-        """Where the two characters at ``text[offset:]`` (a '{{', a '}}') are in the file.
+        """Where the two characters at ``text[offset:]`` (a '{{', a '}}') are in the file."""
+        return self.offset_positions(node, text, (offset,))[0]
+
+    def offset_positions(
+        self, node: yaml.ScalarNode, text: str, offsets: Iterable[int]
+    ) -> list[Position]:
+        """Where the two characters at each offset of ``text`` (a '{{', a '}}') are in the file.
 
         Exact in any scalar style: quoting, escapes, folding and indentation only change the text
         around such marks, so the n-th mark of the text is the n-th mark of the scalar's source.
         When they do not correspond one to one (an escape that makes a brace, a comment after a
-        block scalar's '|'), the start of the scalar.
+        block scalar's '|'), the start of the scalar. Linear in the scalar's length, whatever
+        the file's: a build places every deletion of every fact.
         """
         start = self.where(node)
-        mark = text[offset : offset + 2]
-        if not isinstance(node, Scalar) or len(mark) < 2 or len(mark.split()) != 1:
-            return start
+        if not isinstance(node, Scalar):
+            return [start for _ in offsets]
         begin, end = node.start_mark.index, node.end_mark.index
-        in_text = _occurrences(mark, text, 0, len(text))
-        in_source = _occurrences(mark, node.source, begin, end)
-        if len(in_text) != len(in_source):
-            return start
-        return position_in(node.source, in_source[in_text.index(offset)], self.path)
+        quote = 1 if node.style in ("'", '"') else 0
+        if "\n" not in text and node.source.startswith(text, begin + quote):
+            # Typed as it reads, on one line (most texts): an offset is a column.
+            return [start.shifted(quote + offset) for offset in offsets]
+        found: dict[str, tuple[list[int], list[int]]] = {}  # mark -> (in text, in source)
+        positions = []
+        for offset in offsets:
+            mark = text[offset : offset + 2]
+            if len(mark) < 2 or len(mark.split()) != 1:
+                positions.append(start)
+                continue
+            if mark not in found:
+                found[mark] = (
+                    _occurrences(mark, text, 0, len(text)),
+                    _occurrences(mark, node.source, begin, end),
+                )
+            in_text, in_source = found[mark]
+            if len(in_text) != len(in_source):
+                positions.append(start)
+            else:
+                positions.append(self._in_scalar(node, in_source[in_text.index(offset)]))
+        return positions
+
+    def _in_scalar(self, node: Scalar, index: int) -> Position:
+        """The position of ``node.source[index]``, counted from the scalar's start."""
+        begin = node.start_mark.index
+        lines = node.source.count("\n", begin, index)
+        if not lines:
+            return Position(
+                self.path, node.start_mark.line + 1, node.start_mark.column + 1 + index - begin
+            )
+        line_start = node.source.rfind("\n", begin, index) + 1
+        return Position(self.path, node.start_mark.line + 1 + lines, index - line_start + 1)
+
+    def ignored_rules(self, entries: dict[str, yaml.Node]) -> frozenset[str]:
+        """The lint rules an item switches off with 'lint: {ignore: [rule, ...]}'. The one place
+        that reads the 'lint' key of facts, comparisons, rows and cells; it never changes notes."""
+        node = entries.get("lint")
+        if node is None:
+            return frozenset()
+        lint = self.mapping(node, "lint", ("ignore",), ("ignore",))
+        if lint is None or "ignore" not in lint:
+            return frozenset()
+        # Imported here: the rules read projects, which are read with this module.
+        from lmndeck.rules import RULE_IDS
+
+        ignore = lint["ignore"]
+        names = [ignore] if isinstance(ignore, yaml.ScalarNode) else self.sequence(ignore, "ignore")
+        found = (self.known(name, "a lint rule", RULE_IDS, Code.UNKNOWN_RULE) for name in names)
+        return frozenset(name for name in found if name is not None)
+
+    def known(self, node: yaml.Node, noun: str, names: tuple[str, ...], code: Code) -> str | None:
+        """The text of ``node`` when it is one of ``names``; else None, reported as not being
+        ``noun`` ('a lint rule'), with a did-you-mean."""
+        name = self.text(node, noun)
+        if name is not None and name not in names:
+            self.report(node, code, f"'{name}' is not {noun}", suggest(name, names))
+            return None
+        return name
 
 
 def _occurrences(mark: str, text: str, begin: int, end: int) -> list[int]:

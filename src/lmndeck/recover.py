@@ -297,9 +297,7 @@ def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecor
         same = {**model, "mod": 0, "did": 0} == {**note_type.model_json(0, 0), "did": 0}
         mod = model["mod"]
         assert isinstance(mod, int)
-        records[note_type.kind] = NoteTypeRecord(
-            note_type.content_hash() if same else "", mod
-        )
+        records[note_type.kind] = NoteTypeRecord(note_type.content_hash() if same else "", mod)
     return records
 
 

@@ -16,6 +16,7 @@ from lmndeck.kinds.basic import BASIC_KEYS
 from lmndeck.kinds.cloze import FACT_KEYS
 from lmndeck.kinds.listing import LIST_KEYS
 from lmndeck.kinds.table import CARD_NAMES, CELL_KEYS, COLUMN_KEYS, COMPARISON_KEYS, ROW_KEYS
+from lmndeck.rules import RULE_IDS
 from lmndeck.sources import SOURCE_KEYS
 
 Schema = dict[str, Any]
@@ -52,6 +53,12 @@ _KEYS: dict[str, Schema] = {
         "description": "A source of 'sources:', and for a video its time: 'video 08:09'.",
     },
     "extra": {**OPTIONAL_TEXT, "description": "Shown on the back of its cards."},
+    "lint": {
+        "type": "object",
+        "properties": {"ignore": _one_or_list({"enum": list(RULE_IDS)})},
+        "additionalProperties": False,
+        "description": "Lint rules this item switches off: {ignore: [long-answer, ...]}.",
+    },
     "image": {
         **TEXT,
         "description": "An image file (relative to the cards directory) shown on the back.",

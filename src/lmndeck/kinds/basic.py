@@ -29,7 +29,19 @@ from lmndeck.problems import Position
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-BASIC_KEYS = ("id", "front", "back", "reverse", "extra", "image", "tags", "source", "was", "draft")
+BASIC_KEYS = (
+    "id",
+    "front",
+    "back",
+    "reverse",
+    "extra",
+    "image",
+    "tags",
+    "source",
+    "was",
+    "draft",
+    "lint",
+)
 REVERSE = "/reverse"
 
 
@@ -46,6 +58,7 @@ class BasicFact:
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
     draft: bool = False
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
 
     def notes(self, deck: str) -> tuple[BasicNote, ...]:
         forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)
@@ -123,6 +136,7 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
     draft = reader.draft(entries)
+    ignored = reader.ignored_rules(entries)
     if fact_id is None or front is None or back is None or reverse is None:
         return None
     if extra is None or ref is None or draft is None:
@@ -139,4 +153,5 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
         was,
         image,
         draft,
+        lint_ignore=ignored,
     )

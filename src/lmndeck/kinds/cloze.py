@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import genanki
@@ -34,7 +34,7 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was", "draft")
+FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was", "draft", "lint")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,9 @@ class ClozeFact:
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
     draft: bool = False
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
+    # Where each deletion's '{{' is in the file, for lint's problems (deletions' order).
+    deletion_positions: tuple[Position, ...] = field(default=(), compare=False)
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
@@ -161,11 +164,14 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     text_node = entries.get("text")
     text = reader.text(text_node, "text") if text_node else None
     parts = None
+    deletion_positions: tuple[Position, ...] = ()
     if isinstance(text_node, yaml.ScalarNode) and text is not None:
         parts, errors = parse_cloze(text)
         for error in errors:
             where = reader.offset_position(text_node, text, error.offset)
             reader.problems.append(Problem(where, error.message, error.hint, code=error.code))
+        offsets = (part.offset for part in parts if isinstance(part, Deletion))
+        deletion_positions = tuple(reader.offset_positions(text_node, text, offsets))
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
     cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
@@ -173,10 +179,21 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
     draft = reader.draft(entries)
+    ignored = reader.ignored_rules(entries)
     if fact_id is None or parts is None or ref is None or extra is None or draft is None:
         return None
     return ClozeFact(
-        fact_id, parts, extra, unique(tags), ref, reader.where(node), was, image, draft
+        fact_id,
+        parts,
+        extra,
+        unique(tags),
+        ref,
+        reader.where(node),
+        was,
+        image,
+        draft,
+        lint_ignore=ignored,
+        deletion_positions=deletion_positions,
     )
 
 

@@ -10,7 +10,7 @@ item's number is never given to another item (see ``numbering``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import genanki
 import yaml
@@ -33,7 +33,19 @@ from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader, unique
 from lmndeck.sources import required_source, source_html, source_ref
 
-LIST_KEYS = ("id", "text", "list", "ordered", "extra", "image", "tags", "source", "was", "draft")
+LIST_KEYS = (
+    "id",
+    "text",
+    "list",
+    "ordered",
+    "extra",
+    "image",
+    "tags",
+    "source",
+    "was",
+    "draft",
+    "lint",
+)
 ORDER_MATTERS = "in order"
 
 
@@ -50,6 +62,8 @@ class ListFact:
     was: tuple[PreviousId, ...] = ()
     image: Image | None = None
     draft: bool = False
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
+    item_positions: tuple[Position, ...] = field(default=(), compare=False)  # for lint
 
     def notes(self, deck: str) -> tuple[ListNote]:
         return (ListNote(f"fact/{self.id}", deck, self),)
@@ -126,7 +140,7 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
         return None
     fact_id = reader.entry_id(entries)
     prompt = reader.entry_text(entries, "text")
-    items = _items(reader, entries["list"]) if "list" in entries else None
+    listed = _items(reader, entries["list"]) if "list" in entries else None
     ordered = reader.flag(entries.get("ordered"), "ordered", "when the order of the items matters")
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
@@ -135,10 +149,12 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     was = reader.previous_ids(entries, fact_id, "fact")
     image = read_image(reader, entries.get("image"), context.cards_dir)
     draft = reader.draft(entries)
-    if fact_id is None or prompt is None or items is None or ordered is None:
+    ignored = reader.ignored_rules(entries)
+    if fact_id is None or prompt is None or listed is None or ordered is None:
         return None
     if extra is None or ref is None or draft is None:
         return None
+    items, positions = listed
     return ListFact(
         fact_id,
         prompt,
@@ -151,16 +167,20 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
         was,
         image,
         draft,
+        lint_ignore=ignored,
+        item_positions=positions,
     )
 
 
-def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
-    """The list's items: text, at least two, no two alike, none with a deletion."""
+def _items(reader: Reader, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Position, ...]] | None:
+    """The list's items and their places: text, at least two, no two alike, none with a
+    deletion."""
     nodes = reader.sequence(node, "list")
     if not isinstance(node, yaml.SequenceNode):
         return None
     before = len(reader.problems)
     items: list[str] = []
+    positions: list[Position] = []
     first: dict[str, yaml.Node] = {}
     for item_node in nodes:
         item = reader.text(item_node, "a list item")
@@ -189,6 +209,7 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
             continue
         first[key] = item_node
         items.append(item)
+        positions.append(reader.where(item_node))
     if len(reader.problems) > before:
         return None
     if len(items) < 2:
@@ -200,7 +221,7 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
             "fact: text: ... {{answer}}",
         )
         return None
-    return tuple(items)
+    return tuple(items), tuple(positions)
 
 
 def item_key(item: str) -> str:

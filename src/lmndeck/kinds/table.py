@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import genanki
@@ -35,7 +35,6 @@ from lmndeck.reader import (
     key_nodes,
     kind_of,
     previous_id_problems,
-    suggest,
     unique,
 )
 from lmndeck.sources import Cited, Sources, required_source, source_html, source_ref
@@ -52,10 +51,11 @@ COMPARISON_KEYS = (
     "was",
     "cards",
     "draft",
+    "lint",
 )
-ROW_KEYS = ("id", "feature", "source", "was")
+ROW_KEYS = ("id", "feature", "source", "was", "lint")
 COLUMN_KEYS = ("label", "was")
-CELL_KEYS = ("text", "source", "discrimination")
+CELL_KEYS = ("text", "source", "discrimination", "lint")
 CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
 BOOLEANS = {"true": True, "false": False}
 
@@ -72,6 +72,8 @@ class Cell:
     text: str
     source: SourceRef
     discrimination: bool = True  # False: a cell that must not become a discrimination card
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this cell
+    position: Position | None = field(default=None, compare=False)  # for lint
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class Row:
     feature: str
     cells: tuple[Cell | None, ...]  # one per column of the table; None where left blank
     was: tuple[PreviousId, ...] = ()
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the row's cells
+    position: Position | None = field(default=None, compare=False)  # for lint
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Comparison:
     cards: tuple[str, ...] = CARD_NAMES
     image: Image | None = None  # on the back of every card of the comparison
     draft: bool = False
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the whole table
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
@@ -230,6 +235,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
     was = reader.previous_ids(entries, comparison_id, "comparison")
     image = read_image(reader, entries.get("image"), context.cards_dir)
     draft = reader.draft(entries)
+    ignored = reader.ignored_rules(entries)
     if comparison_id is None or title is None or header is None or extra is None or not cards:
         return None
     if draft is None:
@@ -246,6 +252,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         cards,
         image,
         draft,
+        lint_ignore=ignored,
     )
 
 
@@ -257,15 +264,8 @@ def _cards(reader: Reader, node: yaml.Node) -> tuple[str, ...] | None:
         return None
     names: list[str] = []
     for name_node in reader.sequence(node, "cards"):
-        name = reader.text(name_node, "a card kind")
-        if name is not None and name not in CARD_NAMES:
-            reader.report(
-                name_node,
-                Code.INVALID_CARDS,
-                f"'{name}' is not a kind of comparison card",
-                suggest(name, CARD_NAMES),
-            )
-        elif name is not None:
+        name = reader.known(name_node, "a kind of comparison card", CARD_NAMES, Code.INVALID_CARDS)
+        if name is not None:
             names.append(name)
     if not node.value:
         reader.report(node, Code.INVALID_CARDS, "the comparison makes no cards", hint)
@@ -430,9 +430,10 @@ def _row(
             )
         return None
     was = reader.previous_ids(entries, row_id, "row", _previous_id_hint)
+    ignored = reader.ignored_rules(entries)
     if feature is None or row_id is None:
         return None
-    row = Row(row_id, feature, cells, was)
+    row = Row(row_id, feature, cells, was, lint_ignore=ignored, position=reader.where(node))
     if asks:
         _check_answers(reader, row, header.columns, entries)
     return row
@@ -447,9 +448,10 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
         cited = source_ref(reader, entries.get("source"), sources, row_source)
         ref = required_source(reader, node, cited, "the cell")
         flag = _flag(reader, entries["discrimination"]) if "discrimination" in entries else True
+        ignored = reader.ignored_rules(entries)
         if text is None or ref is None or flag is None:
             return None
-        return Cell(text, ref, flag)
+        return Cell(text, ref, flag, lint_ignore=ignored, position=reader.where(node))
     else:
         text = reader.text(node, "a cell")
         ref = row_source.ref
@@ -463,7 +465,7 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
             )
     if text is None or ref is None:
         return None
-    return Cell(text, ref)
+    return Cell(text, ref, position=reader.where(node))
 
 
 def _flag(reader: Reader, node: yaml.Node) -> bool | None:

@@ -1,0 +1,62 @@
+"""video-timestamp: a fact or cell citing a video without the second it is said at.
+
+A card's source is how a student checks it; for a video, its link opens at the cited second. A
+citation of the whole video ("source: video") sends the student searching through all of it,
+and a reviewer cannot check the card against what the video says. Cited sources are inherited
+(the file's, the comparison's, the row's): a cell without its own 'source:' in a comparison with
+'source: video' cites the video without a second too.
+
+Options: none.
+
+Bad::
+
+    - id: clonus
+      text: "{{Clonus}} is a sign of a UMN lesion."
+      source: video
+
+Good::
+
+    - id: clonus
+      text: "{{Clonus}} is a sign of a UMN lesion."
+      source: video 09:07
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lmndeck.model import SourceRef, VideoSource
+from lmndeck.problems import Code, Level
+from lmndeck.project import Project
+from lmndeck.rules.base import Finding, Options, cells, facts
+
+ID = Code.VIDEO_TIMESTAMP
+LEVEL = Level.WARNING
+OPTIONS: Options = {}
+
+
+def check(project: Project, options: Options) -> Iterator[Finding]:
+    for fact in facts(project):
+        if _untimed(fact.source):
+            yield Finding(
+                fact.position,
+                f"the fact '{fact.id}' cites the video '{fact.source.source.name}' without a "
+                "timestamp",
+                f"write the second it is said at, e.g. source: {fact.source.source.name} 08:09",
+                fact.lint_ignore,
+            )
+    for placed in cells(project):
+        ref = placed.cell.source
+        if _untimed(ref):
+            yield Finding(
+                placed.position,
+                f"the cell '{placed.cell.text}' cites the video '{ref.source.name}' without a "
+                "timestamp",
+                f"write it as {{text: ..., source: {ref.source.name} 08:09}}, or give its row "
+                "a timed 'source:'",
+                placed.ignored,
+            )
+
+
+def _untimed(ref: SourceRef) -> bool:
+    return isinstance(ref.source, VideoSource) and ref.seconds is None
