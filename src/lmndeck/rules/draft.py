@@ -36,4 +36,4 @@ OPTIONS: Options = {}
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     for problem in draft_problems(project):
-        yield Finding(problem.position, problem.message, problem.hint, frozenset())
+        yield Finding(problem.position, problem.message, problem.hint or "", frozenset())
