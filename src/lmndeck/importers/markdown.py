@@ -476,7 +476,10 @@ def scalar(value: str, flow: bool = False) -> str:
     """``value`` as a YAML scalar read back as this text: plain when YAML reads it back as
     this very string (no indicator characters, not a number, boolean or null to a YAML 1.1
     reader such as an editor's), else double-quoted with JSON's escapes (a subset of YAML's)."""
-    if _PLAIN.fullmatch(value) and value == value.strip():
+    # PyYAML's pure-Python parser refuses a '?' inside a flow mapping's plain scalar, which
+    # libyaml reads: quote it, so the file reads the same with either.
+    plain = _PLAIN.fullmatch(value) and not (flow and "?" in value)
+    if plain and value == value.strip():
         probe = f"{{k: {value}}}" if flow else f"k: {value}"
         try:
             if yaml.load(probe, Loader=_SAFE_LOADER) == {"k": value}:
