@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import os
 import re
 import signal
@@ -94,6 +95,25 @@ def current_time(cards_dir: Path = Path(".")) -> int:
     )
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a deck is planned and written.
+
+    A build makes hundreds of thousands of long-lived objects and no reference cycles
+    (gc.collect() after a 20k-fact build finds nothing), yet every few hundred short-lived
+    parse nodes the collector walked them all again: a quarter of a 20k-fact build and more
+    for larger decks, so the cost per fact grew with the deck. Reference counting still frees
+    everything; the collector's previous state comes back afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def plan(
     cards_dir: Path,
     now: int | None = None,
@@ -102,6 +122,11 @@ def plan(
 ) -> Plan:
     """``output`` is where the last deck was built (default: dist/<deck>.apkg): a lock file that
     is missing or lacks notes is recovered from it."""
+    with _no_cycle_collection():
+        return _plan(cards_dir, now, progress, output)
+
+
+def _plan(cards_dir: Path, now: int | None, progress: Progress | None, output: Path | None) -> Plan:
     project = load_project(cards_dir, progress)
     path = lock_path(cards_dir)
     planned = notes_of(project)
@@ -173,7 +198,7 @@ def build(
     wait while the files are written, and ``on_written`` is called before they can arrive: a
     KeyboardInterrupt raised after it came once the deck and the lock file were written.
     """
-    with build_lock(cards_dir, on_wait):
+    with build_lock(cards_dir, on_wait), _no_cycle_collection():
         result = plan(cards_dir, now, progress, output)
         target = output or default_output(result.project)
         refuse_output_in_cards_dir(cards_dir, target)
@@ -302,6 +327,11 @@ def _signals_held() -> Iterator[None]:
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
     """Fail unless the lock and the deck at ``output`` are what a build would write now."""
+    with _no_cycle_collection():
+        return _check_build(cards_dir, output)
+
+
+def _check_build(cards_dir: Path, output: Path | None) -> tuple[Plan, Path]:
     result = plan(cards_dir, output=output)
     target = output or default_output(result.project)
     problems = []
