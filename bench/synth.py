@@ -185,7 +185,8 @@ def write_cards(root: Path, facts: int, files: int = FILES) -> list[Path]:
 
 def edit_one_fact(root: Path, round_: int) -> Path:
     """Change the text of one fact in the middle file: what an author's save does."""
-    path = root / f"topic-{FILES // 2:02d}.yaml"
+    files = sorted(root.glob("*.yaml"))
+    path = files[len(files) // 2]
     text = path.read_text(encoding="utf-8")
     marker = '    text: "Fact '
     at = text.find(marker, len(text) // 2)

@@ -24,7 +24,7 @@ from lmndeck.reserved import REMOVED_TAG
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-    from lmndeck.pipeline import Changes, Plan, Progress
+    from lmndeck.pipeline import Changes, Plan, Progress, UpToDate
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -145,8 +145,8 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool) -> Non
     from lmndeck.pipeline import build, check_build
 
     if check_only:
-        result, target = check_build(cards_dir, output)
-        _print_notices(result)
+        checked, target = check_build(cards_dir, output)
+        _print_notices(checked)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
@@ -308,7 +308,7 @@ def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
     click.echo(f"Merged {display_path(theirs)} into {display_path(ours)}.", err=True)
 
 
-def _print_notices(result: Plan) -> None:
+def _print_notices(result: Plan | UpToDate) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
 
@@ -336,7 +336,7 @@ def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> 
 _CARDS_WORTH_A_BAR = 2000  # Anki imports and renders about 5,000 cards a second
 
 
-def _summary(result: Plan, target: str) -> str:
+def _summary(result: Plan | UpToDate, target: str) -> str:
     by_kind = result.cards_by_kind
     changes = result.changes
     line = (

@@ -17,9 +17,11 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from lmndeck import cache
 from lmndeck.formats import display_path
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
@@ -29,7 +31,7 @@ from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.numbering import number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.project import CARD_SUFFIXES, Project, load_project
+from lmndeck.project import CARD_SUFFIXES, Project, fingerprint, load_project
 from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
@@ -64,6 +66,17 @@ class Plan:
     @property
     def live_notes(self) -> int:
         return sum(1 for note in self.contents.notes if not note.removed)
+
+
+@dataclass(frozen=True)
+class UpToDate:
+    """A build that found the lock file and the deck as the last build left them, from cards
+    files with the same bytes: it wrote nothing, and reports what that build built."""
+
+    live_notes: int
+    cards_by_kind: list[tuple[str, int]]
+    changes: Changes = field(default_factory=Changes)
+    notices: tuple[str, ...] = ()
 
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
@@ -190,15 +203,24 @@ def build(
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
-) -> tuple[Plan, Path]:
+) -> tuple[Plan | UpToDate, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails.
 
     One build of a cards directory runs at a time: a second one calls ``on_wait`` once and
     waits for the first to finish, then reads the lock file that one wrote. Ctrl-C and SIGTERM
     wait while the files are written, and ``on_written`` is called before they can arrive: a
     KeyboardInterrupt raised after it came once the deck and the lock file were written.
+    A build that would write what is there already writes nothing (``UpToDate`` when the cache
+    tells so without building).
     """
     with build_lock(cards_dir, on_wait), _no_cycle_collection():
+        cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
+        record = _record_path(cards_dir, output)
+        up_to_date = _up_to_date(cards_dir, output, record, cards)
+        if up_to_date is not None:
+            if now is None:
+                current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
+            return up_to_date
         result = plan(cards_dir, now, progress, output)
         target = output or default_output(result.project)
         refuse_output_in_cards_dir(cards_dir, target)
@@ -206,14 +228,82 @@ def build(
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
-        writes = [(target, deck)]
+        # A deck with these bytes already there is left alone (its time tells when it changed).
+        writes = [] if _holds(target, deck) else [(target, deck)]
         if result.lock_changed:
             writes.insert(0, (lock_path(cards_dir), result.lock_text.encode("utf-8")))
         with _signals_held():
             _write(writes, cards_dir)
             if on_written:
                 on_written()
+        _remember(record, cards, result, target, deck)
     return result, target
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _record_path(cards_dir: Path, output: Path | None) -> Path | None:
+    """The cache's record of the last build of ``cards_dir`` into ``output``; the default
+    output depends on the working directory. None when there is none to have."""
+    try:
+        return cache.build_record(cards_dir, output or Path.cwd() / "<default output>")
+    except (OSError, RuntimeError):  # a deleted working directory, a link loop
+        return None
+
+
+def _up_to_date(
+    cards_dir: Path, output: Path | None, record_path: Path | None, cards: str | None
+) -> tuple[UpToDate, Path] | None:
+    """What the last build built, if the cards files, the lock file and the deck are still
+    what it read and wrote (checked byte for byte, not by times)."""
+    record = cache.read_record(record_path) if record_path and cards else None
+    if record is None or record.get("cards") != cards:
+        return None
+    try:
+        target = Path(record["deck"])
+        lock = lock_path(cards_dir).read_bytes()
+        status = target.stat()
+        if [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns] != record[
+            "deck_status"
+        ] or cache.digest(lock) != record["lock"]:
+            return None
+        if cache.digest(target.read_bytes()) != record["deck_hash"]:
+            return None
+        cards_by_kind = [(str(noun), int(number)) for noun, number in record["cards_by_kind"]]
+        return UpToDate(int(record["live_notes"]), cards_by_kind), output or target
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _remember(
+    record_path: Path | None, cards: str | None, result: Plan, target: Path, deck: bytes
+) -> None:
+    """Record what this build read and wrote, for the next one to compare."""
+    if record_path is None:
+        return
+    if cards is None or result.notices:  # a recovered or merged lock: let the next build look
+        cache.forget_record(record_path)
+        return
+    try:
+        status = target.stat()
+    except OSError:
+        cache.forget_record(record_path)
+        return
+    record: dict[str, Any] = {
+        "cards": cards,
+        "lock": cache.digest(result.lock_text.encode("utf-8")),
+        "deck": str(target),
+        "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
+        "deck_hash": cache.digest(deck),
+        "live_notes": result.live_notes,
+        "cards_by_kind": result.cards_by_kind,
+    }
+    cache.write_record(record_path, record)
 
 
 @contextmanager

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmndeck.deckfile import read_deck_file
+from lmndeck import cache
+from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.kinds import KINDS
-from lmndeck.loader import load_file
+from lmndeck.loader import load_bytes
 from lmndeck.model import DeckFile
 from lmndeck.problems import RELATED, Code, ContentError, Position, Problem, file_position, place
 from lmndeck.reader import previous_id_problems
@@ -130,7 +131,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read = read_deck_file(load_file(path, shown), shown)
+            read = _read(root, path, shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -148,6 +149,32 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
     return Project(root, tuple(files))
 
 
+def _read(root: Path, path: Path, shown: str) -> ReadFile:
+    """The cards file as read and checked; from the cache when these bytes were read before."""
+    data = path.read_bytes()
+    key, entry = cache.file_key(shown, data), cache.file_entry(root, path)
+    cached = cache.load(entry, key)
+    if isinstance(cached, ReadFile):
+        return cached
+    read = read_deck_file(load_bytes(data, shown), shown)
+    if read.deck_file is not None:  # a file with problems is read again, to report them
+        cache.store(entry, key, read)
+    return read
+
+
+def fingerprint(root: Path) -> str | None:
+    """A hash of every cards file's path and bytes: equal fingerprints load equal projects.
+    None when the files cannot all be found and read."""
+    try:
+        paths, problems = find_card_files(root)
+        if problems:
+            return None
+        keys = [cache.file_key(place(path, root), path.read_bytes()) for path in paths]
+    except (ContentError, OSError):
+        return None
+    return cache.digest(*keys)
+
+
 def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
     """Items of all kinds share one id space across all files (their notes' keys)."""
     first: dict[str, Position] = {}
@@ -158,8 +185,7 @@ def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
                 Problem(
                     position,
                     f"duplicate id '{item_id}'",
-                    f"ids must be unique across all files; '{item_id}' is first used at "
-                    + RELATED,
+                    f"ids must be unique across all files; '{item_id}' is first used at " + RELATED,
                     code=Code.DUPLICATE_ID,
                     related=first[item_id],
                 )

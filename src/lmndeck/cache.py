@@ -1,0 +1,121 @@
+"""The build cache: what earlier builds computed, kept so that a rebuild redoes only what changed.
+
+It lives in ``.lmndeck-cache/`` beside the cards directory (for ``cards/``, the folder holding
+``cards/``), whatever the working directory; it ignores itself in git and may be deleted at any
+time. It holds
+
+- ``files/``: each cards file as read and checked, under a key made of lmndeck's version, the
+  file's path as problems show it and its bytes: an edited file misses and is read again, the
+  others are not. An entry is named after its file, so a new version replaces the old one.
+- ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
+  cards files, of the lock file and of the deck, the deck's inode and time, what it reported):
+  a build that finds everything as that build left it writes nothing.
+
+Nothing in it is trusted blindly: an entry that cannot be read, is cut short, or was stored by
+another version, for another file or for other bytes counts as missing (and is replaced), so
+the output is the same byte for byte with or without the cache. Failing to write the cache
+never fails a build: it only costs the next one time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lmndeck import __version__
+
+CACHE_NAME = ".lmndeck-cache"
+# Part of every key: a new version (or a new shape of what is stored) never reads old entries.
+_FORMAT = f"lmndeck {__version__} cache 1"
+_GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
+
+
+def cache_dir(cards_dir: Path) -> Path:
+    """Where the cache of ``cards_dir`` lives: beside it."""
+    return cards_dir.resolve().parent / CACHE_NAME
+
+
+def digest(*parts: bytes | str) -> str:
+    """A hash of ``parts``, each told apart from the next (('ab', 'c') is not ('a', 'bc'))."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+def file_key(shown: str, data: bytes) -> str:
+    """The key of a cards file shown as ``shown`` with the bytes ``data``."""
+    return digest(_FORMAT, shown, data)
+
+
+def file_entry(cards_dir: Path, file: Path) -> Path:
+    return cache_dir(cards_dir) / "files" / f"{digest(str(file.resolve()))[:32]}.pickle"
+
+
+def load(entry: Path, key: str) -> Any:
+    """The value stored in ``entry`` under ``key``; None for an entry that is missing,
+    unreadable, corrupt, cut short, or stored under another key."""
+    try:
+        stored_key, value = pickle.loads(entry.read_bytes())
+    except Exception:  # anything a damaged or foreign file makes unpickling raise
+        return None
+    return value if stored_key == key else None
+
+
+def store(entry: Path, key: str, value: object) -> None:
+    try:
+        data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    _write(entry, data)
+
+
+def build_record(cards_dir: Path, target: Path) -> Path:
+    """The record of the last build of ``cards_dir`` into the deck ``target``."""
+    name = digest(_FORMAT, str(cards_dir.resolve()), str(target.resolve()))[:32]
+    return cache_dir(cards_dir) / "builds" / f"{name}.json"
+
+
+def read_record(path: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("format") == _FORMAT else None
+
+
+def write_record(path: Path, record: dict[str, Any]) -> None:
+    _write(path, json.dumps({"format": _FORMAT, **record}).encode("utf-8"))
+
+
+def forget_record(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically (a reader sees the old file or the new one, never a part)."""
+    try:
+        root = path.parent.parent
+        root.mkdir(exist_ok=True)
+        if not (root / ".gitignore").exists():
+            (root / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
+        path.parent.mkdir(exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            os.rename(name, path)  # replaces atomically on POSIX, as the deck's os.replace
+        finally:
+            Path(name).unlink(missing_ok=True)
+    except OSError:
+        return
