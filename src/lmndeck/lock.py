@@ -63,10 +63,15 @@ def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
 
 
+# What json.dumps(record, sort_keys=True, ensure_ascii=False) writes, without building an
+# encoder for each of tens of thousands of records.
+_RECORD_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def dumps_lock(lock: Lock) -> str:
     def lines(records: dict[str, Any]) -> str:
         return ",\n".join(
-            f"  {json.dumps(key)}: {json.dumps(_fields(record), sort_keys=True, ensure_ascii=False)}"
+            f"  {json.dumps(key)}: {_RECORD_JSON.encode(_fields(record))}"
             for key, record in sorted(records.items())
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import hashlib
 import io
 import json
@@ -64,6 +65,7 @@ class PackageContents:
     lock_text: str = ""
 
 
+@functools.cache  # asked for every card
 def deck_id(name: str) -> int:
     """Anki matches decks by name; a fixed id per name keeps packages reproducible."""
     digest = hashlib.sha256(name.encode()).digest()

@@ -160,8 +160,10 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
     planned = set(keys)
     holders = {record.guid: key for key, record in lock.notes.items() if key not in planned}
     for key in keys:
+        if key in lock.notes or not holders:  # GUIDs are slow to derive: only where needed
+            continue
         holder = holders.get(genanki.guid_for("lmndeck", lock.namespace, key))
-        if holder and key not in lock.notes:
+        if holder:
             lock.notes[key] = lock.notes.pop(holder)
 
 
@@ -233,8 +235,13 @@ def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
             changes.note_types.append(note_type.name)
 
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once and
+# writes the same text (the hashes in every lock depend on it).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def content_hash(kind: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    data = json.dumps([kind, fields, tags], ensure_ascii=False)
+    data = _JSON.encode([kind, fields, tags])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
