@@ -46,7 +46,7 @@ def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
     cards = write_cards()
     build(cards, tmp_path / "deck.apkg", now=NOW)
     assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
-    assert len(file_entries(cards)) == 1
+    assert len(file_entries(cards)) == 2  # the file as read, its notes as rendered
     assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
     assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
 
@@ -108,17 +108,16 @@ def test_an_entry_of_other_bytes_or_another_version_is_not_used(
     cards = write_cards()
     out = tmp_path / "deck.apkg"
     build(cards, out, now=NOW)
-    (entry,) = file_entries(cards)
-    stale = entry.read_bytes()  # the cached reading of the file's first version
+    stale = {entry: entry.read_bytes() for entry in file_entries(cards)}  # the first version's
     write_cards(SAMPLE.replace("classical of", "typical of"))
-    entry.write_bytes(stale)
+    for entry, data in stale.items():
+        entry.write_bytes(data)
     build(cards, out, now=NOW + 1)
     assert _field_texts(out).count("typical of") == 1
     # A cache written by another version of lmndeck: the same file, another key
     monkeypatch.setattr(cache, "_FORMAT", "lmndeck 0.0.0 cache 1")
-    assert (
-        cache.load(entry, cache.file_key("demo.yaml", (cards / "demo.yaml").read_bytes())) is None
-    )
+    key = cache.file_key("demo.yaml", (cards / "demo.yaml").read_bytes())
+    assert cache.load(cache.file_entry(cards, cards / "demo.yaml"), key) is None
 
 
 def _field_texts(apkg: Path) -> str:

@@ -4,9 +4,11 @@ It lives in ``.lmndeck-cache/`` beside the cards directory (for ``cards/``, the 
 ``cards/``), whatever the working directory; it ignores itself in git and may be deleted at any
 time. It holds
 
-- ``files/``: each cards file as read and checked, under a key made of lmndeck's version, the
-  file's path as problems show it and its bytes: an edited file misses and is read again, the
-  others are not. An entry is named after its file, so a new version replaces the old one.
+- ``files/``: each cards file as read and checked, and its notes' fields as rendered (with
+  their content hashes, per note and card numbers), under a key made of lmndeck's version,
+  the file's path as problems show it and its bytes: an edited file misses and is read and
+  rendered again, the others are not. Entries are named after their file, so a new version
+  replaces the old one.
 - ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
   cards files, of the lock file and of the deck, the deck's inode and time, what it reported):
   a build that finds everything as that build left it writes nothing.
@@ -55,8 +57,10 @@ def file_key(shown: str, data: bytes) -> str:
     return digest(_FORMAT, shown, data)
 
 
-def file_entry(cards_dir: Path, file: Path) -> Path:
-    return cache_dir(cards_dir) / "files" / f"{digest(str(file.resolve()))[:32]}.pickle"
+def file_entry(cards_dir: Path, file: Path, what: str = "read") -> Path:
+    """The entry of ``file`` that holds ``what``: the file as read, or its notes' fields."""
+    name = digest(str(file.resolve()))[:32]
+    return cache_dir(cards_dir) / "files" / f"{name}.{what}.pickle"
 
 
 def load(entry: Path, key: str) -> Any:

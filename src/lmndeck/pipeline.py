@@ -28,14 +28,14 @@ from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
-from lmndeck.numbering import number
+from lmndeck.numbering import Numbers, number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Project, fingerprint, load_project
 from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
-from lmndeck.reconcile import FilledNote, match, reconcile
+from lmndeck.reconcile import FilledNote, content_hash, match, reconcile
 from lmndeck.recover import previous_lock
 
 
@@ -146,7 +146,7 @@ def _plan(cards_dir: Path, now: int | None, progress: Progress | None, output: P
     previous = previous_lock(path, output or default_output(project), project, planned)
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = (fill(note, matched.lock) for note in planned)
+    filled = filled_notes(project, matched.lock)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
@@ -185,10 +185,29 @@ def notes_of(project: Project) -> list[PlannedNote]:
     ]
 
 
-def fill(note: PlannedNote, lock: Lock) -> FilledNote:
-    """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
-    numbers = number(note.card_keys, lock.notes.get(note.key))
-    return FilledNote(note, numbers, note.fields(numbers.active))
+def filled_notes(project: Project, lock: Lock) -> Iterator[FilledNote]:
+    """Every note of the project (in the order of ``notes_of``) with its card numbers, kept
+    from the lock, and its fields, rendered by its kind: from the cache for the notes of a file
+    with the same bytes whose numbers are the same, which is most of them in a rebuild."""
+    files = zip(project.files, project.keys or [""] * len(project.files), strict=True)
+    for deck_file, key in files:
+        entry = cache.file_entry(project.root, project.root / deck_file.path, "fields")
+        known = (cache.load(entry, key) if key else None) or {}
+        rendered: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[str, ...], str]] = {}
+        for _, items in deck_file.sections:
+            for item in items:
+                for note in item.notes(deck_file.deck):
+                    numbers = number(note.card_keys, lock.notes.get(note.key))
+                    seen = (note.key, tuple(sorted(numbers.active.items())))
+                    fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
+                    yield FilledNote(note, numbers, fields, content)
+        if key and rendered.keys() != known.keys():
+            cache.store(entry, key, rendered)
+
+
+def _render(note: PlannedNote, numbers: Numbers) -> tuple[tuple[str, ...], str]:
+    fields = note.fields(numbers.active)
+    return fields, content_hash(note.kind.name, fields, note.tags)
 
 
 def default_output(project: Project) -> Path:

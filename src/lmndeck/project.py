@@ -25,6 +25,9 @@ _UNREADABLE_HINT = "check the permissions (ls -l), or move it out of the cards d
 class Project:
     root: Path
     files: tuple[DeckFile, ...]
+    # Each file's cache key (version, path, bytes), in the order of ``files``: what the
+    # build caches per file is stored under it.
+    keys: tuple[str, ...] = ()
 
     @property
     def top_deck(self) -> str:
@@ -124,6 +127,7 @@ Progress = Callable[[int, int], None]
 
 def load_project(root: Path, progress: Progress | None = None) -> Project:
     files: list[DeckFile] = []
+    keys: list[str] = []
     ids: list[tuple[str, Position]] = []
     paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
@@ -131,7 +135,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read = _read(root, path, shown)
+            read, key = _read(root, path, shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -142,24 +146,26 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
         ids.extend(read.ids)
         if read.deck_file:
             files.append(read.deck_file)
+            keys.append(key)
     problems.extend(_duplicate_ids(ids))
     problems.extend(_previous_ids(files))
     if problems:
         raise ContentError(problems)
-    return Project(root, tuple(files))
+    return Project(root, tuple(files), tuple(keys))
 
 
-def _read(root: Path, path: Path, shown: str) -> ReadFile:
-    """The cards file as read and checked; from the cache when these bytes were read before."""
+def _read(root: Path, path: Path, shown: str) -> tuple[ReadFile, str]:
+    """The cards file as read and checked, and its cache key; from the cache when these bytes
+    were read before."""
     data = path.read_bytes()
     key, entry = cache.file_key(shown, data), cache.file_entry(root, path)
     cached = cache.load(entry, key)
     if isinstance(cached, ReadFile):
-        return cached
+        return cached, key
     read = read_deck_file(load_bytes(data, shown), shown)
     if read.deck_file is not None:  # a file with problems is read again, to report them
         cache.store(entry, key, read)
-    return read
+    return read, key
 
 
 def fingerprint(root: Path) -> str | None:

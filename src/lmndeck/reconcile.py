@@ -58,6 +58,7 @@ class FilledNote(NamedTuple):
     note: PlannedNote
     numbers: Numbers
     fields: tuple[str, ...]
+    hash: str  # content_hash of the note's kind, fields and tags
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def reconcile(
         kind = note.kind.name
         seen.add(note.key)
         record = lock.notes.get(note.key)
-        content = content_hash(kind, fields, note.tags)
+        content = item.hash
         is_new = record is None
         if record is None:
             record = NoteRecord(
