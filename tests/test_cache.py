@@ -172,3 +172,12 @@ def test_an_unwritable_cache_costs_nothing_but_time(
     (tmp_path / ".lmndeck-cache").write_text("a file where the cache would go")
     expected = deck_and_lock(cards, tmp_path / "deck.apkg")
     assert deck_and_lock(cards, tmp_path / "deck.apkg") == expected
+
+
+def test_check_and_diff_use_the_cache_but_write_none(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    cards = write_cards()
+    for command in (["check", str(cards)], ["diff", str(cards)]):
+        assert CliRunner().invoke(main, command).exit_code == 0
+    assert not (tmp_path / ".lmndeck-cache").exists()

@@ -132,21 +132,29 @@ def plan(
     now: int | None = None,
     progress: Progress | None = None,
     output: Path | None = None,
+    remember: bool = False,
 ) -> Plan:
     """``output`` is where the last deck was built (default: dist/<deck>.apkg): a lock file that
-    is missing or lacks notes is recovered from it."""
+    is missing or lacks notes is recovered from it. What the cache has is used; ``remember``
+    stores in it what was read and rendered anew (a build does)."""
     with _no_cycle_collection():
-        return _plan(cards_dir, now, progress, output)
+        return _plan(cards_dir, now, progress, output, remember)
 
 
-def _plan(cards_dir: Path, now: int | None, progress: Progress | None, output: Path | None) -> Plan:
-    project = load_project(cards_dir, progress)
+def _plan(
+    cards_dir: Path,
+    now: int | None,
+    progress: Progress | None,
+    output: Path | None,
+    remember: bool,
+) -> Plan:
+    project = load_project(cards_dir, progress, remember)
     path = lock_path(cards_dir)
     planned = notes_of(project)
     previous = previous_lock(path, output or default_output(project), project, planned)
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = filled_notes(project, matched.lock)
+    filled = filled_notes(project, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
@@ -185,7 +193,7 @@ def notes_of(project: Project) -> list[PlannedNote]:
     ]
 
 
-def filled_notes(project: Project, lock: Lock) -> Iterator[FilledNote]:
+def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
     """Every note of the project (in the order of ``notes_of``) with its card numbers, kept
     from the lock, and its fields, rendered by its kind: from the cache for the notes of a file
     with the same bytes whose numbers are the same, which is most of them in a rebuild."""
@@ -201,7 +209,7 @@ def filled_notes(project: Project, lock: Lock) -> Iterator[FilledNote]:
                     seen = (note.key, tuple(sorted(numbers.active.items())))
                     fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
                     yield FilledNote(note, numbers, fields, content)
-        if key and rendered.keys() != known.keys():
+        if remember and key and rendered.keys() != known.keys():
             cache.store(entry, key, rendered)
 
 
@@ -240,7 +248,7 @@ def build(
             if now is None:
                 current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
             return up_to_date
-        result = plan(cards_dir, now, progress, output)
+        result = plan(cards_dir, now, progress, output, remember=True)
         target = output or default_output(result.project)
         refuse_output_in_cards_dir(cards_dir, target)
         deck = package_bytes(result.contents)

@@ -125,7 +125,10 @@ def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
 Progress = Callable[[int, int], None]
 
 
-def load_project(root: Path, progress: Progress | None = None) -> Project:
+def load_project(root: Path, progress: Progress | None = None, remember: bool = False) -> Project:
+    """The cards files of ``root``, read and checked; every problem in one ``ContentError``.
+    Files read before come from the cache; ``remember`` stores what is read there (builds do;
+    check, diff and preview write nothing)."""
     files: list[DeckFile] = []
     keys: list[str] = []
     ids: list[tuple[str, Position]] = []
@@ -135,7 +138,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read, key = _read(root, path, shown)
+            read, key = _read(root, path, shown, remember)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -154,7 +157,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
     return Project(root, tuple(files), tuple(keys))
 
 
-def _read(root: Path, path: Path, shown: str) -> tuple[ReadFile, str]:
+def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str]:
     """The cards file as read and checked, and its cache key; from the cache when these bytes
     were read before."""
     data = path.read_bytes()
@@ -163,7 +166,7 @@ def _read(root: Path, path: Path, shown: str) -> tuple[ReadFile, str]:
     if isinstance(cached, ReadFile):
         return cached, key
     read = read_deck_file(load_bytes(data, shown), shown)
-    if read.deck_file is not None:  # a file with problems is read again, to report them
+    if remember and read.deck_file is not None:  # a file with problems: read again, to report
         cache.store(entry, key, read)
     return read, key
 
