@@ -14,7 +14,7 @@ time. It holds
   a build that finds everything as that build left it writes nothing.
 
 Nothing in it is trusted blindly: an entry that cannot be read, is cut short, or was stored by
-another version, for another file or for other bytes counts as missing (and is replaced), so
+another version (or other code of lmndeck), for another file or for other bytes counts as missing (and is replaced), so
 the output is the same byte for byte with or without the cache. Failing to write the cache
 never fails a build: it only costs the next one time.
 """
@@ -32,14 +32,19 @@ from typing import Any
 from lmndeck import __version__
 
 CACHE_NAME = ".lmndeck-cache"
-# Part of every key: a new version (or a new shape of what is stored) never reads old entries.
-_FORMAT = f"lmndeck {__version__} cache 1"
-_GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
 
 
-def cache_dir(cards_dir: Path) -> Path:
-    """Where the cache of ``cards_dir`` lives: beside it."""
-    return cards_dir.resolve().parent / CACHE_NAME
+def _code_stamp() -> str:
+    """lmndeck's own files, by name, size and time: in development the version stays the same
+    while the code that reads and renders cards changes, and a cache from before must not be
+    used (about 70 files: a millisecond or two)."""
+    package = Path(__file__).resolve().parent
+    stamps = []
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            status = path.stat()
+            stamps.append(f"{path.relative_to(package)} {status.st_size} {status.st_mtime_ns}")
+    return digest(*stamps)[:16]
 
 
 def digest(*parts: bytes | str) -> str:
@@ -50,6 +55,17 @@ def digest(*parts: bytes | str) -> str:
         hashed.update(len(data).to_bytes(8, "big"))
         hashed.update(data)
     return hashed.hexdigest()
+
+
+# Part of every key: another version or other code (or a new shape of what is stored) never
+# reads old entries.
+_FORMAT = f"lmndeck {__version__} {_code_stamp()} cache 1"
+_GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
+
+
+def cache_dir(cards_dir: Path) -> Path:
+    """Where the cache of ``cards_dir`` lives: beside it."""
+    return cards_dir.resolve().parent / CACHE_NAME
 
 
 def file_key(shown: str, data: bytes) -> str:
