@@ -289,7 +289,7 @@ def _up_to_date(
     """What the last build built, if the cards files, the lock file and the deck are still
     what it read and wrote (checked byte for byte, not by times)."""
     record = cache.read_record(record_path) if record_path and cards else None
-    if record is None or record.get("cards") != cards:
+    if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
         return None
     try:
         target = Path(record["deck"])
@@ -305,6 +305,12 @@ def _up_to_date(
         return UpToDate(int(record["live_notes"]), cards_by_kind), output or target
     except (OSError, KeyError, TypeError, ValueError):
         return None
+
+
+def _note_types() -> str:
+    """What every note type is now (templates, CSS, fields): a build whose note types changed
+    has to write them, though the cards files did not change."""
+    return cache.digest(*(note_type.content_hash() for note_type in NOTE_TYPES.values()))
 
 
 def _remember(
@@ -327,6 +333,7 @@ def _remember(
         "deck": str(target),
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
+        "note_types": _note_types(),
         "live_notes": result.live_notes,
         "cards_by_kind": result.cards_by_kind,
     }
