@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import genanki
 import pytest
 
-from lmndeck.lock import NoteRecord
+from lmndeck.lock import NoteRecord, guid_for
 from lmndeck.lockparse import (
     Entry,
     Locator,
@@ -84,3 +85,15 @@ def test_a_lock_without_markers_has_no_conflict_and_one_with_them_has() -> None:
         [*lines[:5], "<<<<<<< ours\n", lines[5], "=======\n", ">>>>>>> b\n", *lines[6:]]
     )
     assert split_conflict(conflicted, "lock") is not None
+
+
+def test_guids_are_genankis() -> None:
+    cases: list[tuple[object, ...]] = [
+        ("lmndeck", "Neurology::Motor neuron lesions", "fact/fasciculations"),
+        ("lmndeck", "", ""),
+        ("lmndeck", "Ünïcode ✓ 𝄞", "cell/t/r/c", 3),
+        ("lmndeck", "ns", "key", "merged"),
+        *(("lmndeck", "ns", f"fact/{number}", number % 3) for number in range(2000)),
+    ]
+    for values in cases:
+        assert guid_for(*values) == genanki.guid_for(*values)

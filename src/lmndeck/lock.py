@@ -9,6 +9,7 @@ against the project and the last built deck.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +58,23 @@ class Lock:
             },
             note_types={key: replace(record) for key, record in self.note_types.items()},
         )
+
+
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def guid_for(*values: object) -> str:
+    """genanki.guid_for, the same GUIDs (Anki's base 91 of 8 bytes of a SHA-256) with fewer
+    steps: it runs for every new note, and a first build has only new notes."""
+    data = "__".join(str(value) for value in values).encode("utf-8")
+    number = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
 
 
 def lock_path(cards_dir: Path) -> Path:

@@ -22,11 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import genanki
-
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.numbering import Numbers
 from lmndeck.package import OutputNote
 from lmndeck.renames import LikelyRename, likely_renames
@@ -163,7 +161,7 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
     for key in keys:
         if key in lock.notes or not holders:  # GUIDs are slow to derive: only where needed
             continue
-        holder = holders.get(genanki.guid_for("lmndeck", lock.namespace, key))
+        holder = holders.get(guid_for("lmndeck", lock.namespace, key))
         if holder:
             lock.notes[key] = lock.notes.pop(holder)
 
@@ -255,11 +253,11 @@ class _GuidAllocator:
         self._namespace = namespace
 
     def allocate(self, key: str) -> str:
-        guid = genanki.guid_for("lmndeck", self._namespace, key)
+        guid = guid_for("lmndeck", self._namespace, key)
         attempt = 0
         while guid in self._used:
             attempt += 1
-            guid = genanki.guid_for("lmndeck", self._namespace, key, attempt)
+            guid = guid_for("lmndeck", self._namespace, key, attempt)
         self._used.add(guid)
         return str(guid)
 

@@ -20,12 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import genanki
-
 from lmndeck.formats import display_path
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.lockmerge import restore_from
 from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
@@ -235,7 +233,7 @@ def _reconstruct(
         if note.guid not in by_guid or note.mod > known.notes[by_guid[note.guid]].mod
     ]
     namespace = known.namespace or _guess_namespace(deck_notes, project, notes)
-    derived = {genanki.guid_for("lmndeck", namespace, note.key): note.key for note in notes}
+    derived = {guid_for("lmndeck", namespace, note.key): note.key for note in notes}
     by_guid = derived | by_guid
     planned = {note.key: note for note in notes}
     lock = Lock(namespace=namespace, note_types=note_types)
@@ -291,9 +289,7 @@ def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecor
         same = {**model, "mod": 0, "did": 0} == {**note_type.model_json(0, 0), "did": 0}
         mod = model["mod"]
         assert isinstance(mod, int)
-        records[note_type.kind] = NoteTypeRecord(
-            note_type.content_hash() if same else "", mod
-        )
+        records[note_type.kind] = NoteTypeRecord(note_type.content_hash() if same else "", mod)
     return records
 
 
@@ -308,9 +304,7 @@ def _guess_namespace(
         candidates |= {"::".join(parts[:length]) for length in range(1, len(parts) + 1)}
     return max(
         sorted(candidates),
-        key=lambda name: sum(
-            genanki.guid_for("lmndeck", name, note.key) in guids for note in notes
-        ),
+        key=lambda name: sum(guid_for("lmndeck", name, note.key) in guids for note in notes),
     )
 
 
