@@ -7,7 +7,6 @@ keeps identities and times) → ``package`` (.apkg). ``pipeline`` alone chains t
 and ``formats`` report what is wrong.
 """
 
-
 # The one place the version is written (pyproject.toml reads it from here): a constant, not
 # importlib.metadata, which alone would cost 'lmndeck --version' tens of milliseconds.
 __version__ = "0.1.0"
