@@ -1,8 +1,9 @@
 """Lint speed on a large deck: loading the project, then every rule on it.
 Run: .venv/bin/python bench/bench_lint.py [FACTS]
 
-The synthetic facts of bench_build are all alike ("Fact 7 of file 3 says ..."), the worst case
-for near-duplicate's candidate search; a second deck of distinct texts is the usual case.
+Two decks: bench/synth.py's realistic one (every kind, words from a small medical vocabulary,
+so facts share many words: a hard case for near-duplicate's candidate search), and one of
+facts made of random words from a large vocabulary, which rarely share their rare words.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_build import FILES, write_cards
+from synth import FILES, write_cards
 
 from lmndeck.project import load_project
 from lmndeck.rules import RULES, lint
@@ -51,13 +52,13 @@ def measure(label: str, cards: Path) -> None:
 def main() -> None:
     facts = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     with tempfile.TemporaryDirectory() as directory:
-        alike, distinct = Path(directory) / "alike", Path(directory) / "distinct"
-        alike.mkdir()
+        realistic, distinct = Path(directory) / "realistic", Path(directory) / "distinct"
+        realistic.mkdir()
         distinct.mkdir()
-        write_cards(alike, facts)
+        write_cards(realistic, facts)
         write_distinct_cards(distinct, facts)
         print(f"{facts} facts in {FILES} files")
-        measure("alike facts", alike)
+        measure("realistic facts", realistic)
         measure("distinct facts", distinct)
 
 

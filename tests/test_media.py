@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from lmndeck.cli import main as cli
 from lmndeck.media import MAX_IMAGE_BYTES, svg_problem
-from lmndeck.pipeline import build
+from lmndeck.pipeline import Plan, build
 from tests.anki_client import AnkiCollection
 from tests.browser import anki_card, probe
 from tests.conftest import WriteCards
@@ -298,4 +298,5 @@ def test_an_image_link_inside_the_cards_directory_is_fine(cards: Path, tmp_path:
     text = (cards / "demo.yaml").read_text(encoding="utf-8")
     (cards / "demo.yaml").write_text(text.replace("figures/knee.png", "figures/alias.png", 1))
     plan_result, _ = build(cards, tmp_path / "deck.apkg")
+    assert isinstance(plan_result, Plan)
     assert [image.data for image in plan_result.contents.media].count(png()) == 1

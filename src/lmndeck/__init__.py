@@ -7,15 +7,6 @@ keeps identities and times) → ``package`` (.apkg). ``pipeline`` alone chains t
 and ``formats`` report what is wrong.
 """
 
-
-def __getattr__(name: str) -> str:
-    """``lmndeck.__version__``, looked up only when asked for: importlib.metadata is slow to
-    import, and every run of the command would pay for it."""
-    if name != "__version__":
-        raise AttributeError(f"module 'lmndeck' has no attribute {name!r}")
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("lmndeck")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0"
+# The one place the version is written (pyproject.toml reads it from here): a constant, not
+# importlib.metadata, which alone would cost 'lmndeck --version' tens of milliseconds.
+__version__ = "0.1.0"

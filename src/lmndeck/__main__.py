@@ -1,7 +1,8 @@
 """The ``lmndeck`` command: ``python -m lmndeck`` and the installed script both start here.
 
-Loading the command line takes a few tenths of a second; Ctrl-C or SIGTERM in that time must
-end it like at any other moment (one line, exit 130), not with Python's traceback.
+Loading the command line takes a moment (each command imports the pipeline when it runs); Ctrl-C
+or SIGTERM in that time must end it like at any other moment (one line, exit 130), not with
+Python's traceback.
 """
 
 from __future__ import annotations

@@ -13,38 +13,19 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from lmndeck import __version__
 from lmndeck.formats import FORMATTERS, display_path
-from lmndeck.importers.markdown import cards_yaml, read_document
-from lmndeck.newfiles import refuse_existing, write_text
-from lmndeck.pipeline import (
-    REMOVED_TAG,
-    Changes,
-    Plan,
-    Progress,
-    build,
-    check,
-    check_build,
-    lock_path,
-    merge_lock_files,
-    plan,
-)
-from lmndeck.preview import (
-    RENDERERS,
-    Renderer,
-    default_preview_path,
-    page_html,
-    preview,
-    write_page,
-)
+from lmndeck.lock import lock_path
 from lmndeck.problems import Code, ContentError, Level, Position, Problem, file_position
-from lmndeck.rules import BY_ID, RULE_IDS, RULES, lint
-from lmndeck.scaffold import new_project
-from lmndeck.schema import schema_text
-from lmndeck.stats import stats, stats_json, stats_text
+from lmndeck.renderers import RENDERERS, Renderer
+from lmndeck.reserved import REMOVED_TAG
 
+# The pipeline (and with it YAML, genanki and SQLite) is imported by the commands that run it,
+# not here: 'lmndeck --version' and '--help' start in a fraction of the time.
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+    from lmndeck.pipeline import Changes, Plan, Progress, UpToDate
     from lmndeck.watch import Rebuild
 
 P = ParamSpec("P")
@@ -146,7 +127,7 @@ def _file_position(error: OSError, root: Path) -> Position:
 
 
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(None, "-V", "--version", package_name="lmndeck", prog_name="lmndeck")
+@click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
 def main() -> None:
     """Turn YAML fact files into an Anki deck of cloze, list and comparison-table cards.
 
@@ -196,9 +177,11 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch:
         raise click.UsageError("--check and --watch cannot be used together")
     if watch:
         _watch(cards_dir, output)
+    from lmndeck.pipeline import build, check_build
+
     if check_only:
-        result, target = check_build(cards_dir, output)
-        _print_notices(result)
+        checked, target = check_build(cards_dir, output)
+        _print_notices(checked)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
         )
@@ -218,7 +201,7 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch:
     _print_warnings(result)
 
 
-def _print_warnings(result: Plan) -> None:
+def _print_warnings(result: Plan | UpToDate) -> None:
     for warning in rename_warnings(result.changes):
         click.echo(f"warning: {warning}", err=True)
     if result.changes.likely_renames:
@@ -292,6 +275,8 @@ def check_command(cards_dir: Path) -> None:
     Example:
       lmndeck check cards/
     """
+    from lmndeck.pipeline import check
+
     counts, warnings = check(cards_dir)
     print_warnings(warnings)
     shown = ", ".join(_count(number, noun) for noun, number in counts)
@@ -306,9 +291,7 @@ def check_command(cards_dir: Path) -> None:
 @CARDS_DIR
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (for CI).")
 @click.option("--list-rules", is_flag=True, help="Print every rule: its id, level and options.")
-@click.option(
-    "--explain", metavar="RULE", type=click.Choice(RULE_IDS), help="Print a rule's documentation."
-)
+@click.option("--explain", metavar="RULE", help="Print a rule's documentation (see --list-rules).")
 @FORMAT
 @reports_problems
 def lint_command(cards_dir: Path, strict: bool, list_rules: bool, explain: str | None) -> None:
@@ -325,6 +308,12 @@ def lint_command(cards_dir: Path, strict: bool, list_rules: bool, explain: str |
       lmndeck lint --strict --format github cards/
       lmndeck lint --explain answer-leak
     """
+    from lmndeck.rules import RULE_IDS, lint
+
+    if explain is not None and explain not in RULE_IDS:
+        raise click.BadParameter(
+            f"'{explain}' is not a rule; the rules: {', '.join(RULE_IDS)}", param_hint="--explain"
+        )
     if list_rules or explain:
         click.echo(rules_help(explain))
         return
@@ -349,6 +338,8 @@ def lint_summary(problems: list[Problem]) -> str:
 
 def rules_help(rule_id: str | None) -> str:
     """Each rule (or the one named): its id, default level and options, then its documentation."""
+    from lmndeck.rules import BY_ID, RULES
+
     shown = [BY_ID[rule_id]] if rule_id else RULES
     parts = []
     for rule in shown:
@@ -372,6 +363,8 @@ def diff_command(cards_dir: Path) -> None:
     Example:
       lmndeck diff
     """
+    from lmndeck.pipeline import plan
+
     result = plan(cards_dir)
     _print_notices(result)
     click.echo(format_changes(result.changes))
@@ -409,6 +402,8 @@ def preview_command(
       lmndeck preview --open
       lmndeck preview my-cards -o my-cards.html
     """
+    from lmndeck.preview import default_preview_path, page_html, preview, write_page
+
     to_stdout = output == Path("-")
     if to_stdout and open_page:
         raise click.UsageError("--open needs a file: leave out '-o -'")
@@ -453,6 +448,9 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
       lmndeck import lecture.md -o cards/lecture.yaml --force
       lmndeck import lecture.md -o -
     """
+    from lmndeck.importers.markdown import cards_yaml, read_document
+    from lmndeck.newfiles import refuse_existing, write_text
+
     imported = read_document(document)
     text = cards_yaml(imported)
     if output == Path("-"):
@@ -490,6 +488,8 @@ def init_command(directory: Path, force: bool) -> None:
     Example:
       lmndeck init mydeck && cd mydeck && lmndeck build
     """
+    from lmndeck.scaffold import new_project
+
     written = new_project(directory, force)
     for path in written:
         click.echo(f"Wrote {display_path(path)}")
@@ -515,6 +515,8 @@ def stats_command(cards_dir: Path) -> None:
       lmndeck stats
       lmndeck stats my-cards --format json
     """
+    from lmndeck.stats import stats, stats_json, stats_text
+
     counted = stats(cards_dir)
     output_format, root = _printing()
     click.echo(stats_json(counted, root) if output_format == "json" else stats_text(counted, root))
@@ -544,6 +546,9 @@ def schema_command(output: Path) -> None:
       lmndeck schema -o cards/.lmndeck-schema.json
       lmndeck schema | less
     """
+    from lmndeck.newfiles import write_text
+    from lmndeck.schema import schema_text
+
     if output == Path("-"):
         click.echo(schema_text(), nl=False)
     else:
@@ -573,13 +578,15 @@ def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
       git config merge.lmndeck-lock.driver "lmndeck lock merge %A %B %O"
       echo "lmndeck.lock merge=lmndeck-lock" >> .gitattributes
     """
+    from lmndeck.pipeline import merge_lock_files
+
     resolutions = merge_lock_files(ours, theirs, base)
     for line in resolutions:
         click.echo(f"note: {line}", err=True)
     click.echo(f"Merged {display_path(theirs)} into {display_path(ours)}.", err=True)
 
 
-def _print_notices(result: Plan) -> None:
+def _print_notices(result: Plan | UpToDate) -> None:
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     print_warnings(result.warnings)
@@ -608,7 +615,7 @@ def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> 
 _CARDS_WORTH_A_BAR = 2000  # Anki imports and renders about 5,000 cards a second
 
 
-def _summary(result: Plan, target: str) -> str:
+def _summary(result: Plan | UpToDate, target: str) -> str:
     by_kind = result.cards_by_kind
     changes = result.changes
     line = (
@@ -624,7 +631,7 @@ def _summary(result: Plan, target: str) -> str:
             line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
-    if drafts := len(result.project.drafts):
+    if drafts := sum(warning.code is Code.DRAFT for warning in result.warnings):
         line += f"; {_count(drafts, 'draft')} left out"
     return line + "."
 

@@ -9,6 +9,7 @@ against the project and the last built deck.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,14 +60,36 @@ class Lock:
         )
 
 
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def guid_for(*values: object) -> str:
+    """genanki.guid_for, the same GUIDs (Anki's base 91 of 8 bytes of a SHA-256) with fewer
+    steps: it runs for every new note, and a first build has only new notes."""
+    data = "__".join(str(value) for value in values).encode("utf-8")
+    number = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
 def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
+
+
+# What json.dumps(record, sort_keys=True, ensure_ascii=False) writes, without building an
+# encoder for each of tens of thousands of records.
+_RECORD_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def dumps_lock(lock: Lock) -> str:
     def lines(records: dict[str, Any]) -> str:
         return ",\n".join(
-            f"  {json.dumps(key)}: {json.dumps(_fields(record), sort_keys=True, ensure_ascii=False)}"
+            f"  {json.dumps(key)}: {_RECORD_JSON.encode(_fields(record))}"
             for key, record in sorted(records.items())
         )
 

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import genanki
-
-from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, guid_for
 
 
 @dataclass
@@ -197,6 +195,6 @@ def _keep_identities_unique(merged: Merged, ours: Lock) -> None:
             merged.resolutions.append(
                 f"{key}: GUID {record.guid} is another note's; new GUID (a new note in Anki)"
             )
-            record.guid = genanki.guid_for("lmndeck", merged.lock.namespace, key, "merged")
+            record.guid = guid_for("lmndeck", merged.lock.namespace, key, "merged")
         ids.add(record.id)
         guids.add(record.guid)

@@ -17,7 +17,7 @@ import os
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -54,6 +54,9 @@ class Image:
     name: str
     data: bytes
     media_type: str
+    # The file it was read from: a cached reading of a cards file holds its images' bytes and
+    # stands only while these files still hold them (see ``unchanged``).
+    path: Path | None = field(default=None, compare=False)
 
     def html(self) -> str:
         """The <img> on a card's back; scaled to the card's width by its own style, so that no
@@ -127,7 +130,15 @@ def _problem(written: str, cards_dir: Path) -> _Found:
             "scale it to about 1000 px across or save it as JPEG; "
             "every student downloads and syncs it",
         )
-    return _typed(written, data)
+    return _typed(written, data, resolved)
+
+
+def unchanged(image: Image) -> bool:
+    """Whether the file ``image`` was read from still holds the same bytes."""
+    try:
+        return image.path is not None and _read_limited(image.path) == image.data
+    except OSError:
+        return False
 
 
 def _read_limited(path: Path) -> bytes:
@@ -137,10 +148,10 @@ def _read_limited(path: Path) -> bytes:
         return handle.read(MAX_IMAGE_BYTES + 1)
 
 
-def _typed(written: str, data: bytes) -> _Found:
+def _typed(written: str, data: bytes, path: Path) -> _Found:
     for magic, offset, suffix, media_type in _SIGNATURES:
         if data[offset : offset + len(magic)] == magic and (offset == 0 or data[:4] == b"RIFF"):
-            return _named(data, suffix, media_type)
+            return _named(data, suffix, media_type, path)
     if _looks_like_svg(data):
         unsafe = svg_problem(data)
         if unsafe:
@@ -150,7 +161,7 @@ def _typed(written: str, data: bytes) -> _Found:
                 "only static SVG is packaged (no scripts, event handlers, embedded HTML or "
                 "links to other files); export it as plain SVG or PNG",
             )
-        return _named(data, *_SVG)
+        return _named(data, *_SVG, path)
     return (
         Code.NOT_AN_IMAGE,
         f"'{written}' is not a {FORMATS} image",
@@ -158,9 +169,9 @@ def _typed(written: str, data: bytes) -> _Found:
     )
 
 
-def _named(data: bytes, suffix: str, media_type: str) -> Image:
+def _named(data: bytes, suffix: str, media_type: str, path: Path) -> Image:
     digest = hashlib.sha256(data).hexdigest()[:_DIGEST_CHARS]
-    return Image(f"{NAME_PREFIX}{digest}.{suffix}", data, media_type)
+    return Image(f"{NAME_PREFIX}{digest}.{suffix}", data, media_type, path)
 
 
 def _looks_like_svg(data: bytes) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import hashlib
 import io
 import json
@@ -66,6 +67,7 @@ class PackageContents:
     media: tuple[Image, ...] = ()  # in a fixed order (see media.media_of)
 
 
+@functools.cache  # asked for every card
 def deck_id(name: str) -> int:
     """Anki matches decks by name; a fixed id per name keeps packages reproducible."""
     digest = hashlib.sha256(name.encode()).digest()
@@ -167,10 +169,16 @@ def media_map(contents: PackageContents) -> bytes:
 
 @dataclass(frozen=True)
 class BuiltPackage:
-    """What a package built earlier holds: its collection, and its lock if it has one."""
+    """What a package built earlier holds: its lock if it has one, and its collection, read
+    only when asked for (a build usually needs just the lock, to compare)."""
 
-    collection: bytes
+    path: Path
     lock_text: str | None
+
+    @property
+    def collection(self) -> bytes:
+        with zipfile.ZipFile(self.path) as package:
+            return package.read(COLLECTION_ENTRY)
 
 
 def read_package(path: Path) -> BuiltPackage:
@@ -178,8 +186,10 @@ def read_package(path: Path) -> BuiltPackage:
     collection) or ``UnicodeDecodeError`` for a file that is not one."""
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())
+        if COLLECTION_ENTRY not in names:
+            raise KeyError(COLLECTION_ENTRY)
         lock = package.read(LOCK_ENTRY).decode("utf-8") if LOCK_ENTRY in names else None
-        return BuiltPackage(package.read(COLLECTION_ENTRY), lock)
+        return BuiltPackage(path, lock)
 
 
 def write_in_order(files: Sequence[tuple[Path, bytes]]) -> None:

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import os
 import re
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from lmndeck import cache
 from lmndeck.formats import display_path
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
@@ -26,14 +29,21 @@ from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.media import Image, media_of
-from lmndeck.numbering import number
+from lmndeck.numbering import Numbers, number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.project import CARD_SUFFIXES, Project, draft_problems, load_project
+from lmndeck.project import (
+    CARD_SUFFIXES,
+    Project,
+    draft_problems,
+    fingerprint,
+    images,
+    load_project,
+)
 from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
-from lmndeck.reconcile import FilledNote, match, reconcile
+from lmndeck.reconcile import FilledNote, content_hash, match, reconcile
 from lmndeck.recover import previous_lock
 
 
@@ -68,6 +78,18 @@ class Plan:
         return sum(1 for note in self.contents.notes if not note.removed)
 
 
+@dataclass(frozen=True)
+class UpToDate:
+    """A build that found the lock file and the deck as the last build left them, from cards
+    files with the same bytes: it wrote nothing, and reports what that build built."""
+
+    live_notes: int
+    cards_by_kind: list[tuple[str, int]]
+    changes: Changes = field(default_factory=Changes)
+    notices: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # none: a build with warnings is never skipped
+
+
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 # Anki keeps a note's modification time in 32 bits: a package note with mod 2**32 arrives with
 # mod 0 and is never updated again (measured with Anki's backend). Builds stop at 2100, which
@@ -97,15 +119,47 @@ def current_time(cards_dir: Path = Path(".")) -> int:
     )
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a deck is planned and written.
+
+    A build makes hundreds of thousands of long-lived objects and no reference cycles
+    (gc.collect() after a 20k-fact build finds nothing), yet every few hundred short-lived
+    parse nodes the collector walked them all again: a quarter of a 20k-fact build and more
+    for larger decks, so the cost per fact grew with the deck. Reference counting still frees
+    everything; the collector's previous state comes back afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def plan(
     cards_dir: Path,
     now: int | None = None,
     progress: Progress | None = None,
     output: Path | None = None,
+    remember: bool = False,
 ) -> Plan:
     """``output`` is where the last deck was built (default: see ``default_output``): a lock file
-    that is missing or lacks notes is recovered from it."""
-    project = load_project(cards_dir, progress)
+    that is missing or lacks notes is recovered from it. What the cache has is used;
+    ``remember`` stores in it what was read and rendered anew (a build does)."""
+    with _no_cycle_collection():
+        return _plan(cards_dir, now, progress, output, remember)
+
+
+def _plan(
+    cards_dir: Path,
+    now: int | None,
+    progress: Progress | None,
+    output: Path | None,
+    remember: bool,
+) -> Plan:
+    project = load_project(cards_dir, progress, remember)
     path = lock_path(cards_dir)
     planned = notes_of(project)
     previous = previous_lock(
@@ -113,7 +167,7 @@ def plan(
     )
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = (fill(note, matched.lock) for note in planned)
+    filled = filled_notes(project, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_text = dumps_lock(lock)
@@ -158,18 +212,32 @@ def notes_of(project: Project) -> list[PlannedNote]:
 
 def images_of(project: Project) -> tuple[Image, ...]:
     """Every image the project's items show, each once, in a fixed order."""
-    return media_of(
-        item.image
-        for deck_file in project.files
-        for _, items in deck_file.sections
-        for item in items
-    )
+    return media_of(image for deck_file in project.files for image in images(deck_file))
 
 
-def fill(note: PlannedNote, lock: Lock) -> FilledNote:
-    """The note's card numbers (kept from the lock) and its fields, rendered by its kind."""
-    numbers = number(note.card_keys, lock.notes.get(note.key))
-    return FilledNote(note, numbers, note.fields(numbers.active))
+def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
+    """Every note of the project (in the order of ``notes_of``) with its card numbers, kept
+    from the lock, and its fields, rendered by its kind: from the cache for the notes of a file
+    with the same bytes whose numbers are the same, which is most of them in a rebuild."""
+    files = zip(project.files, project.keys or [""] * len(project.files), strict=True)
+    for deck_file, key in files:
+        entry = cache.file_entry(project.root, project.root / deck_file.path, "fields")
+        known = (cache.load(entry, key) if key else None) or {}
+        rendered: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[str, ...], str]] = {}
+        for _, items in deck_file.sections:
+            for item in items:
+                for note in item.notes(deck_file.deck):
+                    numbers = number(note.card_keys, lock.notes.get(note.key))
+                    seen = (note.key, tuple(sorted(numbers.active.items())))
+                    fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
+                    yield FilledNote(note, numbers, fields, content)
+        if remember and key and rendered.keys() != known.keys():
+            cache.store(entry, key, rendered)
+
+
+def _render(note: PlannedNote, numbers: Numbers) -> tuple[tuple[str, ...], str]:
+    fields = note.fields(numbers.active)
+    return fields, content_hash(note.kind.name, fields, note.tags)
 
 
 def default_output(project: Project, lock: Lock | None = None) -> Path:
@@ -197,30 +265,129 @@ def build(
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
-) -> tuple[Plan, Path]:
+) -> tuple[Plan | UpToDate, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails.
 
     One build of a cards directory runs at a time: a second one calls ``on_wait`` once and
     waits for the first to finish, then reads the lock file that one wrote. Ctrl-C and SIGTERM
     wait while the files are written, and ``on_written`` is called before they can arrive: a
     KeyboardInterrupt raised after it came once the deck and the lock file were written.
+    A build that would write what is there already writes nothing (``UpToDate`` when the cache
+    tells so without building).
     """
-    with build_lock(cards_dir, on_wait):
-        result = plan(cards_dir, now, progress, output)
+    with build_lock(cards_dir, on_wait), _no_cycle_collection():
+        cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
+        record = _record_path(cards_dir, output)
+        up_to_date = _up_to_date(cards_dir, output, record, cards)
+        if up_to_date is not None:
+            if now is None:
+                current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
+            return up_to_date
+        result = plan(cards_dir, now, progress, output, remember=True)
         target = result.output
         refuse_output_in_cards_dir(cards_dir, target)
         deck = package_bytes(result.contents)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
-        writes = [(target, deck)]
+        # A deck with these bytes already there is left alone (its time tells when it changed).
+        writes = [] if _holds(target, deck) else [(target, deck)]
         if result.lock_changed:
             writes.insert(0, (lock_path(cards_dir), result.lock_text.encode("utf-8")))
         with _signals_held():
             _write(writes, cards_dir)
             if on_written:
                 on_written()
+        _remember(record, cards, result, target, deck)
     return result, target
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _record_path(cards_dir: Path, output: Path | None) -> Path | None:
+    """The cache's record of the last build of ``cards_dir`` into ``output`` (None: the default
+    output, which the cards directory and its lock decide). None when there is none to have."""
+    try:
+        return cache.build_record(cards_dir, output or cards_dir / "<default output>")
+    except (OSError, RuntimeError):  # a deleted working directory, a link loop
+        return None
+
+
+def _up_to_date(
+    cards_dir: Path, output: Path | None, record_path: Path | None, cards: str | None
+) -> tuple[UpToDate, Path] | None:
+    """What the last build built, if the cards files, the lock file and the deck are still
+    what it read and wrote (checked byte for byte, not by times)."""
+    record = cache.read_record(record_path) if record_path and cards else None
+    if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
+        return None
+    try:
+        target = Path(record["deck"])
+        lock = lock_path(cards_dir).read_bytes()
+        status = target.stat()
+        if [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns] != record[
+            "deck_status"
+        ] or cache.digest(lock) != record["lock"]:
+            return None
+        if cache.digest(target.read_bytes()) != record["deck_hash"]:
+            return None
+        if _image_files(Path(path) for path, _ in record["images"]) != record["images"]:
+            return None
+        cards_by_kind = [(str(noun), int(number)) for noun, number in record["cards_by_kind"]]
+        return UpToDate(int(record["live_notes"]), cards_by_kind), output or target
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _image_files(paths: Iterable[Path]) -> list[list[str]]:
+    """[path, hash of its bytes] of each image file (once, sorted): the cards files name them,
+    so a changed image alone is a change to build."""
+    return [[str(path), cache.digest(path.read_bytes())] for path in sorted(set(paths))]
+
+
+def _note_types() -> str:
+    """What every note type is now (templates, CSS, fields): a build whose note types changed
+    has to write them, though the cards files did not change."""
+    return cache.digest(*(note_type.content_hash() for note_type in NOTE_TYPES.values()))
+
+
+def _remember(
+    record_path: Path | None, cards: str | None, result: Plan, target: Path, deck: bytes
+) -> None:
+    """Record what this build read and wrote, for the next one to compare."""
+    if record_path is None:
+        return
+    # A recovered or merged lock, or warnings (drafts) to repeat: let the next build look.
+    if cards is None or result.notices or result.warnings:
+        cache.forget_record(record_path)
+        return
+    try:
+        status = target.stat()
+    except OSError:
+        cache.forget_record(record_path)
+        return
+    record: dict[str, Any] = {
+        "cards": cards,
+        "lock": cache.digest(result.lock_text.encode("utf-8")),
+        "deck": str(target),
+        "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
+        "deck_hash": cache.digest(deck),
+        "note_types": _note_types(),
+        "images": _image_files(
+            image.path
+            for deck_file in result.project.files
+            for image in images(deck_file)
+            if image.path
+        ),
+        "live_notes": result.live_notes,
+        "cards_by_kind": result.cards_by_kind,
+    }
+    cache.write_record(record_path, record)
 
 
 @contextmanager
@@ -334,6 +501,11 @@ def _signals_held() -> Iterator[None]:
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
     """Fail unless the lock and the deck at ``output`` are what a build would write now."""
+    with _no_cycle_collection():
+        return _check_build(cards_dir, output)
+
+
+def _check_build(cards_dir: Path, output: Path | None) -> tuple[Plan, Path]:
     result = plan(cards_dir, output=output)
     target = result.output
     problems = []

@@ -26,7 +26,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
 
 from lmndeck.formats import display_path
 from lmndeck.lock import lock_path
@@ -35,9 +34,8 @@ from lmndeck.package import package_bytes, write_in_order
 from lmndeck.pipeline import plan
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Progress
-
-Renderer = Literal["auto", "anki", "builtin"]
-RENDERERS: tuple[Renderer, ...] = ("auto", "anki", "builtin")
+from lmndeck.renderers import RENDERERS as RENDERERS
+from lmndeck.renderers import Renderer as Renderer
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmndeck.deckfile import read_deck_file
+from lmndeck import cache
+from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.kinds import KINDS
 from lmndeck.kinds.base import Item, Kind
-from lmndeck.loader import load_file
+from lmndeck.loader import load_bytes
+from lmndeck.media import Image, unchanged
 from lmndeck.model import DeckFile
 from lmndeck.problems import (
     RELATED,
@@ -34,6 +36,9 @@ _UNREADABLE_HINT = "check the permissions (ls -l), or move it out of the cards d
 class Project:
     root: Path
     files: tuple[DeckFile, ...]
+    # Each file's cache key (version, path, bytes), in the order of ``files``: what the
+    # build caches per file is stored under it.
+    keys: tuple[str, ...] = ()
 
     @property
     def top_deck(self) -> str:
@@ -159,8 +164,12 @@ def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
 Progress = Callable[[int, int], None]
 
 
-def load_project(root: Path, progress: Progress | None = None) -> Project:
+def load_project(root: Path, progress: Progress | None = None, remember: bool = False) -> Project:
+    """The cards files of ``root``, read and checked; every problem in one ``ContentError``.
+    Files read before come from the cache; ``remember`` stores what is read there (builds do;
+    check, diff and preview write nothing)."""
     files: list[DeckFile] = []
+    keys: list[str] = []
     ids: list[tuple[str, Position]] = []
     paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
@@ -168,7 +177,7 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read = read_deck_file(load_file(path, shown), shown, root)
+            read, key = _read(root, path, shown, remember)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -179,11 +188,57 @@ def load_project(root: Path, progress: Progress | None = None) -> Project:
         ids.extend(read.ids)
         if read.deck_file:
             files.append(read.deck_file)
+            keys.append(key)
     problems.extend(_duplicate_ids(ids))
     problems.extend(_previous_ids(files))
     if problems:
         raise ContentError(problems)
-    return Project(root, tuple(files))
+    return Project(root, tuple(files), tuple(keys))
+
+
+def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str]:
+    """The cards file as read and checked, and its cache key (its bytes and its images'); from
+    the cache when these bytes were read before and its images are as they were."""
+    data = path.read_bytes()
+    key, entry = cache.file_key(shown, data), cache.file_entry(root, path)
+    cached = cache.load(entry, key)
+    if (
+        isinstance(cached, ReadFile)
+        and cached.deck_file is not None
+        and all(unchanged(image) for image in images(cached.deck_file))
+    ):
+        return cached, _with_images(key, cached)
+    read = read_deck_file(load_bytes(data, shown), shown, root)
+    if remember and read.deck_file is not None:  # a file with problems: read again, to report
+        cache.store(entry, key, read)
+    return read, _with_images(key, read)
+
+
+def _with_images(key: str, read: ReadFile) -> str:
+    """A file's key for what is made from it, such as its notes' fields: they show its images,
+    by names that change with the images' bytes."""
+    if read.deck_file is None:
+        return key
+    return cache.digest(key, *(image.name for image in images(read.deck_file)))
+
+
+def images(deck_file: DeckFile) -> Iterator[Image]:
+    """The images a cards file's items show (as read: each with its file)."""
+    for _, items in deck_file.sections:
+        yield from (item.image for item in items if item.image is not None)
+
+
+def fingerprint(root: Path) -> str | None:
+    """A hash of every cards file's path and bytes: equal fingerprints load equal projects.
+    None when the files cannot all be found and read."""
+    try:
+        paths, problems = find_card_files(root)
+        if problems:
+            return None
+        keys = [cache.file_key(place(path, root), path.read_bytes()) for path in paths]
+    except (ContentError, OSError):
+        return None
+    return cache.digest(*keys)
 
 
 def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:

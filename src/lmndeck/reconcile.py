@@ -22,11 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import genanki
-
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.numbering import Numbers
 from lmndeck.package import OutputNote
 from lmndeck.renames import LikelyRename, likely_renames
@@ -58,6 +56,7 @@ class FilledNote(NamedTuple):
     note: PlannedNote
     numbers: Numbers
     fields: tuple[str, ...]
+    hash: str  # content_hash of the note's kind, fields and tags
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def reconcile(
         kind = note.kind.name
         seen.add(note.key)
         record = lock.notes.get(note.key)
-        content = content_hash(kind, fields, note.tags)
+        content = item.hash
         is_new = record is None
         if record is None:
             record = NoteRecord(
@@ -160,8 +159,10 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
     planned = set(keys)
     holders = {record.guid: key for key, record in lock.notes.items() if key not in planned}
     for key in keys:
-        holder = holders.get(genanki.guid_for("lmndeck", lock.namespace, key))
-        if holder and key not in lock.notes:
+        if key in lock.notes or not holders:  # GUIDs are slow to derive: only where needed
+            continue
+        holder = holders.get(guid_for("lmndeck", lock.namespace, key))
+        if holder:
             lock.notes[key] = lock.notes.pop(holder)
 
 
@@ -233,8 +234,13 @@ def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
             changes.note_types.append(note_type.name)
 
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once and
+# writes the same text (the hashes in every lock depend on it).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def content_hash(kind: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    data = json.dumps([kind, fields, tags], ensure_ascii=False)
+    data = _JSON.encode([kind, fields, tags])
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
@@ -247,11 +253,11 @@ class _GuidAllocator:
         self._namespace = namespace
 
     def allocate(self, key: str) -> str:
-        guid = genanki.guid_for("lmndeck", self._namespace, key)
+        guid = guid_for("lmndeck", self._namespace, key)
         attempt = 0
         while guid in self._used:
             attempt += 1
-            guid = genanki.guid_for("lmndeck", self._namespace, key, attempt)
+            guid = guid_for("lmndeck", self._namespace, key, attempt)
         self._used.add(guid)
         return str(guid)
 

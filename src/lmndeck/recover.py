@@ -20,12 +20,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import genanki
-
 from lmndeck.formats import display_path
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.lockmerge import restore_from
 from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
@@ -241,7 +239,7 @@ def _reconstruct(
         if note.guid not in by_guid or note.mod > known.notes[by_guid[note.guid]].mod
     ]
     namespace = known.namespace or _guess_namespace(deck_notes, project, notes)
-    derived = {genanki.guid_for("lmndeck", namespace, note.key): note.key for note in notes}
+    derived = {guid_for("lmndeck", namespace, note.key): note.key for note in notes}
     by_guid = derived | by_guid
     planned = {note.key: note for note in notes}
     lock = Lock(namespace=namespace, note_types=note_types)
@@ -312,9 +310,7 @@ def _guess_namespace(
         candidates |= {"::".join(parts[:length]) for length in range(1, len(parts) + 1)}
     return max(
         sorted(candidates),
-        key=lambda name: sum(
-            genanki.guid_for("lmndeck", name, note.key) in guids for note in notes
-        ),
+        key=lambda name: sum(guid_for("lmndeck", name, note.key) in guids for note in notes),
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmndeck.lock import LOCK_NAME
-from lmndeck.pipeline import Plan, build
+from lmndeck.pipeline import Plan, UpToDate, build
 from lmndeck.problems import ContentError, Problem
 from lmndeck.project import CARD_SUFFIXES
 
@@ -30,7 +30,7 @@ class Rebuild:
     """One build of the watch: what it built, or why it could not."""
 
     seconds: float
-    plan: Plan | None = None
+    plan: Plan | UpToDate | None = None
     target: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     changed: tuple[str, ...] = ()  # the files whose change started it, relative to the cards
@@ -91,7 +91,7 @@ def _relative(path: Path, cards_dir: Path) -> str:
         return str(Path("..") / path.name)
 
 
-def what_changed(plan: Plan) -> str:
+def what_changed(plan: Plan | UpToDate) -> str:
     """'1 note changed', '2 notes added, 1 changed', or 'no note changed'."""
     changes = plan.changes
     counts = [

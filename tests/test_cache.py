@@ -1,0 +1,212 @@
+"""The build cache (.lmndeck-cache/ beside the cards directory): a rebuild redoes only what
+changed, a build with nothing to do writes nothing, and a damaged, stale or foreign cache is
+ignored: the deck is the same byte for byte with it, without it and with a broken one."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from yaml import Node
+
+from lmndeck import cache, project
+from lmndeck.cli import main
+from lmndeck.deckfile import ReadFile, read_deck_file
+from lmndeck.pipeline import UpToDate, build
+from tests.conftest import SAMPLE, WriteCards
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from synth import edit_one_fact, write_cards
+
+NOW = 1_700_000_000
+
+
+def deck_and_lock(cards: Path, out: Path) -> tuple[bytes, bytes]:
+    build(cards, out, now=NOW)
+    return out.read_bytes(), (cards / "lmndeck.lock").read_bytes()
+
+
+def fresh_copy(cards: Path, where: Path) -> Path:
+    """The cards files and the lock in a new directory, without the cache beside them."""
+    copy = where / "cards"
+    shutil.copytree(cards, copy)
+    return copy
+
+
+def file_entries(cards: Path) -> list[Path]:
+    return sorted((cache.cache_dir(cards) / "files").glob("*.pickle"))
+
+
+def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    cards = write_cards()
+    build(cards, tmp_path / "deck.apkg", now=NOW)
+    assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
+    assert len(file_entries(cards)) == 2  # the file as read, its notes as rendered
+    assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
+    assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
+
+
+def test_a_deck_is_the_same_with_and_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = tmp_path / "a" / "cards"
+    write_cards(cards, 300, files=4)
+    cold = deck_and_lock(cards, tmp_path / "a.apkg")
+    copy = fresh_copy(cards, tmp_path / "b")
+    for directory in (cards, copy):
+        edit_one_fact(directory, 1)
+    read: list[str] = []
+
+    def counted(root: Node | None, shown: str, cards_dir: Path) -> ReadFile:
+        read.append(shown)
+        return read_deck_file(root, shown, cards_dir)
+
+    monkeypatch.setattr(project, "read_deck_file", counted)
+    cached = deck_and_lock(cards, tmp_path / "a.apkg")
+    assert read == ["topic-02.yaml"]  # the edited file; the other three came from the cache
+    assert cached == deck_and_lock(copy, tmp_path / "b.apkg")
+    assert cached != cold
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: data[:40] + bytes(byte ^ 0x5A for byte in data[40:80]) + data[80:],
+        lambda data: b"not a pickle at all",
+        lambda data: b"",
+    ],
+    ids=["truncated", "corrupt", "garbage", "empty"],
+)
+def test_a_damaged_cache_entry_is_read_again(
+    tmp_path: Path, damage: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = tmp_path / "a" / "cards"
+    write_cards(cards, 200, files=2)
+    expected = deck_and_lock(fresh_copy(cards, tmp_path / "b"), tmp_path / "b.apkg")
+    (cards / "lmndeck.lock").unlink(missing_ok=True)
+    build(cards, tmp_path / "a.apkg", now=NOW)
+    assert callable(damage)
+    for entry in file_entries(cards):
+        entry.write_bytes(damage(entry.read_bytes()))
+    (cards / "lmndeck.lock").unlink()  # the next build builds (and reads the cache)
+    (tmp_path / "a.apkg").unlink()
+    assert deck_and_lock(cards, tmp_path / "a.apkg") == expected
+    for path in sorted(cards.glob("*.yaml")):  # replaced by good entries
+        key = cache.file_key(path.name, path.read_bytes())
+        assert isinstance(cache.load(cache.file_entry(cards, path), key), ReadFile)
+
+
+def test_an_entry_of_other_bytes_or_another_version_is_not_used(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = write_cards()
+    out = tmp_path / "deck.apkg"
+    build(cards, out, now=NOW)
+    stale = {entry: entry.read_bytes() for entry in file_entries(cards)}  # the first version's
+    write_cards(SAMPLE.replace("classical of", "typical of"))
+    for entry, data in stale.items():
+        entry.write_bytes(data)
+    build(cards, out, now=NOW + 1)
+    assert _field_texts(out).count("typical of") == 1
+    # A cache written by another version of lmndeck: the same file, another key
+    monkeypatch.setattr(cache, "_FORMAT", "lmndeck 0.0.0 cache 1")
+    key = cache.file_key("demo.yaml", (cards / "demo.yaml").read_bytes())
+    assert cache.load(cache.file_entry(cards, cards / "demo.yaml"), key) is None
+
+
+def _field_texts(apkg: Path) -> str:
+    import sqlite3
+    import zipfile
+
+    connection = sqlite3.connect(":memory:")
+    connection.deserialize(zipfile.ZipFile(apkg).read("collection.anki2"))
+    return " ".join(row[0] for row in connection.execute("SELECT flds FROM notes"))
+
+
+def test_a_build_with_nothing_to_do_writes_nothing(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = write_cards()
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["build"])
+    assert first.exit_code == 0, first.output
+    (deck,) = (tmp_path / "dist").glob("*.apkg")
+    lock = cards / "lmndeck.lock"
+    before = [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (deck, lock)]
+    again = runner.invoke(main, ["build"])
+    assert again.exit_code == 0, again.output
+    assert again.output == first.output.split(";")[0] + ".\n"  # the counts, no changes
+    assert [(path.stat().st_ino, path.stat().st_mtime_ns) for path in (deck, lock)] == before
+
+
+def test_the_shortcut_is_not_taken_when_the_deck_or_the_lock_changed(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    cards = write_cards()
+    out = tmp_path / "deck.apkg"
+    built = deck_and_lock(cards, out)
+    result, _ = build(cards, out)
+    assert isinstance(result, UpToDate)
+    out.write_bytes(b"another deck")  # replaced by hand: built again
+    result, _ = build(cards, out)
+    assert not isinstance(result, UpToDate)
+    assert out.read_bytes() == built[0]
+    lock = cards / "lmndeck.lock"
+    lock.write_text(lock.read_text().replace('"mod": ', '"mod":  '))  # same content, other bytes
+    result, _ = build(cards, out)
+    assert not isinstance(result, UpToDate)
+    assert lock.read_bytes() == built[1]
+
+
+def test_an_unwritable_cache_costs_nothing_but_time(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    cards = write_cards()
+    (tmp_path / ".lmndeck-cache").write_text("a file where the cache would go")
+    expected = deck_and_lock(cards, tmp_path / "deck.apkg")
+    assert deck_and_lock(cards, tmp_path / "deck.apkg") == expected
+
+
+def test_check_and_diff_use_the_cache_but_write_none(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    cards = write_cards()
+    for command in (["check", str(cards)], ["diff", str(cards)]):
+        assert CliRunner().invoke(main, command).exit_code == 0
+    assert not (tmp_path / ".lmndeck-cache").exists()
+
+
+class _Payload:
+    """A pickle that, when loaded, creates the file it names: what a hostile entry could do."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.path), "w"))
+
+
+def test_an_entry_this_user_did_not_write_is_never_unpickled(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    # A project can come with a .lmndeck-cache/ of someone else's (a zip, a careless commit):
+    # unpickling runs code, so entries are read only when signed with this user's own key.
+    cards = write_cards()
+    out = tmp_path / "deck.apkg"
+    expected = deck_and_lock(fresh_copy(cards, tmp_path / "clean"), tmp_path / "clean.apkg")
+    build(cards, out, now=NOW)
+    ran = tmp_path / "the payload ran"
+    for entry in file_entries(cards):
+        entry.write_bytes(pickle.dumps(("any key", _Payload(ran))))
+    (cards / "lmndeck.lock").unlink()
+    out.unlink()
+    assert deck_and_lock(cards, out) == expected
+    assert not ran.exists()

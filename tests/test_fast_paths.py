@@ -1,0 +1,99 @@
+"""The fast paths that make builds quick give exactly what the slow, thorough ones give."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import genanki
+import pytest
+
+from lmndeck.lock import NoteRecord, guid_for
+from lmndeck.lockparse import (
+    Entry,
+    Locator,
+    LockValidator,
+    Object,
+    _plain_note,
+    parse_fast,
+    split_conflict,
+)
+
+LOCK = Path(__file__).resolve().parent.parent / "cards" / "lmndeck.lock"
+RECORDS = json.loads(LOCK.read_text(encoding="utf-8"))["notes"]
+
+# Each changes a valid record: the plain check accepts what the validator that reports
+# problems accepts, and reads it the same (dict orders included).
+MUTATIONS: dict[str, Any] = {
+    "nothing": lambda r: r,
+    "guid number": lambda r: r | {"guid": 12},
+    "guid space": lambda r: r | {"guid": "a b"},
+    "guid long": lambda r: r | {"guid": "x" * 65},
+    "kind unknown": lambda r: r | {"kind": "clozed"},
+    "deck blank": lambda r: r | {"deck": "  "},
+    "deck control": lambda r: r | {"deck": "A\x07"},
+    "hash empty": lambda r: r | {"hash": ""},
+    "hash control": lambda r: r | {"hash": "\x00"},
+    "id zero": lambda r: r | {"id": 0},
+    "id huge": lambda r: r | {"id": 2**53},
+    "id float": lambda r: r | {"id": 1.0},
+    "id bool": lambda r: r | {"id": True},
+    "mod huge": lambda r: r | {"mod": 2**32},
+    "removed null": lambda r: r | {"removed": None},
+    "removed true": lambda r: r | {"removed": True},
+    "removed zero": lambda r: r | {"removed": 0},
+    "removed empty": lambda r: r | {"removed": ""},
+    "deletions null": lambda r: r | {"deletions": None},
+    "deletions list": lambda r: r | {"deletions": [1]},
+    "deletions zero": lambda r: r | {"deletions": {"a": 0}},
+    "deletions shared number": lambda r: r | {"deletions": {"a": 1}, "retired": {"b": 1}},
+    "deletions twice": lambda r: r | {"deletions": {"a": 1}, "retired": {"a": 2}},
+    "deletions on a cell": lambda r: r | {"kind": "cell", "deletions": {"a": 1}},
+    "unknown field": lambda r: r | {"colour": "red"},
+    "missing mod": lambda r: {k: v for k, v in r.items() if k != "mod"},
+}
+
+
+def _validated(node: Object) -> NoteRecord | None:
+    validator = LockValidator(Locator("", "lock"))
+    found = validator._note(Entry("key", -1, node))
+    return found[0] if found and not validator.problems else None
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_a_plain_note_is_what_the_validator_reads(mutation: str) -> None:
+    for record in RECORDS.values():
+        node = parse_fast(json.dumps(MUTATIONS[mutation](record)))
+        plain, validated = _plain_note(node), _validated(node)
+        assert plain == validated  # both None, or the same record
+        if plain is not None and validated is not None:
+            assert list(plain.deletions.items()) == list(validated.deletions.items())
+            assert list(plain.retired.items()) == list(validated.retired.items())
+
+
+def test_duplicate_fields_are_left_to_the_validator() -> None:
+    node = parse_fast('{"guid": "a", "guid": "b"}')
+    assert _plain_note(node) is None
+
+
+def test_a_lock_without_markers_has_no_conflict_and_one_with_them_has() -> None:
+    text = LOCK.read_text(encoding="utf-8")
+    assert split_conflict(text, "lock") is None
+    lines = text.splitlines(keepends=True)
+    conflicted = "".join(
+        [*lines[:5], "<<<<<<< ours\n", lines[5], "=======\n", ">>>>>>> b\n", *lines[6:]]
+    )
+    assert split_conflict(conflicted, "lock") is not None
+
+
+def test_guids_are_genankis() -> None:
+    cases: list[tuple[object, ...]] = [
+        ("lmndeck", "Neurology::Motor neuron lesions", "fact/fasciculations"),
+        ("lmndeck", "", ""),
+        ("lmndeck", "Ünïcode ✓ 𝄞", "cell/t/r/c", 3),
+        ("lmndeck", "ns", "key", "merged"),
+        *(("lmndeck", "ns", f"fact/{number}", number % 3) for number in range(2000)),
+    ]
+    for values in cases:
+        assert guid_for(*values) == genanki.guid_for(*values)
