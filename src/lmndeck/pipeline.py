@@ -35,6 +35,7 @@ from lmndeck.problems import Code, ContentError, Problem, file_position
 from lmndeck.project import (
     CARD_SUFFIXES,
     Project,
+    deck_items,
     draft_problems,
     fingerprint,
     images,
@@ -203,16 +204,19 @@ def notes_of(project: Project) -> list[PlannedNote]:
     return [
         note
         for deck_file in project.files
-        for _, items in deck_file.sections
-        for item in items
-        if not item.draft  # see project.draft_problems
+        for item in deck_items(deck_file)
         for note in item.notes(deck_file.deck)
     ]
 
 
 def images_of(project: Project) -> tuple[Image, ...]:
     """Every image the project's items show, each once, in a fixed order."""
-    return media_of(image for deck_file in project.files for image in images(deck_file))
+    return media_of(
+        item.image
+        for deck_file in project.files
+        for item in deck_items(deck_file)
+        if item.image is not None
+    )
 
 
 def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
@@ -224,13 +228,12 @@ def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterat
         entry = cache.file_entry(project.root, project.root / deck_file.path, "fields")
         known = (cache.load(entry, key) if key else None) or {}
         rendered: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[str, ...], str]] = {}
-        for _, items in deck_file.sections:
-            for item in items:
-                for note in item.notes(deck_file.deck):
-                    numbers = number(note.card_keys, lock.notes.get(note.key))
-                    seen = (note.key, tuple(sorted(numbers.active.items())))
-                    fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
-                    yield FilledNote(note, numbers, fields, content)
+        for item in deck_items(deck_file):
+            for note in item.notes(deck_file.deck):
+                numbers = number(note.card_keys, lock.notes.get(note.key))
+                seen = (note.key, tuple(sorted(numbers.active.items())))
+                fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
+                yield FilledNote(note, numbers, fields, content)
         if remember and key and rendered.keys() != known.keys():
             cache.store(entry, key, rendered)
 

@@ -222,6 +222,13 @@ def _with_images(key: str, read: ReadFile) -> str:
     return cache.digest(key, *(image.name for image in images(read.deck_file)))
 
 
+def deck_items(deck_file: DeckFile) -> Iterator[Item]:
+    """The file's items that go into the deck, in study order (kind by kind in the registry's
+    order, items in file order): all but drafts (see ``draft_problems``)."""
+    for _, items in deck_file.sections:
+        yield from (item for item in items if not item.draft)
+
+
 def images(deck_file: DeckFile) -> Iterator[Image]:
     """The images a cards file's items show (as read: each with its file)."""
     for _, items in deck_file.sections:
