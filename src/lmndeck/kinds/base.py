@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 import yaml
 
-from lmndeck.media import Image
+from lmndeck.media import Image, read_image
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import Numbers
 from lmndeck.problems import Position
-from lmndeck.reader import Reader
+from lmndeck.reader import Reader, unique
 from lmndeck.reserved import REMOVED_TAG
-from lmndeck.sources import Cited, Sources
+from lmndeck.sources import Cited, Sources, required_source, source_ref
 
 
 @dataclass(frozen=True)
@@ -196,3 +196,50 @@ REMOVED_TEXT = "This note was removed from the deck's source files."
 REMOVED_HELP = (
     f"Search <code>tag:{REMOVED_TAG}</code> in the browser to find and delete such notes."
 )
+
+
+# The keys of FactFields in a fact's YAML (after the kind's own keys: see each kind's keys).
+FACT_FIELD_KEYS = ("extra", "image", "tags", "source", "was", "draft", "lint")
+
+
+class FactFields(TypedDict):
+    """What every kind of fact has besides its own keys, as its dataclass names it."""
+
+    id: str
+    extra: str
+    tags: tuple[str, ...]
+    source: SourceRef
+    position: Position
+    was: tuple[PreviousId, ...]
+    image: Image | None
+    draft: bool
+    lint_ignore: frozenset[str]
+
+
+def read_fact_fields(
+    reader: Reader, node: yaml.Node, entries: dict[str, yaml.Node], context: FileContext
+) -> FactFields | None:
+    """The keys a fact of every kind has (id, extra, image, tags, source, was, draft, lint),
+    read in one place; None when one is wrong (and reported)."""
+    fact_id = reader.entry_id(entries)
+    extra = reader.extra(entries)
+    tags = context.tags + reader.tags(entries.get("tags"))
+    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    ref = required_source(reader, node, cited, "the fact")
+    was = reader.previous_ids(entries, fact_id, "fact")
+    image = read_image(reader, entries.get("image"), context.cards_dir)
+    draft = reader.draft(entries)
+    ignored = reader.ignored_rules(entries)
+    if fact_id is None or extra is None or ref is None or draft is None:
+        return None
+    return FactFields(
+        id=fact_id,
+        extra=extra,
+        tags=unique(tags),
+        source=ref,
+        position=reader.where(node),
+        was=was,
+        image=image,
+        draft=draft,
+        lint_ignore=ignored,
+    )

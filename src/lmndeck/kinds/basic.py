@@ -15,33 +15,23 @@ import genanki
 import yaml
 
 from lmndeck.kinds.base import (
+    FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
     FactNote,
     FileContext,
     OneCardKind,
+    read_fact_fields,
 )
 from lmndeck.markup import inline
-from lmndeck.media import Image, extra_html, read_image
+from lmndeck.media import Image, extra_html
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.problems import Position
-from lmndeck.reader import Reader, unique
-from lmndeck.sources import required_source, source_html, source_ref
+from lmndeck.reader import Reader
+from lmndeck.sources import source_html
 
-BASIC_KEYS = (
-    "id",
-    "front",
-    "back",
-    "reverse",
-    "extra",
-    "image",
-    "tags",
-    "source",
-    "was",
-    "draft",
-    "lint",
-)
+BASIC_KEYS = ("id", "front", "back", "reverse", *FACT_FIELD_KEYS)
 REVERSE = "/reverse"
 
 
@@ -125,33 +115,10 @@ def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Ba
     entries = reader.mapping(node, "a basic card", BASIC_KEYS, ("id", "front", "back"))
     if entries is None:
         return None
-    fact_id = reader.entry_id(entries)
     front = reader.entry_text(entries, "front")
     back = reader.entry_text(entries, "back")
     reverse = reader.flag(entries.get("reverse"), "reverse", "to add the back -> front card")
-    extra = reader.extra(entries)
-    tags = context.tags + reader.tags(entries.get("tags"))
-    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
-    ref = required_source(reader, node, cited, "the fact")
-    was = reader.previous_ids(entries, fact_id, "fact")
-    image = read_image(reader, entries.get("image"), context.cards_dir)
-    draft = reader.draft(entries)
-    ignored = reader.ignored_rules(entries)
-    if fact_id is None or front is None or back is None or reverse is None:
+    common = read_fact_fields(reader, node, entries, context)
+    if front is None or back is None or reverse is None or common is None:
         return None
-    if extra is None or ref is None or draft is None:
-        return None
-    return BasicFact(
-        fact_id,
-        front,
-        back,
-        reverse,
-        extra,
-        unique(tags),
-        ref,
-        reader.where(node),
-        was,
-        image,
-        draft,
-        lint_ignore=ignored,
-    )
+    return BasicFact(front=front, back=back, reverse=reverse, **common)

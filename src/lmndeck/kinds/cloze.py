@@ -17,24 +17,26 @@ import genanki
 import yaml
 
 from lmndeck.kinds.base import (
+    FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
     FactNote,
     FileContext,
     PlannedNote,
     deletion_ords,
+    read_fact_fields,
 )
 from lmndeck.lockmerge import reserved_key
 from lmndeck.markup import inline
-from lmndeck.media import Image, extra_html, read_image
+from lmndeck.media import Image, extra_html
 from lmndeck.model import DeckFile, PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
 from lmndeck.problems import Code, Position, Problem
-from lmndeck.reader import Reader, unique
-from lmndeck.sources import required_source, source_html, source_ref
+from lmndeck.reader import Reader
+from lmndeck.sources import source_html
 
-FACT_KEYS = ("id", "text", "extra", "image", "tags", "source", "was", "draft", "lint")
+FACT_KEYS = ("id", "text", *FACT_FIELD_KEYS)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,6 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
     entries = reader.mapping(node, "a fact", FACT_KEYS, ("id", "text"))
     if entries is None:
         return None
-    fact_id = reader.entry_id(entries)
     text_node = entries.get("text")
     text = reader.text(text_node, "text") if text_node else None
     parts = None
@@ -172,29 +173,10 @@ def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFac
             reader.problems.append(Problem(where, error.message, error.hint, code=error.code))
         offsets = (part.offset for part in parts if isinstance(part, Deletion))
         deletion_positions = tuple(reader.offset_positions(text_node, text, offsets))
-    extra = reader.extra(entries)
-    tags = context.tags + reader.tags(entries.get("tags"))
-    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
-    ref = required_source(reader, node, cited, "the fact")
-    was = reader.previous_ids(entries, fact_id, "fact")
-    image = read_image(reader, entries.get("image"), context.cards_dir)
-    draft = reader.draft(entries)
-    ignored = reader.ignored_rules(entries)
-    if fact_id is None or parts is None or ref is None or extra is None or draft is None:
+    common = read_fact_fields(reader, node, entries, context)
+    if parts is None or common is None:
         return None
-    return ClozeFact(
-        fact_id,
-        parts,
-        extra,
-        unique(tags),
-        ref,
-        reader.where(node),
-        was,
-        image,
-        draft,
-        lint_ignore=ignored,
-        deletion_positions=deletion_positions,
-    )
+    return ClozeFact(parts=parts, deletion_positions=deletion_positions, **common)
 
 
 def cloze_text(fact: ClozeFact, numbers: Mapping[str, int]) -> str:

@@ -16,36 +16,26 @@ import genanki
 import yaml
 
 from lmndeck.kinds.base import (
+    FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
     FactNote,
     FileContext,
     PlannedNote,
     deletion_ords,
+    read_fact_fields,
 )
 from lmndeck.kinds.cloze import OPEN, card_numbers, normal
 from lmndeck.markup import inline
-from lmndeck.media import Image, extra_html, read_image
+from lmndeck.media import Image, extra_html
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import Numbers
 from lmndeck.problems import Code, Position, Problem
-from lmndeck.reader import Reader, unique
-from lmndeck.sources import required_source, source_html, source_ref
+from lmndeck.reader import Reader
+from lmndeck.sources import source_html
 
-LIST_KEYS = (
-    "id",
-    "text",
-    "list",
-    "ordered",
-    "extra",
-    "image",
-    "tags",
-    "source",
-    "was",
-    "draft",
-    "lint",
-)
+LIST_KEYS = ("id", "text", "list", "ordered", *FACT_FIELD_KEYS)
 ORDER_MATTERS = "in order"
 
 
@@ -138,38 +128,14 @@ def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> Lis
     entries = reader.mapping(node, "a list fact", LIST_KEYS, ("id", "text", "list"))
     if entries is None:
         return None
-    fact_id = reader.entry_id(entries)
     prompt = reader.entry_text(entries, "text")
     listed = _items(reader, entries["list"]) if "list" in entries else None
     ordered = reader.flag(entries.get("ordered"), "ordered", "when the order of the items matters")
-    extra = reader.extra(entries)
-    tags = context.tags + reader.tags(entries.get("tags"))
-    cited = source_ref(reader, entries.get("source"), context.sources, context.cited)
-    ref = required_source(reader, node, cited, "the fact")
-    was = reader.previous_ids(entries, fact_id, "fact")
-    image = read_image(reader, entries.get("image"), context.cards_dir)
-    draft = reader.draft(entries)
-    ignored = reader.ignored_rules(entries)
-    if fact_id is None or prompt is None or listed is None or ordered is None:
-        return None
-    if extra is None or ref is None or draft is None:
+    common = read_fact_fields(reader, node, entries, context)
+    if prompt is None or listed is None or ordered is None or common is None:
         return None
     items, positions = listed
-    return ListFact(
-        fact_id,
-        prompt,
-        items,
-        ordered,
-        extra,
-        unique(tags),
-        ref,
-        reader.where(node),
-        was,
-        image,
-        draft,
-        lint_ignore=ignored,
-        item_positions=positions,
-    )
+    return ListFact(prompt=prompt, items=items, ordered=ordered, item_positions=positions, **common)
 
 
 def _items(reader: Reader, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Position, ...]] | None:
