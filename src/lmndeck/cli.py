@@ -129,16 +129,24 @@ def _file_position(error: OSError, root: Path) -> Position:
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
 def main() -> None:
-    """Turn YAML fact files into an Anki deck of cloze, list and comparison-table cards.
+    """Turn YAML fact files into an Anki deck: cloze, list, basic, comparison-table
+    and discrimination cards, with images.
 
     \b
+    Start:
+      lmndeck init mydeck      a project with an example of every card kind
+      lmndeck import notes.md  a Markdown document -> a draft cards file
     Write facts in cards/*.yaml, then:
       lmndeck check            find mistakes in the cards files
+      lmndeck lint             find cards that teach badly (answers on the front, ...)
+      lmndeck preview --open   see every card as Anki shows it
       lmndeck build            write dist/<deck>.apkg to import into Anki
+      lmndeck build --watch    rebuild on every save
       lmndeck diff             see what a build would change in your collection
 
     Rebuild as often as you like: re-importing the deck updates the notes you
-    already study and keeps their review history. See the README for the format.
+    already study and keeps their review history. 'lmndeck COMMAND --help' shows
+    each command's options; the README has the format.
     """
 
 
