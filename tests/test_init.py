@@ -41,6 +41,11 @@ def test_init_then_build_works_at_once_and_anki_imports_every_kind(
         "(1 cloze, 2 basic, 5 list, 6 table, 5 discrimination)" in built.stdout
     )
     assert built.stderr == ""  # no warning, no note
+    # The example teaches good cards: lint finds nothing in it, even under --strict.
+    linted = subprocess.run(
+        [LMNDECK, "lint", "--strict"], cwd=tmp_path / "mydeck", capture_output=True, text=True
+    )
+    assert (linted.returncode, linted.stdout) == (0, "no problems\n")
     log = collection.import_package(tmp_path / "mydeck" / "dist" / "mydeck.apkg")
     assert log.new == 15
     cards_by_note_type = {
