@@ -61,7 +61,7 @@ def digest(*parts: bytes | str) -> str:
 
 # Part of every key: another version or other code (or a new shape of what is stored) never
 # reads old entries.
-_FORMAT = f"lmndeck {__version__} {_code_stamp()} cache 1"
+_FORMAT = f"lmndeck {__version__} {_code_stamp()} cache 2"
 _GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
 
 
@@ -89,16 +89,28 @@ def load(entry: Path, key: str) -> Any:
         data = entry.read_bytes()
     except OSError:
         return None
-    signature, body = data[: hashlib.sha256().digest_size], data[hashlib.sha256().digest_size :]
+    signature, body = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
+    if not body.startswith(_header(key)):
+        return None
     # Unpickling runs code a pickle names: only entries this user's lmndeck wrote are read, so
     # a cache dir that came with someone else's project (a zip, a careless commit) runs nothing.
     if secret is None or not hmac.compare_digest(signature, _sign(secret, body)):
         return None
     try:
-        stored_key, value = pickle.loads(body)
+        return pickle.loads(memoryview(body)[len(_header(key)) :])
     except Exception:  # anything a damaged entry makes unpickling raise
         return None
-    return value if stored_key == key else None
+
+
+def holds(entry: Path, key: str) -> bool:
+    """Whether ``entry`` was stored under ``key``, from its first bytes (not checked further:
+    ``load`` does that)."""
+    try:
+        with open(entry, "rb") as handle:
+            start = handle.read(_SIGNATURE_BYTES + len(_header(key)))
+    except OSError:
+        return False
+    return start[_SIGNATURE_BYTES:] == _header(key)
 
 
 def store(entry: Path, key: str, value: object) -> None:
@@ -106,10 +118,23 @@ def store(entry: Path, key: str, value: object) -> None:
     if secret is None:  # no key to sign with: no cache, builds only take longer
         return
     try:
-        body = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        body = _header(key) + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     _write(entry, _sign(secret, body) + body)
+
+
+def writable() -> bool:
+    """Whether entries can be signed, so stored (see ``_secret``)."""
+    return _secret() is not None
+
+
+# An entry: the signature of the rest, the key it was stored under (a line), the value pickled.
+_SIGNATURE_BYTES = hashlib.sha256().digest_size
+
+
+def _header(key: str) -> bytes:
+    return key.encode("utf-8") + b"\n"
 
 
 def _sign(secret: bytes, body: bytes) -> bytes:

@@ -4,6 +4,8 @@ stages, each of which only hands its result on:
     load + read (deckfile, kinds)  -> project checks (project)  -> notes (each item's kind)
     -> the lock to build from (recover) -> records matched to notes (reconcile.match)
     -> card numbers (numbering) -> fields (each note's kind) -> reconcile -> package
+
+A build first has the files the cache lacks read and rendered into it on every core (warmup).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lmndeck import cache
+from lmndeck.fields import file_notes, filled_notes
 from lmndeck.formats import display_path
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
@@ -29,7 +32,6 @@ from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.media import Image, media_of
-from lmndeck.numbering import Numbers, number
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
 from lmndeck.project import (
@@ -44,8 +46,9 @@ from lmndeck.project import (
 from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
-from lmndeck.reconcile import FilledNote, content_hash, match, reconcile
+from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
+from lmndeck.warmup import warm_cache
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ def _plan(
     output: Path | None,
     remember: bool,
 ) -> Plan:
+    if remember and warm_cache(cards_dir, progress):  # it told of the files it read
+        progress = None
     project = load_project(cards_dir, progress, remember)
     path = lock_path(cards_dir)
     planned = notes_of(project)
@@ -201,12 +206,7 @@ def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
 def notes_of(project: Project) -> list[PlannedNote]:
     """Every note of the project, in study order: files by path, in a file kind by kind (in
     the registry's order), items in file order."""
-    return [
-        note
-        for deck_file in project.files
-        for item in deck_items(deck_file)
-        for note in item.notes(deck_file.deck)
-    ]
+    return [note for deck_file in project.files for note in file_notes(deck_file)]
 
 
 def images_of(project: Project) -> tuple[Image, ...]:
@@ -217,30 +217,6 @@ def images_of(project: Project) -> tuple[Image, ...]:
         for item in deck_items(deck_file)
         if item.image is not None
     )
-
-
-def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
-    """Every note of the project (in the order of ``notes_of``) with its card numbers, kept
-    from the lock, and its fields, rendered by its kind: from the cache for the notes of a file
-    with the same bytes whose numbers are the same, which is most of them in a rebuild."""
-    files = zip(project.files, project.keys or [""] * len(project.files), strict=True)
-    for deck_file, key in files:
-        entry = cache.file_entry(project.root, project.root / deck_file.path, "fields")
-        known = (cache.load(entry, key) if key else None) or {}
-        rendered: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[tuple[str, ...], str]] = {}
-        for item in deck_items(deck_file):
-            for note in item.notes(deck_file.deck):
-                numbers = number(note.card_keys, lock.notes.get(note.key))
-                seen = (note.key, tuple(sorted(numbers.active.items())))
-                fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
-                yield FilledNote(note, numbers, fields, content)
-        if remember and key and rendered.keys() != known.keys():
-            cache.store(entry, key, rendered)
-
-
-def _render(note: PlannedNote, numbers: Numbers) -> tuple[tuple[str, ...], str]:
-    fields = note.fields(numbers.active)
-    return fields, content_hash(note.kind.name, fields, note.tags)
 
 
 def default_output(project: Project, lock: Lock | None = None) -> Path:

@@ -177,7 +177,7 @@ def load_project(root: Path, progress: Progress | None = None, remember: bool = 
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read, key = _read(root, path, shown, remember)
+            read, key = read_cards_file(root, path, shown, remember)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -196,7 +196,7 @@ def load_project(root: Path, progress: Progress | None = None, remember: bool = 
     return Project(root, tuple(files), tuple(keys))
 
 
-def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str]:
+def read_cards_file(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str]:
     """The cards file as read and checked, and its cache key (its bytes and its images'); from
     the cache when these bytes were read before and its images are as they were."""
     data = path.read_bytes()

@@ -1,0 +1,67 @@
+"""Stage 4: every note's fields, rendered by its kind with its card numbers, or taken from the
+cache (see ``cache``) where a build rendered the same note with the same numbers before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lmndeck import cache
+from lmndeck.kinds.base import PlannedNote
+from lmndeck.lock import Lock
+from lmndeck.model import DeckFile
+from lmndeck.numbering import Numbers, number
+from lmndeck.project import Project, deck_items
+from lmndeck.reconcile import FilledNote, content_hash
+
+# A note's fields depend on the note and on its cards' numbers, nothing else.
+RenderKey = tuple[str, tuple[tuple[str, int], ...]]
+Rendered = dict[RenderKey, tuple[tuple[str, ...], str]]  # -> (fields, content hash)
+
+
+def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
+    """Every note of the project (in the order of ``pipeline.notes_of``) with its card numbers,
+    kept from the lock, and its fields, rendered by its kind: from the cache for the notes of a
+    file with the same bytes whose numbers are the same, which is most of them in a rebuild.
+    ``remember`` stores what was rendered anew."""
+    files = zip(project.files, project.keys or [""] * len(project.files), strict=True)
+    for deck_file, key in files:
+        entry = fields_entry(project.root, deck_file)
+        known: Rendered = (cache.load(entry, key) if key else None) or {}
+        rendered: Rendered = {}
+        for note in file_notes(deck_file):
+            numbers = number(note.card_keys, lock.notes.get(note.key))
+            seen = _render_key(note, numbers)
+            fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
+            yield FilledNote(note, numbers, fields, content)
+        if remember and key and rendered.keys() != known.keys():
+            cache.store(entry, key, rendered)
+
+
+def first_fields(deck_file: DeckFile) -> Rendered:
+    """The fields of a file's notes numbered as new notes: what a first build renders, and
+    what later builds do too for every note whose deletions were never renumbered."""
+    rendered: Rendered = {}
+    for note in file_notes(deck_file):
+        numbers = number(note.card_keys, None)
+        rendered[_render_key(note, numbers)] = _render(note, numbers)
+    return rendered
+
+
+def fields_entry(cards_dir: Path, deck_file: DeckFile) -> Path:
+    return cache.file_entry(cards_dir, cards_dir / deck_file.path, "fields")
+
+
+def file_notes(deck_file: DeckFile) -> Iterator[PlannedNote]:
+    """The notes of a file's items that go into the deck, in study order."""
+    for item in deck_items(deck_file):
+        yield from item.notes(deck_file.deck)
+
+
+def _render_key(note: PlannedNote, numbers: Numbers) -> RenderKey:
+    return note.key, tuple(sorted(numbers.active.items()))
+
+
+def _render(note: PlannedNote, numbers: Numbers) -> tuple[tuple[str, ...], str]:
+    fields = note.fields(numbers.active)
+    return fields, content_hash(note.kind.name, fields, note.tags)
