@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -128,3 +130,44 @@ def test_shares_are_about_equal_in_size() -> None:
         [Path("5.yaml"), Path("4.yaml"), Path("2.yaml"), Path("1.yaml")],
     ]
     assert warmup._shares(files[:1], 2) == [[Path("9.yaml")]]
+
+
+@pytest.mark.skipif(warmup._cores() < 2, reason="one core: a build forks no child")
+def test_a_killed_build_takes_its_children_with_it(tmp_path: Path) -> None:
+    """SIGKILL leaves a process no time to clean up; its children must not go on writing the
+    cache (and leaving temporary files) behind the next build's back."""
+    paths = write_cards(tmp_path / "cards", 20_000, files=4)  # a child reads two of the files
+    lmndeck = str(Path(sys.executable).with_name("lmndeck"))
+    build_process = subprocess.Popen([lmndeck, "build"], cwd=tmp_path, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not _working_in(tmp_path, others_than=build_process.pid):  # the child has started
+        assert time.monotonic() < deadline and build_process.poll() is None
+        time.sleep(0.005)
+    build_process.kill()
+    build_process.wait()
+    deadline = time.monotonic() + 30
+    while _working_in(tmp_path):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    cards = tmp_path / "cards"
+    (childs,) = warmup._shares([(path.stat().st_size, path) for path in paths], 2)[1:]
+    cached = [
+        cache.holds(cache.file_entry(cards, path), cache.file_key(path.name, path.read_bytes()))
+        for path in childs
+    ]
+    assert not all(cached)  # the child stopped with its parent, before its files were done
+    assert sorted(tmp_path.rglob("*.tmp")) == []
+
+
+def _working_in(directory: Path, others_than: int = 0) -> list[int]:
+    """Processes (but ``others_than``) whose working directory is ``directory``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == others_than:
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")) == directory:
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to look at
+            continue
+    return found

@@ -13,6 +13,7 @@ numbers otherwise is rendered again by the build.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
@@ -78,17 +79,36 @@ def _warm(cards_dir: Path, path: Path) -> None:
 
 def _fork(cards_dir: Path, share: list[Path]) -> int:
     """A child process that warms the cache for ``share`` and exits; its process id."""
+    parent = os.getpid()
     child = os.fork()
     if child:
         return child
     status = 1
     try:
+        _stop_with(parent)
         for path in share:
             _warm(cards_dir, path)
         status = 0
     finally:
         # At once: no atexit handlers, no flushing of output buffers the parent owns too.
         os._exit(status)
+
+
+def _stop_with(parent: int) -> None:
+    """Stop this child when its parent dies (a build killed, even by SIGKILL): asked to stop,
+    it stops at once, and the cache entry it was writing leaves no temporary file behind."""
+    signal.signal(signal.SIGTERM, _stop)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before that: nobody wants this work any more
+        raise SystemExit(1)
+
+
+def _stop(signal_number: int, frame: object) -> None:
+    raise SystemExit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _shares(files: list[tuple[int, Path]], count: int) -> list[list[Path]]:
