@@ -127,10 +127,10 @@ def report(results: dict[int, dict[str, Sample]], rounds: int) -> str:
         "# Build speed",
         "",
         "Written by `bench/run.py` (see its docstring). Whole processes, wall-clock medians of "
-        f"{rounds} interleaved round(s), the spread (fastest-slowest) beside them. The machine "
-        "was shared with other work while it ran (other sessions' tests and builds on its two "
-        "cores): absolute times are noisy, the ratios of measurements taken in the same rounds "
-        "much less so.",
+        f"{rounds} interleaved round(s), the spread (fastest-slowest) beside them. Absolute "
+        "times move with whatever else the machine runs (see the load average below); the "
+        "ratios of measurements taken in the same rounds much less so. Peak memory is the "
+        "largest process's (a build's children are not added up).",
         "",
         f"Machine: {machine()}.",
         "",
