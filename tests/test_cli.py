@@ -148,3 +148,16 @@ def test_runs_as_a_module() -> None:
         [sys.executable, "-m", "lmndeck", "--version"], capture_output=True, text=True, check=True
     )
     assert __version__ in result.stdout
+
+
+def test_a_command_runs_without_the_cyclic_garbage_collector() -> None:
+    """It would only walk a build's objects again at its end (see lmndeck/__main__.py)."""
+    script = (
+        "import atexit, gc, sys\n"
+        "from lmndeck.__main__ import run\n"
+        "atexit.register(lambda: print('collector on:', gc.isenabled()))\n"
+        "sys.argv = ['lmndeck', '--version']\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "collector on: False"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import signal
 import sys
@@ -234,6 +235,8 @@ def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
     """Print each build of the watch; Ctrl-C ends it with one line (a build it interrupts
     wrote everything or nothing, as always)."""
     from lmndeck.watch import watch, what_changed  # the watcher is for watches only
+
+    gc.enable()  # off for one-shot commands (see __main__); a watch runs for hours
 
     formatter = FORMATTERS[click.get_current_context().params.get("output_format", "text")]
     first = True
