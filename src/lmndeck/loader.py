@@ -30,6 +30,8 @@ from lmndeck.problems import Code, ContentError, Position, Problem
 # Tests set this to yaml.SafeLoader to check that both parsers give the same results.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
+
 # Cards files nest about 6 levels (file > comparisons > table > rows > row > cell > text); the
 # bound is far above any real file and far below what any parser or later walk could mind.
 MAX_DEPTH = 100
@@ -96,12 +98,21 @@ def load_text(text: str, shown: str) -> yaml.Node | None:
     ]
     if forbidden:
         raise ContentError(forbidden)
-    loader = _Loader(text)
+    return _compose(text, shown, _Loader)
+
+
+def _compose(text: str, shown: str, parser: type[yaml.SafeLoader]) -> yaml.Node | None:
+    loader = parser(text)
     collecting = gc.isenabled()
     gc.disable()  # else the collector rescans the growing tree every ~700 nodes: quadratic
     try:
         return _Composer(text, shown).compose(_events(loader))
     except yaml.MarkedYAMLError as error:
+        if _LIBYAML_DEPTH in str(error.problem) and parser is not yaml.SafeLoader:
+            # libyaml (PyYAML >= 6.0.4) refuses deep flow nesting while scanning ahead, before
+            # MAX_DEPTH is reached: the pure-Python parser has no such limit and finds the
+            # place both parsers report (a hostile file's error path only, so its speed is moot).
+            return _compose(text, shown, yaml.SafeLoader)
         raise ContentError([_yaml_problem(error, text, shown)]) from None
     except yaml.reader.ReaderError as error:  # excluded by FORBIDDEN; kept as a safety net
         where = position_in(text, error.position, shown)
