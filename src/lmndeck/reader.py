@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import yaml
 
@@ -26,6 +27,8 @@ _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
+_NO_RULES: frozenset[str] = frozenset()
+_Value = TypeVar("_Value", bound=Hashable)
 
 
 @dataclass
@@ -35,6 +38,12 @@ class Reader:
     path: str
     problems: list[Problem] = field(default_factory=list)
     _seen: set[int] = field(default_factory=set)
+    _shared: dict[Hashable, Hashable] = field(default_factory=dict)
+
+    def shared(self, value: _Value) -> _Value:
+        """One object for equal values of a file (tag lists, citations): thousands of facts
+        repeat a few, and the cache stores and loads each once, not once per fact."""
+        return self._shared.setdefault(value, value)  # type: ignore[return-value]
 
     def report(self, node: yaml.Node, code: Code, message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.where(node), message, hint, code=code))
@@ -321,17 +330,17 @@ class Reader:
         that reads the 'lint' key of facts, comparisons, rows and cells; it never changes notes."""
         node = entries.get("lint")
         if node is None:
-            return frozenset()
+            return _NO_RULES
         lint = self.mapping(node, "lint", ("ignore",), ("ignore",))
         if lint is None or "ignore" not in lint:
-            return frozenset()
+            return _NO_RULES
         # Imported here: the rules read projects, which are read with this module.
         from lmndeck.rules import RULE_IDS
 
         ignore = lint["ignore"]
         names = [ignore] if isinstance(ignore, yaml.ScalarNode) else self.sequence(ignore, "ignore")
         found = (self.known(name, "a lint rule", RULE_IDS, Code.UNKNOWN_RULE) for name in names)
-        return frozenset(name for name in found if name is not None)
+        return self.shared(frozenset(name for name in found if name is not None))
 
     def known(self, node: yaml.Node, noun: str, names: tuple[str, ...], code: Code) -> str | None:
         """The text of ``node`` when it is one of ``names``; else None, reported as not being

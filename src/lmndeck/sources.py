@@ -133,7 +133,7 @@ def source_ref(reader: Reader, node: yaml.Node | None, sources: Sources, inherit
         return REPORTED
     stamp = stamp.strip()
     if not stamp:
-        return Cited(SourceRef(source))
+        return Cited(reader.shared(SourceRef(source)))
     if isinstance(source, TextSource):
         reader.report(
             node,
@@ -151,7 +151,7 @@ def source_ref(reader: Reader, node: yaml.Node | None, sources: Sources, inherit
             "write minutes and seconds as MM:SS or hours as HH:MM:SS, e.g. 08:09",
         )
         return REPORTED
-    return Cited(SourceRef(source, seconds))
+    return Cited(reader.shared(SourceRef(source, seconds)))
 
 
 def parse_timestamp(stamp: str) -> int | None:

@@ -235,7 +235,7 @@ def read_fact_fields(
     return FactFields(
         id=fact_id,
         extra=extra,
-        tags=unique(tags),
+        tags=reader.shared(unique(tags)),
         source=ref,
         position=reader.where(node),
         was=was,

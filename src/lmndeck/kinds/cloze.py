@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import genanki
 import yaml
@@ -72,26 +71,32 @@ class ClozeFact:
     # Where each deletion's '{{' is in the file, for lint's problems (deletions' order).
     deletion_positions: tuple[Position, ...] = field(default=(), compare=False)
 
+    # Derived from the parts when the fact is made (not on first use: an attribute added to
+    # an instance later costs each of the deck's facts a dictionary of its own).
+    deletions: tuple[Deletion, ...] = field(init=False, repr=False, compare=False)
+    # One key per deletion. Labelled deletions share their label's key (and card); a repeated
+    # unlabelled answer gets its own key per occurrence, and so its own card.
+    deletion_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        deletions = tuple(part for part in self.parts if isinstance(part, Deletion))
+        object.__setattr__(self, "deletions", deletions)
+        object.__setattr__(self, "deletion_keys", _deletion_keys(deletions))
+
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
 
-    @cached_property
-    def deletions(self) -> tuple[Deletion, ...]:
-        return tuple(part for part in self.parts if isinstance(part, Deletion))
 
-    @cached_property
-    def deletion_keys(self) -> tuple[str, ...]:
-        """One key per deletion. Labelled deletions share their label's key (and card);
-        a repeated unlabelled answer gets its own key per occurrence, and so its own card."""
-        seen: dict[str, int] = {}
-        keys = []
-        for deletion in self.deletions:
-            key = deletion.base_key
-            if deletion.label is None:
-                seen[key] = seen.get(key, 0) + 1
-                key += f"#{seen[key]}" if seen[key] > 1 else ""
-            keys.append(key)
-        return tuple(keys)
+def _deletion_keys(deletions: tuple[Deletion, ...]) -> tuple[str, ...]:
+    seen: dict[str, int] = {}
+    keys = []
+    for deletion in deletions:
+        key = deletion.base_key
+        if deletion.label is None:
+            seen[key] = seen.get(key, 0) + 1
+            key += f"#{seen[key]}" if seen[key] > 1 else ""
+        keys.append(key)
+    return tuple(keys)
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,7 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
         header.columns,
         tuple(rows),
         extra,
-        unique(tags),
+        reader.shared(unique(tags)),
         reader.where(node),
         was,
         cards,
