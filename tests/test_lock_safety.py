@@ -246,7 +246,7 @@ def test_the_shipped_lock_format_is_read_and_kept_byte_for_byte() -> None:
     root = Path(__file__).parent.parent
     text = (root / "cards" / "lmndeck.lock").read_text(encoding="utf-8")
     result = plan(root / "cards", output=root / "dist" / "neurology-motor-neuron-lesions.apkg")
-    assert result.lock_text == text
+    assert result.lock_file == text.encode("utf-8")
     assert not result.lock_changed
     assert result.notices == ()
 

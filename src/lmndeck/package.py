@@ -44,7 +44,7 @@ LOCK_ENTRY = "lmndeck.lock"
 COLLECTION_ENTRY = "collection.anki2"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutputNote:
     """A note ready to be packaged."""
 
@@ -64,7 +64,7 @@ class OutputNote:
 class PackageContents:
     notes: tuple[OutputNote, ...]
     note_types: Mapping[str, tuple[NoteType, int]]  # by kind: the note type and its mod
-    lock_text: str = ""
+    lock_file: bytes = b""  # the lock file, shipped in the package (see recover)
     media: tuple[Image, ...] = ()  # in a fixed order (see media.media_of)
 
 
@@ -164,8 +164,8 @@ def package_bytes(contents: PackageContents) -> bytes:
     """The .apkg file's bytes."""
     buffer = io.BytesIO()
     entries: list[tuple[str, bytes]] = [("media", media_map(contents))]
-    if contents.lock_text:
-        entries.append((LOCK_ENTRY, contents.lock_text.encode("utf-8")))
+    if contents.lock_file:
+        entries.append((LOCK_ENTRY, contents.lock_file))
     # Anki's package format: media file N is the zip entry "N", named in the "media" map.
     entries.extend((str(number), image.data) for number, image in enumerate(contents.media))
     with (

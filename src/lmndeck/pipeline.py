@@ -57,7 +57,7 @@ class Plan:
 
     project: Project
     contents: PackageContents
-    lock_text: str
+    lock_file: bytes  # encoded once: a deck of 100k facts has a lock of 25 MB
     lock_changed: bool
     changes: Changes
     output: Path  # where the deck goes: -o, else the default (see default_output)
@@ -176,13 +176,13 @@ def _plan(
     filled = filled_notes(project, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
-    lock_text = dumps_lock(lock)
-    old_text = path.read_bytes() if path.exists() else None
+    lock_file = dumps_lock(lock).encode("utf-8")
+    old_file = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), note_types, lock_text, images_of(project)),
-        lock_text,
-        lock_text.encode("utf-8") != old_text,
+        PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
+        lock_file,
+        lock_file != old_file,
         changes,
         output or default_output(project, lock),
         tuple(previous.notices),
@@ -272,7 +272,7 @@ def build(
         # A deck with these bytes already there is left alone (its time tells when it changed).
         writes = [] if _holds(target, deck) else [(target, deck)]
         if result.lock_changed:
-            writes.insert(0, (lock_path(cards_dir), result.lock_text.encode("utf-8")))
+            writes.insert(0, (lock_path(cards_dir), result.lock_file))
         with _signals_held():
             _write(writes, cards_dir)
             if on_written:
@@ -352,7 +352,7 @@ def _remember(
         return
     record: dict[str, Any] = {
         "cards": cards,
-        "lock": cache.digest(result.lock_text.encode("utf-8")),
+        "lock": cache.digest(result.lock_file),
         "deck": str(target),
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
