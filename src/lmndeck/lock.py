@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,21 @@ class NoteRecord:
     retired: dict[str, int] = field(default_factory=dict)  # removed; numbers never reused
     removed: bool = False
 
+    def copy(self) -> NoteRecord:
+        """A copy whose numbers can be changed without touching these (dataclasses.replace,
+        which checks every field by name, took a tenth of a rebuild of 20k facts)."""
+        return NoteRecord(
+            self.guid,
+            self.kind,
+            self.deck,
+            self.id,
+            self.hash,
+            self.mod,
+            dict(self.deletions),
+            dict(self.retired),
+            self.removed,
+        )
+
 
 @dataclass(slots=True)
 class NoteTypeRecord:
@@ -52,10 +68,7 @@ class Lock:
         """A copy whose records can be changed without touching this lock's."""
         return Lock(
             namespace=self.namespace,
-            notes={
-                key: replace(record, deletions=dict(record.deletions), retired=dict(record.retired))
-                for key, record in self.notes.items()
-            },
+            notes={key: record.copy() for key, record in self.notes.items()},
             note_types={key: replace(record) for key, record in self.note_types.items()},
         )
 
@@ -87,17 +100,40 @@ _RECORD_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def dumps_lock(lock: Lock) -> str:
-    def lines(records: dict[str, Any]) -> str:
+    def lines(records: dict[str, Any], encode: Callable[[Any], str]) -> str:
         return ",\n".join(
-            f"  {json.dumps(key)}: {_RECORD_JSON.encode(_fields(record))}"
-            for key, record in sorted(records.items())
+            f"  {json.dumps(key)}: {encode(record)}" for key, record in sorted(records.items())
         )
 
+    note_types = lines(lock.note_types, lambda record: _RECORD_JSON.encode(_fields(record)))
     return (
         f'{{\n"lmndeck-lock": {FORMAT},\n"namespace": {json.dumps(lock.namespace, ensure_ascii=False)},\n'
-        f'"note_types": {{\n{lines(lock.note_types)}\n}},\n'
-        f'"notes": {{\n{lines(lock.notes)}\n}}\n}}\n'
+        f'"note_types": {{\n{note_types}\n}},\n'
+        f'"notes": {{\n{lines(lock.notes, note_json)}\n}}\n}}\n'
     )
+
+
+# What json.dumps(text, ensure_ascii=False) writes for a string (the C encoder when there is one).
+_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def note_json(record: NoteRecord) -> str:
+    """``_RECORD_JSON.encode(_fields(record))``, written field by field: the same text (keys in
+    sorted order, empty optional fields left out) in a third of the time, for every note."""
+    parts = [f'"deck": {_string(record.deck)}']
+    if record.deletions:
+        parts.append(f'"deletions": {_numbers_json(record.deletions)}')
+    parts.append(f'"guid": {_string(record.guid)}, "hash": {_string(record.hash)}')
+    parts.append(f'"id": {record.id}, "kind": {_string(record.kind)}, "mod": {record.mod}')
+    if record.removed:
+        parts.append('"removed": true')
+    if record.retired:
+        parts.append(f'"retired": {_numbers_json(record.retired)}')
+    return "{" + ", ".join(parts) + "}"
+
+
+def _numbers_json(numbers: dict[str, int]) -> str:
+    return "{" + ", ".join(f"{_string(key)}: {numbers[key]}" for key in sorted(numbers)) + "}"
 
 
 def _fields(record: NoteRecord | NoteTypeRecord) -> dict[str, Any]:
