@@ -13,9 +13,11 @@ import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, project
+from lmndeck import cache, lockparse, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
+from lmndeck.lock import Lock
+from lmndeck.lockparse import parse_lock
 from lmndeck.pipeline import UpToDate, build
 from tests.conftest import SAMPLE, WriteCards
 
@@ -47,7 +49,7 @@ def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
     cards = write_cards()
     build(cards, tmp_path / "deck.apkg", now=NOW)
     assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
-    assert len(file_entries(cards)) == 2  # the file as read, its notes as rendered
+    assert len(file_entries(cards)) == 3  # the file as read, its notes as rendered, the lock
     assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
     assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
 
@@ -119,6 +121,39 @@ def test_an_entry_of_other_bytes_or_another_version_is_not_used(
     monkeypatch.setattr(cache, "_FORMAT", "lmndeck 0.0.0 cache 1")
     key = cache.file_key("demo.yaml", (cards / "demo.yaml").read_bytes())
     assert cache.load(cache.file_entry(cards, cards / "demo.yaml"), key) is None
+
+
+def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = tmp_path / "a" / "cards"
+    write_cards(cards, 200, files=2)
+    build(cards, tmp_path / "a.apkg", now=NOW)
+    copy = fresh_copy(cards, tmp_path / "b")
+    parsed: list[int] = []
+
+    def counted(text: str, locator: lockparse.Locator) -> Lock:
+        parsed.append(len(text))
+        return parse_lock(text, locator)
+
+    monkeypatch.setattr(lockparse, "parse_lock", counted)
+    for directory in (cards, copy):
+        edit_one_fact(directory, 1)
+    assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")
+    assert len(parsed) == 1  # the copy's: it has no cache
+    # A damaged entry: the lock file is read instead, and the deck is the same
+    (entry,) = (path for path in file_entries(cards) if path.name.endswith(".lock.pickle"))
+    entry.write_bytes(entry.read_bytes()[:-9] + bytes(9))
+    for directory in (cards, copy):
+        edit_one_fact(directory, 2)
+    assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")
+    assert len(parsed) == 2  # the damaged entry's; the copy now has a cache of its own
+    # A lock edited by hand has other bytes: it is read, and its problem reported
+    lock = cards / "lmndeck.lock"
+    lock.write_text(lock.read_text().replace('"mod": ', '"mod": -', 1))
+    result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "a.apkg")])
+    assert result.exit_code == 1
+    assert "lmndeck.lock:" in result.output and "error[invalid-lock]" in result.output
 
 
 def _field_texts(apkg: Path) -> str:

@@ -31,9 +31,10 @@ from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
+from lmndeck.lockparse import remember_lock
 from lmndeck.media import Image, media_of
 from lmndeck.package import PackageContents, package_bytes, write_in_order
-from lmndeck.problems import Code, ContentError, Problem, file_position
+from lmndeck.problems import Code, ContentError, Problem, file_position, place
 from lmndeck.project import (
     CARD_SUFFIXES,
     Project,
@@ -57,7 +58,8 @@ class Plan:
 
     project: Project
     contents: PackageContents
-    lock_file: bytes  # encoded once: a deck of 100k facts has a lock of 25 MB
+    lock: Lock
+    lock_file: bytes  # the lock as written, encoded once: 25 MB at 100k facts
     lock_changed: bool
     changes: Changes
     output: Path  # where the deck goes: -o, else the default (see default_output)
@@ -181,6 +183,7 @@ def _plan(
     return Plan(
         project,
         PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
+        lock,
         lock_file,
         lock_file != old_file,
         changes,
@@ -278,6 +281,8 @@ def build(
             if on_written:
                 on_written()
         _remember(record, cards, result, target, deck)
+        lock_file = lock_path(cards_dir)
+        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
     return result, target
 
 
