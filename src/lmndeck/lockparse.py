@@ -10,7 +10,6 @@ wrongly moves review history onto other cards.
 from __future__ import annotations
 
 import json
-import marshal
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -533,8 +532,8 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
 def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
     """Keep ``lock``, which the lock file at ``path`` holds as ``data``, in the cache: a build
     stores the lock it wrote, and the next build reads it from there, not from its JSON (at
-    20k notes 0.03 s instead of 0.35 s). Kept as rows of plain values that marshal writes
-    and reads, several times faster than pickled records."""
+    20k notes: 0.07 s to store, 0.06 s to load, 0.45 s to parse). Kept as rows of plain values,
+    which pickle writes in half the time of the records themselves."""
     key, entry = cache.file_key(shown, data), cache.file_entry(path.parent, path, "lock")
     if cache.holds(entry, key):
         return
@@ -543,24 +542,22 @@ def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
         for note, r in lock.notes.items()
     ]
     note_types = [(kind, record.hash, record.mod) for kind, record in lock.note_types.items()]
-    cache.store(entry, key, marshal.dumps((lock.namespace, note_types, notes)))
+    cache.store(entry, key, (lock.namespace, note_types, notes))
 
 
 def _cached_lock(path: Path, shown: str, data: bytes) -> Lock | None:
     """The lock a build stored for these bytes (see ``remember_lock``); None when there is none."""
     stored = cache.load(cache.file_entry(path.parent, path, "lock"), cache.file_key(shown, data))
-    if not isinstance(stored, bytes):
+    if stored is None:
         return None
-    # Signed by this user's lmndeck under a key of these bytes and this code (see cache.load):
-    # marshal reads only what remember_lock wrote.
-    try:
-        namespace, note_types, notes = marshal.loads(stored)
+    try:  # what remember_lock stored (the key holds lmndeck's code): a safety net
+        namespace, note_types, notes = stored
         return Lock(
             namespace,
             {row[0]: NoteRecord(*row[1:]) for row in notes},
             {kind: NoteTypeRecord(hash_, mod) for kind, hash_, mod in note_types},
         )
-    except (ValueError, TypeError, EOFError):  # a safety net: read the file instead
+    except (ValueError, TypeError):
         return None
 
 

@@ -281,6 +281,7 @@ def build(
             if on_written:
                 on_written()
         _remember(record, cards, result, target, deck)
+        del deck, writes  # the package (40 MB at 100k facts) is not kept while the lock is
         lock_file = lock_path(cards_dir)
         remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
     return result, target
