@@ -129,6 +129,13 @@ def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_els
     cards = tmp_path / "a" / "cards"
     write_cards(cards, 200, files=2)
     build(cards, tmp_path / "a.apkg", now=NOW)
+    lock = cards / "lmndeck.lock"
+    cached = lockparse.read_lock_file(lock, "lmndeck.lock")
+    text = lock.read_text()
+    read = parse_lock(text, lockparse.Locator(text, "lmndeck.lock"))
+    assert cached is not None and cached.lock == read  # the same lock, in the same order
+    assert list(cached.lock.notes) == list(read.notes)
+    assert list(cached.lock.note_types) == list(read.note_types)
     copy = fresh_copy(cards, tmp_path / "b")
     parsed: list[int] = []
 
@@ -149,7 +156,6 @@ def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_els
     assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")
     assert len(parsed) == 2  # the damaged entry's; the copy now has a cache of its own
     # A lock edited by hand has other bytes: it is read, and its problem reported
-    lock = cards / "lmndeck.lock"
     lock.write_text(lock.read_text().replace('"mod": ', '"mod": -', 1))
     result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "a.apkg")])
     assert result.exit_code == 1

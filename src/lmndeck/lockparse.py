@@ -537,11 +537,12 @@ def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
     key, entry = cache.file_key(shown, data), cache.file_entry(path.parent, path, "lock")
     if cache.holds(entry, key):
         return
+    # In the file's order (sorted), as parsing would give them: the same lock, to the order.
     notes = [
         (note, r.guid, r.kind, r.deck, r.id, r.hash, r.mod, r.deletions, r.retired, r.removed)
-        for note, r in lock.notes.items()
+        for note, r in sorted(lock.notes.items())
     ]
-    note_types = [(kind, record.hash, record.mod) for kind, record in lock.note_types.items()]
+    note_types = [(kind, record.hash, record.mod) for kind, record in sorted(lock.note_types.items())]
     cache.store(entry, key, (lock.namespace, note_types, notes))
 
 
