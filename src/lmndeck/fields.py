@@ -3,7 +3,7 @@ cache (see ``cache``) where a build rendered the same note with the same numbers
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lmndeck import cache
@@ -19,17 +19,19 @@ RenderKey = tuple[str, tuple[tuple[str, int], ...]]
 Rendered = dict[RenderKey, tuple[tuple[str, ...], str]]  # -> (fields, content hash)
 
 
-def filled_notes(project: Project, lock: Lock, remember: bool = False) -> Iterator[FilledNote]:
-    """Every note of the project (in the order of ``pipeline.notes_of``) with its card numbers,
-    kept from the lock, and its fields, rendered by its kind: from the cache for the notes of a
-    file with the same bytes whose numbers are the same, which is most of them in a rebuild.
-    ``remember`` stores what was rendered anew."""
-    files = zip(project.files, project.keys or [""] * len(project.files), strict=True)
-    for deck_file, key in files:
+def filled_notes(
+    project: Project, notes: Sequence[Sequence[PlannedNote]], lock: Lock, remember: bool = False
+) -> Iterator[FilledNote]:
+    """Every note of the project, ``notes`` per file (``file_notes`` of each of its files),
+    with its card numbers, kept from the lock, and its fields, rendered by its kind: from the
+    cache for the notes of a file with the same bytes whose numbers are the same, which is most
+    of them in a rebuild. ``remember`` stores what was rendered anew."""
+    keys = project.keys or [""] * len(project.files)
+    for deck_file, key, in_file in zip(project.files, keys, notes, strict=True):
         entry = fields_entry(project.root, deck_file)
         known: Rendered = (cache.load(entry, key) if key else None) or {}
         rendered: Rendered = {}
-        for note in file_notes(deck_file):
+        for note in in_file:
             numbers = number(note.card_keys, lock.notes.get(note.key))
             seen = _render_key(note, numbers)
             fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)

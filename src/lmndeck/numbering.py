@@ -35,8 +35,14 @@ def assign_numbers(
     rewordings of the old ones (in order) and take over their numbers. Any other new key gets a
     number never used before in this note.
     """
-    old_active = dict(record.deletions) if record else {}
-    retired = dict(record.retired) if record else {}
+    # The two cases of almost every note, answered directly: a new note, and one whose cards
+    # are those the lock has (the rules below give the same numbers).
+    if record is None:
+        return dict(zip(keys, range(1, len(keys) + 1), strict=True)), {}
+    if record.deletions.keys() == set(keys):
+        return {key: record.deletions[key] for key in keys}, dict(record.retired)
+    old_active = dict(record.deletions)
+    retired = dict(record.retired)
     active: dict[str, int] = {}
     for key in keys:
         if key in old_active:

@@ -169,13 +169,14 @@ def _plan(
         progress = None
     project = load_project(cards_dir, progress, remember)
     path = lock_path(cards_dir)
-    planned = notes_of(project)
+    by_file = notes_by_file(project)
+    planned = [note for notes in by_file for note in notes]
     previous = previous_lock(
         path, lambda lock: output or default_output(project, lock), project, planned
     )
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = filled_notes(project, matched.lock, remember)
+    filled = filled_notes(project, by_file, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = dumps_lock(lock).encode("utf-8")
@@ -209,7 +210,12 @@ def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
 def notes_of(project: Project) -> list[PlannedNote]:
     """Every note of the project, in study order: files by path, in a file kind by kind (in
     the registry's order), items in file order."""
-    return [note for deck_file in project.files for note in file_notes(deck_file)]
+    return [note for notes in notes_by_file(project) for note in notes]
+
+
+def notes_by_file(project: Project) -> list[tuple[PlannedNote, ...]]:
+    """The notes of each of the project's files, in its order (see ``notes_of``)."""
+    return [tuple(file_notes(deck_file)) for deck_file in project.files]
 
 
 def images_of(project: Project) -> tuple[Image, ...]:

@@ -13,7 +13,7 @@ compares the features).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from lmndeck.lock import NoteRecord
@@ -44,13 +44,15 @@ class LikelyRename:
 
 
 def likely_renames(
-    removed: Iterable[str],
-    added: Iterable[str],
+    removed: Sequence[str],
+    added: Sequence[str],
     before: Mapping[str, NoteRecord],
     after: Mapping[str, NoteRecord],
 ) -> list[LikelyRename]:
     """Renames that would explain notes ``removed`` (records ``before``) and ``added`` (records
     ``after``) in one build, each old and new name used at most once."""
+    if not removed or not added:  # a first build adds every note and removes none
+        return []
     olds, news = _notes(removed, before), _notes(added, after)
     renames = _fact_renames([n for n in olds if n.is_fact], [n for n in news if n.is_fact])
     old_cells = [note for note in olds if not note.is_fact]
