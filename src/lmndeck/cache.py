@@ -7,8 +7,8 @@ time. It holds
 - ``files/``: each cards file as read and checked, and its notes' fields as rendered (with
   their content hashes, per note and card numbers), under a key made of lmndeck's version,
   the file's path as problems show it and its bytes: an edited file misses and is read and
-  rendered again, the others are not; and the lock file as the last build wrote it (see
-  ``lockparse.remember_lock``). Entries are named after their file, so a new version
+  rendered again, the others are not; and a mark for the bytes of the lock file the last
+  build wrote (see ``lockparse.remember_lock``). Entries are named after their file, so a new version
   replaces the old one.
 - ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
   cards files, of the lock file and of the deck, the deck's inode and time, what it reported):

@@ -58,8 +58,7 @@ class Plan:
 
     project: Project
     contents: PackageContents
-    lock: Lock
-    lock_file: bytes  # the lock as written, encoded once: 25 MB at 100k facts
+    lock_file: bytes  # encoded once: a deck of 100k facts has a lock of 25 MB
     lock_changed: bool
     changes: Changes
     output: Path  # where the deck goes: -o, else the default (see default_output)
@@ -184,7 +183,6 @@ def _plan(
     return Plan(
         project,
         PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
-        lock,
         lock_file,
         lock_file != old_file,
         changes,
@@ -287,9 +285,8 @@ def build(
             if on_written:
                 on_written()
         _remember(record, cards, result, target, deck)
-        del deck, writes  # the package (40 MB at 100k facts) is not kept while the lock is
         lock_file = lock_path(cards_dir)
-        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
+        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file)
     return result, target
 
 
