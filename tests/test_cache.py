@@ -251,3 +251,20 @@ def test_an_entry_this_user_did_not_write_is_never_unpickled(
     out.unlink()
     assert deck_and_lock(cards, out) == expected
     assert not ran.exists()
+
+
+def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_one(
+    tmp_path: Path,
+) -> None:
+    """A build killed (SIGKILL) while it writes a cache entry leaves its temporary file; the
+    next write of that entry deletes it, unless a live writer still holds it."""
+    cards = tmp_path / "cards"
+    write_cards(cards, 40, files=1)
+    build(cards, tmp_path / "deck.apkg", now=NOW)
+    (entry,) = (path for path in file_entries(cards) if path.name.endswith(".read.pickle"))
+    stale = entry.with_name(f".{entry.name}.a1b2c3d4.tmp")
+    stale.write_bytes(b"half an entry")
+    edit_one_fact(cards, 1)
+    build(cards, tmp_path / "deck.apkg", now=NOW + 1)
+    assert not stale.exists()
+    assert sorted(tmp_path.rglob("*.tmp")) == []

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lmndeck import __version__
+from lmndeck.staging import remove_stale_temporaries, temporary_file
 
 CACHE_NAME = ".lmndeck-cache"
 
@@ -209,11 +210,13 @@ def _write(path: Path, *data: bytes) -> None:
         if not (root / ".gitignore").exists():
             (root / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
         path.parent.mkdir(exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        remove_stale_temporaries(path)  # a build killed while writing this entry
+        descriptor, name = temporary_file(path)
         try:
-            with os.fdopen(descriptor, "wb") as handle:
+            with os.fdopen(descriptor, "wb") as handle:  # closing it ends the lock: rename first
                 handle.writelines(data)
-            os.rename(name, path)  # replaces atomically on POSIX, as the deck's os.replace
+                handle.flush()
+                os.rename(name, path)  # replaces atomically on POSIX, as the deck's os.replace
         finally:
             Path(name).unlink(missing_ok=True)
     except OSError:

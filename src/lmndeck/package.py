@@ -10,7 +10,6 @@ and is stored uncompressed.
 from __future__ import annotations
 
 import errno
-import fcntl
 import functools
 import hashlib
 import io
@@ -31,6 +30,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from lmndeck.media import Image
 from lmndeck.notetypes import NoteType
+from lmndeck.staging import remove_stale_temporaries, temporary_file
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FIELD_SEPARATOR = "\x1f"
@@ -237,7 +237,7 @@ def write_in_order(files: Sequence[tuple[Path, bytes]]) -> None:
     staged: list[_Staged] = []
     try:
         for path, data in files:
-            _remove_stale_temporaries(path)
+            remove_stale_temporaries(path)
             staged.append(_stage(path, data))
         for file in staged:
             file.commit()
@@ -275,15 +275,11 @@ def _stage(path: Path, data: bytes) -> _Staged:
             raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-        descriptor, name = tempfile.mkstemp(
-            dir=path.parent, prefix=_temporary_prefix(path), suffix=_TEMPORARY_SUFFIX
-        )
+        descriptor, name = temporary_file(path)
     except OSError as error:
         raise _about(path, error) from None
     staged = _Staged(path, Path(name), descriptor)
     try:
-        # The lock tells _remove_stale_temporaries that this writer is alive.
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
         os.fchmod(descriptor, 0o666 & ~_umask())  # mkstemp makes 0600; a deck is a normal file
         view = memoryview(data)
         while view:
@@ -303,38 +299,6 @@ def _name_too_long(path: Path) -> bool:
     except (OSError, ValueError):  # no limit known here: the rename will tell
         return False
     return len(os.fsencode(path.name)) > limit
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Delete the temporary files that a killed writer left beside ``path``.
-
-    A temporary whose lock can be taken has no writer any more; one still locked belongs to a
-    writer at work and is left alone.
-    """
-    pattern = re.compile(
-        re.escape(_temporary_prefix(path)) + r"[a-z0-9_]{8}" + re.escape(_TEMPORARY_SUFFIX)
-    )
-    try:
-        names = [name for name in os.listdir(path.parent) if pattern.fullmatch(name)]
-    except OSError:  # no directory yet, or an unreadable one: staging will say so
-        return
-    for name in names:
-        stale = path.parent / name
-        try:
-            with open(stale, "rb") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                stale.unlink()
-        except OSError:  # locked by a live writer, or gone already
-            continue
-
-
-_TEMPORARY_SUFFIX = ".tmp"
-# mkstemp adds 8 random characters; a name of up to 255 bytes still leaves a short temporary.
-_TEMPORARY_NAME_BYTES = 64
-
-
-def _temporary_prefix(path: Path) -> str:
-    return "." + os.fsdecode(os.fsencode(path.name)[:_TEMPORARY_NAME_BYTES]) + "."
 
 
 def _sync_directory(directory: Path) -> None:
