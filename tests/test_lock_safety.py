@@ -25,6 +25,7 @@ from lmndeck.cli import main
 from lmndeck.formats import text as format_problem
 from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, dumps_lock, lock_path, note_json
 from lmndeck.lockmerge import merge_locks, reserved_key
+from lmndeck.lockparse import Locator, parse_lock, readable
 from lmndeck.package import LOCK_ENTRY
 from lmndeck.pipeline import build, plan
 from lmndeck.problems import ContentError
@@ -780,3 +781,32 @@ def test_a_note_record_is_written_as_the_json_encoder_writes_it(record: NoteReco
         if value or key not in ("deletions", "retired", "removed")
     }
     assert note_json(record) == json.dumps(fields, sort_keys=True, ensure_ascii=False)
+
+
+_KEY = st.text(min_size=0, max_size=6)
+_RECORDS = st.builds(
+    NoteRecord,
+    guid=st.text(max_size=6),
+    kind=st.sampled_from(["cloze", "table", "list", "nonsense"]),
+    deck=_KEY,
+    id=st.integers(-1, 2**53 + 1),
+    hash=_KEY,
+    mod=st.integers(-1, 2**32 + 1),
+    deletions=st.dictionaries(_KEY, st.integers(0, 3), max_size=2),
+    retired=st.dictionaries(_KEY, st.integers(0, 3), max_size=2),
+    removed=st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=6), st.dictionaries(_KEY, _RECORDS, max_size=3))
+def test_a_lock_marked_as_readable_is_read_back_as_it_is(
+    namespace: str, notes: dict[str, NoteRecord]
+) -> None:
+    """A build marks the lock it wrote for the next build to read unchecked only when
+    ``readable`` says reading it finds nothing wrong: it must never say so wrongly."""
+    lock = Lock(namespace, notes)
+    event(f"readable: {readable(lock)}")
+    if readable(lock):
+        text = dumps_lock(lock)
+        assert parse_lock(text, Locator(text, "lmndeck.lock")) == lock

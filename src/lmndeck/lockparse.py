@@ -450,10 +450,34 @@ def _plain_note(node: Node) -> NoteRecord | None:
     fields = dict(node)
     if len(fields) != len(node) or not _REQUIRED_NOTE_FIELDS <= fields.keys() <= _NOTE_FIELDS:
         return None
-    guid, kind, deck, hash_ = fields["guid"], fields["kind"], fields["deck"], fields["hash"]
-    note_id, mod = fields["id"], fields["mod"]
     removed = fields.get("removed")
-    removed = False if removed is None else removed  # null is no flag, as ``_flag`` reads it
+    # A missing or null list of numbers is an empty one; anything but an object goes to _note.
+    active, retired = (
+        Object() if value is None else value
+        for value in (fields.get("deletions"), fields.get("retired"))
+    )
+    if type(active) is not Object or type(retired) is not Object:
+        return None
+    deletions, retirements = dict(active), dict(retired)
+    if len(deletions) != len(active) or len(retirements) != len(retired):
+        return None  # a deletion listed twice
+    record = NoteRecord(
+        fields["guid"],
+        fields["kind"],
+        fields["deck"],
+        fields["id"],
+        fields["hash"],
+        fields["mod"],
+        deletions,
+        retirements,
+        False if removed is None else removed,  # null is no flag, as ``_flag`` reads it
+    )
+    return record if _valid_record(record) else None
+
+
+def _valid_record(record: NoteRecord) -> bool:
+    """Whether ``LockValidator._note`` finds nothing wrong with the values of ``record``."""
+    guid, kind, deck, hash_ = record.guid, record.kind, record.deck, record.hash
     if not (
         type(guid) is str
         and _GUID.fullmatch(guid)
@@ -464,32 +488,39 @@ def _plain_note(node: Node) -> NoteRecord | None:
         and not _CONTROL.search(deck)
         and type(hash_) is str
         and not _CONTROL.search(hash_)
-        and type(note_id) is int
-        and 1 <= note_id <= MAX_NOTE_ID
-        and type(mod) is int
-        and 1 <= mod <= MAX_MOD
-        and type(removed) is bool
+        and type(record.id) is int
+        and 1 <= record.id <= MAX_NOTE_ID
+        and type(record.mod) is int
+        and 1 <= record.mod <= MAX_MOD
+        and type(record.removed) is bool
     ):
-        return None
-    active, retired = fields.get("deletions"), fields.get("retired")
-    numbered = BY_NAME[kind].numbered
-    deletions: dict[str, int] = {}
-    retirements: dict[str, int] = {}
-    for numbers, target in ((active, deletions), (retired, retirements)):
-        if numbers is None:
-            continue
-        if type(numbers) is not Object or (numbers and not numbered):
-            return None
-        for key, number in numbers:
-            if type(number) is not int or not 1 <= number <= MAX_DELETION_NUMBER:
-                return None
-            target[key] = number
-    keys = len(active or ()) + len(retired or ())
-    if len(deletions.keys() | retirements.keys()) != keys:
-        return None  # a deletion listed twice
-    if len(set(deletions.values()) | set(retirements.values())) != keys:
-        return None  # a number given twice
-    return NoteRecord(guid, kind, deck, note_id, hash_, mod, deletions, retirements, removed)
+        return False
+    deletions, retired = record.deletions, record.retired
+    if (deletions or retired) and not BY_NAME[kind].numbered:
+        return False
+    numbers = [*deletions.values(), *retired.values()]
+    if not all(type(number) is int and 1 <= number <= MAX_DELETION_NUMBER for number in numbers):
+        return False
+    # no deletion both on a card and retired, no number given twice
+    return len(deletions.keys() | retired.keys()) == len(numbers) == len(set(numbers))
+
+
+def readable(lock: Lock) -> bool:
+    """Whether reading the lock file ``dumps_lock`` writes of ``lock`` finds nothing wrong,
+    checked on the records (a tenth of the time of reading the file)."""
+    texts = [lock.namespace, *lock.notes, *(record.hash for record in lock.note_types.values())]
+    return (
+        bool(lock.namespace.strip())
+        and not any(_CONTROL.search(text) for text in texts)
+        and all(key.strip() for key in lock.notes)
+        and all(_valid_record(record) for record in lock.notes.values())
+        and len({record.id for record in lock.notes.values()}) == len(lock.notes)
+        and len({record.guid for record in lock.notes.values()}) == len(lock.notes)
+        and all(
+            kind in BY_NAME and type(record.mod) is int and 1 <= record.mod <= MAX_MOD
+            for kind, record in lock.note_types.items()
+        )
+    )
 
 
 def _shown(node: Node) -> str:
@@ -529,14 +560,16 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     return LockFile(merged.lock, text, (notice, *merged.resolutions))
 
 
-def remember_lock(path: Path, shown: str, data: bytes) -> None:
-    """Note in the cache that the lock file at ``path`` holds ``data`` as a build wrote it: the
-    next build reads those bytes without checking them (see ``_written_lock``), which is most
-    of the time of reading a lock (at 20k notes 0.06 s instead of 0.45 s). Nothing but a
-    signed mark is stored, under a key of the bytes: a lock edited by hand or by git is
-    checked as always."""
+def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
+    """Note in the cache that the lock file at ``path`` holds ``data``, which a build wrote of
+    ``lock``: the next build reads those bytes without checking them (see ``_written_lock``),
+    which is most of the time of reading a lock (at 20k notes 0.12 s instead of 0.45 s).
+    Only a lock that reading would accept is marked (a build can write one that it would
+    not, such as a time past 2106), so that it fails the same with or without the cache.
+    Nothing but a signed mark is stored, under a key of the bytes: a lock edited by hand or by
+    git is checked as always."""
     key, entry = cache.file_key(shown, data), cache.file_entry(path.parent, path, "lock")
-    if not cache.holds(entry, key):
+    if cache.load(entry, key) is not True and readable(lock):
         cache.store(entry, key, True)
 
 

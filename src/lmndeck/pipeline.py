@@ -58,7 +58,8 @@ class Plan:
 
     project: Project
     contents: PackageContents
-    lock_file: bytes  # encoded once: a deck of 100k facts has a lock of 25 MB
+    lock: Lock
+    lock_file: bytes  # the lock as written, encoded once: 25 MB at 100k facts
     lock_changed: bool
     changes: Changes
     output: Path  # where the deck goes: -o, else the default (see default_output)
@@ -183,6 +184,7 @@ def _plan(
     return Plan(
         project,
         PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
+        lock,
         lock_file,
         lock_file != old_file,
         changes,
@@ -286,7 +288,7 @@ def build(
                 on_written()
         _remember(record, cards, result, target, deck)
         lock_file = lock_path(cards_dir)
-        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file)
+        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
     return result, target
 
 
