@@ -5,7 +5,6 @@ ignored: the deck is the same byte for byte with it, without it and with a broke
 from __future__ import annotations
 
 import pickle
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -274,21 +273,22 @@ def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_one(
 def test_a_lock_reading_would_refuse_is_not_marked_and_fails_alike_with_the_cache(
     tmp_path: Path,
 ) -> None:
-    """A build can write a lock that reading refuses (a note's time pushed past 2**32 - 1,
-    where a lock edited by hand left it): the next build must refuse it with the cache as it
-    does without."""
-    cards = tmp_path / "a" / "cards"
-    write_cards(cards, 40, files=1)
+    """A build can write a lock that reading refuses (here: files with no top deck in common
+    give the lock the cards directory's name as namespace, and that name has a tab): the next
+    build must refuse it with the cache as it does without."""
+    cards = tmp_path / "a" / "ca\trds"
+    cards.mkdir(parents=True)
+    (cards / "one.yaml").write_text(SAMPLE)
+    (cards / "two.yaml").write_text(
+        "deck: Other\nsources: {text: {title: T}}\nsource: text\n"
+        'facts:\n  - {id: other, text: "{{Another}} fact."}\n'
+    )
     build(cards, tmp_path / "a.apkg", now=NOW)
-    lock = cards / "lmndeck.lock"
-    lock.write_text(re.sub(r'"mod": \d+', '"mod": 4294967295', lock.read_text()))
-    edit_one_fact(cards, 1)
-    build(cards, tmp_path / "a.apkg", now=NOW)  # writes a time of 4294967296
-    assert '"mod": 4294967296' in lock.read_text()
+    assert '"namespace": "ca\\trds"' in (cards / "lmndeck.lock").read_text()
     copy = fresh_copy(cards, tmp_path / "b")
     outputs = [
         CliRunner().invoke(main, ["build", str(directory), "-o", str(tmp_path / "c.apkg")])
         for directory in (cards, copy)
     ]
     assert [result.exit_code for result in outputs] == [1, 1]
-    assert all("mod 4294967296 is out of range" in result.output for result in outputs)
+    assert all("the namespace contains a control character" in result.output for result in outputs)

@@ -31,7 +31,7 @@ from lmndeck.pipeline import build, plan
 from lmndeck.problems import ContentError
 from lmndeck.reconcile import REMOVED_DECK
 from tests.anki_client import AnkiCollection, answers
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, WriteCards
 
 START = 1_767_225_600
 DAY = 86_400
@@ -810,3 +810,25 @@ def test_a_lock_marked_as_readable_is_read_back_as_it_is(
     if readable(lock):
         text = dumps_lock(lock)
         assert parse_lock(text, Locator(text, "lmndeck.lock")) == lock
+
+
+def test_a_note_the_lock_gives_the_last_time_is_refused_before_anything_is_written(
+    write_cards: WriteCards, tmp_path: Path
+) -> None:
+    """Anki stores a note's time in 32 bits, and a change must move it forward: a lock edited
+    to give a note 2**32 - 1 cannot take that note's change. The build says so and writes
+    nothing, rather than writing a lock the next build would refuse."""
+    cards = write_cards()
+    out = tmp_path / "deck.apkg"
+    build(cards, out, now=1_700_000_000)
+    lock = cards / "lmndeck.lock"
+    lock.write_text(re.sub(r'"mod": \d+', '"mod": 4294967295', lock.read_text()))
+    before = lock.read_bytes(), out.read_bytes()
+    write_cards(SAMPLE.replace("classical of", "typical of"))
+    result = CliRunner().invoke(main, ["build", str(cards), "-o", str(out)])
+    assert result.exit_code == 1
+    assert (
+        "lmndeck.lock:1:1: error[invalid-lock]: 'fact/fasciculations' cannot change: the lock "
+        "already gives it the last time Anki can store (4294967295)\n  hint: restore the lock"
+    ) in result.output
+    assert (lock.read_bytes(), out.read_bytes()) == before

@@ -30,8 +30,8 @@ from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
+from lmndeck.lockparse import MAX_MOD, remember_lock
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
-from lmndeck.lockparse import remember_lock
 from lmndeck.media import Image, media_of
 from lmndeck.package import PackageContents, package_bytes, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position, place
@@ -178,6 +178,7 @@ def _plan(
     matched = match(planned, previous.lock, project.top_deck)
     filled = filled_notes(project, by_file, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = dumps_lock(lock).encode("utf-8")
     old_file = path.read_bytes() if path.exists() else None
@@ -192,6 +193,28 @@ def _plan(
         tuple(previous.notices),
         tuple(draft_problems(project)),
     )
+
+
+def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:
+    """A changed note's time moves forward, or Anki keeps its old version, and Anki stores it
+    in 32 bits: a note the lock already gives the last time (a lock edited by hand) cannot
+    take a change. Refused before anything is written, not written for the next build to refuse."""
+    late = sorted(key for key, record in lock.notes.items() if record.mod > MAX_MOD)
+    late += sorted(kind for kind, record in lock.note_types.items() if record.mod > MAX_MOD)
+    if late:
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        raise ContentError(
+            [
+                Problem(
+                    file_position(path, cards_dir),
+                    f"'{late[0]}'{more} cannot change: the lock already gives it the last "
+                    f"time Anki can store ({MAX_MOD})",
+                    "restore the lock from version control; lmndeck writes times as the clock "
+                    "gives them",
+                    code=Code.INVALID_LOCK,
+                )
+            ]
+        )
 
 
 def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
