@@ -5,6 +5,7 @@ ignored: the deck is the same byte for byte with it, without it and with a broke
 from __future__ import annotations
 
 import pickle
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, lockparse, project
+from lmndeck import cache, lockparse, pipeline, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
@@ -271,24 +272,40 @@ def test_a_temporary_file_left_by_a_killed_build_is_removed_by_the_next_one(
 
 
 def test_a_lock_reading_would_refuse_is_not_marked_and_fails_alike_with_the_cache(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A build can write a lock that reading refuses (here: files with no top deck in common
-    give the lock the cards directory's name as namespace, and that name has a tab): the next
-    build must refuse it with the cache as it does without."""
-    cards = tmp_path / "a" / "ca\trds"
-    cards.mkdir(parents=True)
-    (cards / "one.yaml").write_text(SAMPLE)
-    (cards / "two.yaml").write_text(
-        "deck: Other\nsources: {text: {title: T}}\nsource: text\n"
-        'facts:\n  - {id: other, text: "{{Another}} fact."}\n'
-    )
+    """Should a build write a lock that reading refuses (here a note's time pushed past
+    2**32 - 1, with the build's own refusal of that switched off), the next build must refuse
+    it with the cache as it does without: such a lock is never marked as read before."""
+    monkeypatch.setattr(pipeline, "_refuse_times_past_the_last", lambda *_: None)
+    cards = tmp_path / "a" / "cards"
+    write_cards(cards, 40, files=1)
     build(cards, tmp_path / "a.apkg", now=NOW)
-    assert '"namespace": "ca\\trds"' in (cards / "lmndeck.lock").read_text()
+    lock = cards / "lmndeck.lock"
+    lock.write_text(re.sub(r'"mod": \d+', '"mod": 4294967295', lock.read_text()))
+    edit_one_fact(cards, 1)
+    build(cards, tmp_path / "a.apkg", now=NOW)  # writes a time of 4294967296
     copy = fresh_copy(cards, tmp_path / "b")
     outputs = [
         CliRunner().invoke(main, ["build", str(directory), "-o", str(tmp_path / "c.apkg")])
         for directory in (cards, copy)
     ]
     assert [result.exit_code for result in outputs] == [1, 1]
-    assert all("the namespace contains a control character" in result.output for result in outputs)
+    assert all("mod 4294967296 is out of range" in result.output for result in outputs)
+
+
+def test_a_cards_directory_named_with_a_tab_builds_again(tmp_path: Path) -> None:
+    """Files with no top deck in common take the deck's name from their directory's, and the
+    lock its namespace: a tab in it made a lock that the next build refused."""
+    cards = tmp_path / "ca\trds"
+    cards.mkdir()
+    (cards / "one.yaml").write_text(SAMPLE)
+    (cards / "two.yaml").write_text(
+        "deck: Other\nsources: {text: {title: T}}\nsource: text\n"
+        'facts:\n  - {id: other, text: "{{Another}} fact."}\n'
+    )
+    for _ in range(2):
+        (cards / "one.yaml").write_text((cards / "one.yaml").read_text() + "\n")
+        result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "d.apkg")])
+        assert result.exit_code == 0, result.output
+    assert '"namespace": "ca?rds"' in (cards / "lmndeck.lock").read_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -18,6 +19,10 @@ from typing import Any
 
 LOCK_NAME = "lmndeck.lock"
 FORMAT = 1
+# Characters no text of a lock may have (a key, a deck, the namespace): controls, and what
+# UTF-8 cannot write (lone surrogates) or JSON readers may reject.
+CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
 # Key prefix of a note recovered from a deck that does not tell its key (a removed note)
 UNKNOWN_KEY = "unknown/"
 

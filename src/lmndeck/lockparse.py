@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 from lmndeck import cache
 from lmndeck.formats import display_path
 from lmndeck.kinds import BY_NAME
-from lmndeck.lock import FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
+from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
 from lmndeck.package import write_in_order
@@ -31,7 +31,6 @@ MAX_MOD = 2**32 - 1
 # Note ids are milliseconds, as Anki's are; beyond 2**53 JSON readers lose precision.
 MAX_NOTE_ID = 2**53 - 1
 _MAX_DEPTH = 4  # lock > notes > record > deletions
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _GUID = re.compile(r"[!-~]{1,64}")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -263,7 +262,7 @@ class LockValidator:
                 )
                 continue
             first[entry.key] = entry.key_offset
-            if not entry.key.strip() or _CONTROL.search(entry.key):
+            if not entry.key.strip() or CONTROL.search(entry.key):
                 self.problem(entry.key_offset, f"invalid note key {json.dumps(entry.key)}")
                 continue
             record = _plain_note(entry.node)
@@ -401,7 +400,7 @@ class LockValidator:
             self.problem(offset_of(node), f"{what} must be a string, not {_shown(node)}")
         elif not value.strip() and not allow_empty:
             self.problem(offset_of(node), f"{what} is empty")
-        elif _CONTROL.search(value):
+        elif CONTROL.search(value):
             self.problem(offset_of(node), f"{what} contains a control character")
         else:
             return value
@@ -485,9 +484,9 @@ def _valid_record(record: NoteRecord) -> bool:
         and kind in BY_NAME
         and type(deck) is str
         and deck.strip()
-        and not _CONTROL.search(deck)
+        and not CONTROL.search(deck)
         and type(hash_) is str
-        and not _CONTROL.search(hash_)
+        and not CONTROL.search(hash_)
         and type(record.id) is int
         and 1 <= record.id <= MAX_NOTE_ID
         and type(record.mod) is int
@@ -511,7 +510,7 @@ def readable(lock: Lock) -> bool:
     texts = [lock.namespace, *lock.notes, *(record.hash for record in lock.note_types.values())]
     return (
         bool(lock.namespace.strip())
-        and not any(_CONTROL.search(text) for text in texts)
+        and not any(CONTROL.search(text) for text in texts)
         and all(key.strip() for key in lock.notes)
         and all(_valid_record(record) for record in lock.notes.values())
         and len({record.id for record in lock.notes.values()}) == len(lock.notes)

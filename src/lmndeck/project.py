@@ -13,6 +13,7 @@ from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.kinds import KINDS
 from lmndeck.kinds.base import Item, Kind
 from lmndeck.loader import load_bytes
+from lmndeck.lock import CONTROL
 from lmndeck.media import Image, unchanged
 from lmndeck.model import DeckFile
 from lmndeck.problems import (
@@ -49,7 +50,9 @@ class Project:
             if len(set(parts)) != 1:
                 break
             common.append(parts[0])
-        return "::".join(common) or self.root.resolve().name
+        # The cards directory's name names the deck (and seeds its lock's namespace) when the
+        # files share no top deck: without what a lock may not hold, such as a tab.
+        return "::".join(common) or CONTROL.sub("?", self.root.resolve().name)
 
     @property
     def drafts(self) -> list[tuple[Kind, Item]]:
