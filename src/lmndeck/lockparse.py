@@ -563,8 +563,8 @@ def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
     """Note in the cache that the lock file at ``path`` holds ``data``, which a build wrote of
     ``lock``: the next build reads those bytes without checking them (see ``_written_lock``),
     which is most of the time of reading a lock (at 20k notes 0.12 s instead of 0.45 s).
-    Only a lock that reading would accept is marked (a build can write one that it would
-    not, such as a time past 2106), so that it fails the same with or without the cache.
+    Only a lock that reading would accept is marked, so that a lock a build should never
+    write fails the same with or without the cache.
     Nothing but a signed mark is stored, under a key of the bytes: a lock edited by hand or by
     git is checked as always."""
     key, entry = cache.file_key(shown, data), cache.file_entry(path.parent, path, "lock")
