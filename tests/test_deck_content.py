@@ -22,7 +22,7 @@ from lmndeck.kinds.table import Comparison, comparisons
 from lmndeck.model import SourceRef, VideoSource
 from lmndeck.pipeline import build, check_build, default_output, notes_of, plan
 from lmndeck.project import Project, load_project
-from lmndeck.reserved import REMOVED_DECK
+from lmndeck.reserved import REMOVED_DECK, REMOVED_TAG
 from tests.anki_client import AnkiCollection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,11 +137,12 @@ def test_the_deck_imports_into_anki_with_every_card_and_none_empty(
     planned = plan(CARDS)
     log = collection.import_package(ROOT / default_output(project))
     assert log.new == len(planned.contents.notes)  # removed notes come as notes of their own
-    cards = collection.cards()
-    assert len(cards) == sum(len(note.ords) for note in planned.contents.notes)
+    live = cards = collection.cards()
+    # A new student gets only live cards: removed notes come without any
+    assert len(cards) == sum(count for _, count in planned.cards_by_kind)
+    assert collection.cards(f"tag:{REMOVED_TAG}") == []
     assert collection.empty_cards() == []
-    live = [card for card in cards if card.deck != REMOVED_DECK]
-    assert len(live) == sum(count for _, count in planned.cards_by_kind)
     assert {card.deck for card in live} == {deck_file.deck for deck_file in project.files}
+    assert REMOVED_DECK not in collection.col.decks.all_names()
     for card in live:
         assert 'class="lmn-cite"' in card.answer  # every card shows its source

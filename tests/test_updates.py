@@ -146,16 +146,21 @@ def test_added_and_removed_facts(student: Student) -> None:
     assert (log.new, log.updated) == (0, 0)
 
 
-def test_a_new_student_gets_removed_notes_apart_from_the_topic_decks(
-    student: Student, tmp_path: Path
-) -> None:
+def test_a_new_student_gets_no_card_of_a_removed_note(student: Student, tmp_path: Path) -> None:
     student.publish(V1.replace("  - id: babinski\n", "  - id: babinski-sign\n"))
     newcomer = AnkiCollection(tmp_path / "newcomer" / "collection.anki2")
     try:
         newcomer.import_package(student.apkg)
-        (tombstone,) = newcomer.cards(f"tag:{REMOVED_TAG}")
-        assert tombstone.deck == REMOVED_DECK
-        assert {card.deck for card in newcomer.cards(f"-tag:{REMOVED_TAG}")} == {"Updates"}
+        assert newcomer.cards(f"tag:{REMOVED_TAG}") == []
+        assert {card.deck for card in newcomer.cards()} == {"Updates"}
+        assert REMOVED_DECK not in newcomer.col.decks.all_names()
+        assert newcomer.empty_cards() == []
+        # The note itself is there, with no card: Check Database gives it one, tagged like
+        # the note, in the default deck (what the README tells students).
+        assert len(newcomer.notes(f"tag:{REMOVED_TAG}")) == 1
+        newcomer.col.fix_integrity()
+        (card,) = newcomer.cards(f"tag:{REMOVED_TAG}")
+        assert card.deck == "Default" and "removed" in visible(card.question)
     finally:
         newcomer.close()
 

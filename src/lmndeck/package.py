@@ -57,7 +57,7 @@ class OutputNote:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     ords: tuple[int, ...]
-    removed: bool = False  # a tombstone
+    removed: bool = False  # a tombstone: no cards (``ords`` is empty)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def write_collection(contents: PackageContents, path: Path) -> None:
         connection.execute("PRAGMA synchronous = OFF")
         connection.executescript(APKG_SCHEMA)
         connection.executescript(APKG_COL)
-        decks = sorted({note.deck for note in contents.notes})
+        decks = sorted({note.deck for note in contents.notes if note.ords})
         first_deck = deck_id(decks[0]) if decks else 1
         _write_col_json(connection, decks, contents.note_types, first_deck)
         connection.executemany(
@@ -93,7 +93,7 @@ def write_collection(contents: PackageContents, path: Path) -> None:
             _note_rows(contents.notes, contents.note_types),
         )
         connection.executemany(
-            "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,?,?,0,0,0,0,0,0,0,0,'')",
+            "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')",
             _card_rows(contents.notes),
         )
         connection.commit()
@@ -155,9 +155,7 @@ def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
     for position, note in enumerate(notes, start=1):
         for ord_ in note.ords:
             card_id = max(card_id + 1, note.id)
-            # Suspended, for importers that keep scheduling; Anki's default resets it to new.
-            queue = -1 if note.removed else 0
-            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, queue, position)
+            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, position)
 
 
 def package_bytes(contents: PackageContents) -> bytes:

@@ -6,8 +6,9 @@ The rules that keep a student's collection intact on re-import:
   Anki updates a note only when the package's ``mod`` is newer than the collection's;
 - a deletion keeps its card number while it exists; a removed number is never given to
   another deletion, so review history never moves onto other content;
-- a note that disappears from the source becomes a tombstone: shipped with a tag so the
-  student can find and delete it, since a package cannot delete notes;
+- a note that disappears from the source becomes a tombstone: shipped with a tag and a text
+  that say so, since a package cannot delete notes, and without cards, so that a collection
+  that never had the note gets nothing to study (``lmndeck sync`` deletes it outright);
 - a note whose key is new but which names a key of the lock under 'was:' takes that key's
   record (GUID, id, numbers): a rename keeps the history. Its GUID stays derived from the old
   key, so a note that later reuses the old key gets a GUID of its own.
@@ -15,7 +16,6 @@ The rules that keep a student's collection intact on re-import:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -202,7 +202,12 @@ def _output(
 
 def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> OutputNote:
     """A note gone from the cards files, shipped with the fields its kind gives removed notes
-    and a tag, so that students can find and delete it (a package cannot delete notes)."""
+    and a tag, so that students can find and delete it (a package cannot delete notes).
+
+    It has no cards: Anki updates the note of a collection that has it and keeps its cards and
+    their history, and gives a collection that never had it a note with no card, nothing to
+    study (measured with Anki's backend; its Check Database then gives such a note one card in
+    the default deck, tagged like the note)."""
     fields = BY_NAME[record.kind].tombstone_fields
     tags = (REMOVED_TAG,)
     content = content_hash(record.kind, fields, tags)
@@ -214,8 +219,7 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
         changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(record.deletions.values()))
         record.retired.update(record.deletions)
         record.deletions = {}
-    tombstone = _output(key, record, fields, tags, (0,), removed=True)
-    return dataclasses.replace(tombstone, deck=REMOVED_DECK)
+    return _output(key, record, fields, tags, (), removed=True)
 
 
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
