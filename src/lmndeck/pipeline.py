@@ -65,6 +65,7 @@ class Plan:
     output: Path  # where the deck goes: -o, else the default (see default_output)
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
+    before: Lock = field(default_factory=Lock)  # the lock the build started from
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -192,6 +193,7 @@ def _plan(
         output or default_output(project, lock),
         tuple(previous.notices),
         tuple(draft_problems(project)),
+        previous.lock,
     )
 
 

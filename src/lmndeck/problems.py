@@ -97,6 +97,11 @@ class Code(str, Enum):
     NO_ANKI = "no-anki"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
+    # writing into a student's collection (lmndeck sync)
+    NO_COLLECTION = "no-collection"
+    COLLECTION_IN_USE = "collection-in-use"
+    FULL_SYNC_NEEDED = "full-sync-needed"
+    BACKUP_FAILED = "backup-failed"
     # lint: an item's 'lint:' key and the configuration file CARDS_DIR/.lmndeck.yaml
     UNKNOWN_RULE = "unknown-rule"
     INVALID_OPTION = "invalid-option"
