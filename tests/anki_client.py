@@ -101,6 +101,43 @@ class AnkiCollection:
     def reps(self, card_id: int) -> int:
         return int(self.col.get_card(CardId(card_id)).reps)
 
+    def move(self, card_ids: list[int], deck: str) -> None:
+        """Move cards into ``deck`` (made if missing), as the browser's Change Deck does."""
+        deck_id = self.col.decks.id(deck)
+        assert deck_id is not None
+        self.col.set_deck([CardId(card_id) for card_id in card_ids], deck_id)
+
+    def filtered_deck(self, name: str, search: str) -> None:
+        """A filtered deck of the cards ``search`` finds, as Tools > Create Filtered Deck."""
+        deck = self.col.decks.get(self.col.decks.new_filtered(name))
+        assert deck is not None
+        deck["terms"] = [[search, 100, 0]]
+        self.col.decks.save(deck)
+        self.col.sched.rebuild_filtered_deck(deck["id"])
+
+    def card_deck(self, card_id: int) -> tuple[str, int]:
+        """(the name of the deck a card is in, its home deck's id if that one is filtered)."""
+        card = self.col.get_card(CardId(card_id))
+        return self.col.decks.name(card.did), int(card.odid)
+
+    def add_field(self, note_type: str, name: str) -> None:
+        """A field added to a note type, as the Fields dialog does."""
+        model = self.col.models.by_name(note_type)
+        assert model is not None
+        self.col.models.add_field(model, self.col.models.new_field(name))
+        self.col.models.update_dict(model)
+
+    def add_basic(self, front: str, back: str, deck: str, guid: str | None = None) -> Note:
+        """A note of Anki's own Basic type, as a student adds one (with ``guid`` if given)."""
+        note = self.col.new_note(self.col.models.by_name("Basic") or {})
+        note["Front"], note["Back"] = front, back
+        if guid is not None:
+            note.guid = guid
+        deck_id = self.col.decks.id(deck)
+        assert deck_id is not None
+        self.col.add_note(note, deck_id)
+        return note
+
     def revlog_count(self, card_id: int) -> int:
         assert self.col.db is not None
         return int(self.col.db.scalar("select count() from revlog where cid = ?", card_id))

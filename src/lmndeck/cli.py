@@ -415,11 +415,13 @@ def sync_report(plan: SyncPlan, where: str, dry_run: bool, synced: Synced | None
     if dry_run:
         return [*lines, f"would sync into {where}: {', '.join(counts)}; nothing written (dry run)."]
     backup = f"backup: {display_path(synced.backup)}" if synced and synced.backup else "no backup"
-    return [
-        *lines,
-        f"synced into {where}: {', '.join(counts)}; {backup}. "
-        "Sync Anki to send this to your other devices.",
-    ]
+    after = (
+        "The collection's schema changed: Anki's next sync is a one-way full sync; choose "
+        "Upload, then sync your other devices."
+        if synced and synced.full_sync
+        else "Sync Anki to send this to your other devices."
+    )
+    return [*lines, f"synced into {where}: {', '.join(counts)}; {backup}. {after}"]
 
 
 _LISTED = 10

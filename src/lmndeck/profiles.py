@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lmndeck.formats import display_path
 from lmndeck.problems import Code, ContentError, Problem, file_position
 
 COLLECTION_FILE = "collection.anki2"
@@ -40,7 +41,7 @@ class Target:
 
     @property
     def shown(self) -> str:
-        return f"profile '{self.profile}'" if self.profile else str(self.path)
+        return f"profile '{self.profile}'" if self.profile else display_path(self.path)
 
 
 def find_collection(

@@ -82,13 +82,19 @@ class SyncPlan:
     @property
     def imports(self) -> bool:
         return bool(
-            self.added or self.updated or self.new_cards or self.note_types or self.new_note_types
+            self.added
+            or self.updated
+            or self.new_cards
+            or self.note_types
+            or self.new_note_types
+            or self.full_sync
         )
 
     @property
     def writes(self) -> bool:
         return bool(
             self.imports
+            or self.full_sync
             or self.removed
             or self.kept
             or self.moves
@@ -106,6 +112,7 @@ class Synced:
     plan: SyncPlan
     backup: Path | None  # the restore point: a backup made now, or the newest one
     empty_removed: int
+    full_sync: bool  # the schema changed: the next AnkiWeb sync is a one-way full sync
 
 
 @dataclass(frozen=True)
@@ -163,9 +170,11 @@ def _full_sync_error(target: Target, note_types: list[str], root: Path) -> Conte
             Problem(
                 file_position(target.path, root),
                 f"the note type {names} of this collection has other fields or card types "
-                "than lmndeck's: writing it would force a one-way full sync with AnkiWeb",
-                "run again with --allow-full-sync, then let Anki upload this collection "
-                "(other devices download it; sync them first so that no review is lost)",
+                "than lmndeck's (changed in Anki, or by a newer lmndeck): an import would add "
+                "a copy of it and never update these notes again",
+                "run again with --allow-full-sync to merge the note types and update the "
+                "notes; if that changes the collection's schema, Anki's next sync with "
+                "AnkiWeb is a one-way full sync (sync your other devices first)",
                 code=Code.FULL_SYNC_NEEDED,
             )
         ]
@@ -342,6 +351,7 @@ def apply(
     """Write ``plan`` into ``collection``: a backup first (its failure stops everything), then
     each step in turn."""
     restore_point = make_backup(collection, target, root) if backup else None
+    schema = _schema_time(collection)
     if plan.imports:
         _import(collection, plan.live, contents, allow_full_sync)
     if plan.removed:
@@ -355,7 +365,14 @@ def apply(
         collection.remove_cards_and_orphaned_notes(empty)  # type: ignore[arg-type]
     if plan.record_changed:
         collection.set_config(plan.record_key, plan.record)
-    return Synced(plan, restore_point, len(empty))
+    return Synced(plan, restore_point, len(empty), _schema_time(collection) != schema)
+
+
+def _schema_time(collection: Collection) -> int:
+    """The collection's schema time: AnkiWeb asks for a full sync once it changed."""
+    db = collection.db
+    assert db is not None
+    return int(db.scalar("SELECT scm FROM col"))
 
 
 def _empty_cards(collection: Collection, planned: Iterable[int]) -> list[int]:
@@ -378,6 +395,8 @@ def _import(
     with tempfile.TemporaryDirectory(prefix="lmndeck-sync-") as scratch:
         path = Path(scratch) / "sync.apkg"
         path.write_bytes(package_bytes(package))
+        # Merging carries notes across a note type whose fields differ, where the default
+        # import makes a "+" copy and leaves the notes conflicting (measured).
         options = ImportAnkiPackageOptions(merge_notetypes=allow_full_sync)
         collection.import_anki_package(
             ImportAnkiPackageRequest(package_path=str(path), options=options)
