@@ -7,10 +7,12 @@ Anki's own backend made, and reads what the collection holds afterwards with tha
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -407,3 +409,85 @@ def test_allow_full_sync_merges_a_changed_note_type_instead_of_copying_it(desk: 
         assert fields[-1] == "My notes"
         (note,) = [n for n in collection.notes().values() if "plantar" in n["Text"]]
         assert note.mid == collection.note_type("lmndeck cloze")["id"]
+
+
+@pytest.fixture
+def sync_server(tmp_path: Path) -> Iterator[str]:
+    """Anki's own sync server on 127.0.0.1, standing in for AnkiWeb: its endpoint."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SYNC_USER1": "student:secret",
+        "SYNC_BASE": str(tmp_path / "server"),
+        "SYNC_HOST": "127.0.0.1",
+        "SYNC_PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "anki.syncserver"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "no sync server"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.kill()
+        server.wait()
+
+
+def ankiweb_sync(collection: AnkiCollection, endpoint: str) -> str:
+    """One sync as Anki's Sync button does it: "normal" (done: changes exchanged, or none to
+    exchange) or the kind of full sync it took."""
+    col = collection.col
+    auth = col.sync_login("student", "secret", endpoint)
+    out = col.sync_collection(auth, False)
+    kind = {0: "normal", 1: "normal", 2: "full", 3: "full download", 4: "full upload"}
+    if out.required in (2, 3, 4):
+        col.close_for_full_sync()
+        col.full_upload_or_download(
+            auth=auth, server_usn=out.server_media_usn, upload=out.required != 3
+        )
+        col.reopen(after_full_sync=True)
+    return kind[out.required]
+
+
+def test_two_devices_converge_through_a_normal_sync_with_every_review_kept(
+    desk: Desk, sync_server: str, tmp_path: Path
+) -> None:
+    desk.publish(V1, other=OTHER)
+    with desk.anki() as desktop:
+        assert ankiweb_sync(desktop, sync_server) in ("full", "full upload")  # a new account
+    phone = AnkiCollection(tmp_path / "phone" / "collection.anki2")
+    try:
+        assert ankiweb_sync(phone, sync_server) in ("full", "full download")
+        for card in phone.cards():
+            phone.review(card.id)
+        reviews = len(phone.cards())
+        assert ankiweb_sync(phone, sync_server) == "normal"
+        with desk.anki() as desktop:
+            assert ankiweb_sync(desktop, sync_server) == "normal"
+        result = desk.publish(V2, other=OTHER2)
+        assert "1 removed (1 had reviews" in summary(result)
+        with desk.anki() as desktop:
+            assert ankiweb_sync(desktop, sync_server) == "normal"  # never a full sync
+            on_desktop = {(card.id, card.deck, card.ord) for card in desktop.cards()}
+            desktop_revlog = desktop.col.db.scalar("select count() from revlog")
+        assert ankiweb_sync(phone, sync_server) == "normal"
+        assert {(card.id, card.deck, card.ord) for card in phone.cards()} == on_desktop
+        assert len(on_desktop) == 4 and phone.empty_cards() == []
+        assert phone.notes(f"tag:{REMOVED_TAG}") == {}
+        assert "Sync::Other" in {deck for _, deck, _ in on_desktop}
+        # every review row stays, the removed cards' too (in the statistics)
+        assert phone.col.db.scalar("select count() from revlog") == reviews == desktop_revlog
+    finally:
+        phone.close()
