@@ -138,6 +138,11 @@ class AnkiCollection:
         self.col.add_note(note, deck_id)
         return note
 
+    def revlog_total(self) -> int:
+        """Review rows in the collection, of every card (removed ones' too)."""
+        assert self.col.db is not None
+        return int(self.col.db.scalar("select count() from revlog"))
+
     def revlog_count(self, card_id: int) -> int:
         assert self.col.db is not None
         return int(self.col.db.scalar("select count() from revlog where cid = ?", card_id))
