@@ -34,7 +34,7 @@ def test_version() -> None:
     assert __version__ in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["diff"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["diff"], ["sync"]])
 def test_help_teaches_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0

@@ -143,6 +143,7 @@ def main() -> None:
       lmndeck lint             find cards that teach badly (answers on the front, ...)
       lmndeck preview --open   see every card as Anki shows it
       lmndeck build            write dist/<deck>.apkg to import into Anki
+      lmndeck sync             build and write it straight into Anki (closed)
       lmndeck build --watch    rebuild on every save
       lmndeck diff             see what a build would change in your collection
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from lmndeck.tags import SEPARATOR
 
 REMOVED_TAG = "lmndeck::removed"
-# Anki resets imported cards to new (unless the student imports scheduling), so a tombstone
-# cannot arrive suspended; in a collection that never had the note it lands in this deck,
-# outside the topic decks, where one click deletes them all.
+# Where earlier lmndeck versions put the cards of removed notes in collections that never had them
+# (removed notes come without cards now): students delete this deck in one go, so an author's
+# deck may still not have its name.
 REMOVED_DECK = "Removed notes (lmndeck)"
 
 _TAG_ROOT = REMOVED_TAG.split(SEPARATOR)[0]
