@@ -328,21 +328,22 @@ def test_no_backup_goes_with_a_named_collection_only(desk: Desk) -> None:
     assert desk.backups() == []
 
 
-def test_a_sync_killed_after_its_backup_is_completed_by_the_next(desk: Desk) -> None:
+@pytest.mark.parametrize("step", ["make_backup", "_import"])
+def test_a_sync_killed_after_its_backup_is_completed_by_the_next(desk: Desk, step: str) -> None:
     desk.publish(V1, other=OTHER)
     desk.review_all()
     desk.write(V2)
     desk.write(OTHER2, "other.yaml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(START + 10 * DAY)}
     killed = subprocess.run(
-        [sys.executable, "-c", KILL_AFTER_IMPORT, "sync", "--collection", str(desk.path)],
+        [sys.executable, "-c", KILL_AFTER, step, "sync", "--collection", str(desk.path)],
         cwd=desk.root,
         env=env,
         capture_output=True,
         text=True,
     )
     assert killed.returncode == 9, killed.stderr
-    with desk.anki() as collection:  # imported, nothing cleaned yet
+    with desk.anki() as collection:  # nothing cleaned yet
         assert len(collection.notes()) == 5
     result = CliRunner().invoke(main, ["sync", "--collection", str(desk.path)], env=env)
     assert result.exit_code == 0, result.output
@@ -353,17 +354,17 @@ def test_a_sync_killed_after_its_backup_is_completed_by_the_next(desk: Desk) -> 
         assert len(collection.notes()) == 4 and collection.empty_cards() == []
 
 
-KILL_AFTER_IMPORT = """\
+# Killed at once, as SIGKILL would, right after a step of the sync (argv[1]): the collection
+# is left open, its last writes in the -wal file.
+KILL_AFTER = """\
 import os, sys
 import lmndeck.sync
-def killed(*args, **kwargs):
+step = sys.argv.pop(1)
+done = getattr(lmndeck.sync, step)
+def then_die(*args, **kwargs):
+    done(*args, **kwargs)
     os._exit(9)
-imported = lmndeck.sync._import
-def import_then_die(*args, **kwargs):
-    imported(*args, **kwargs)
-    args[0].close()
-    os._exit(9)
-lmndeck.sync._import = import_then_die
+setattr(lmndeck.sync, step, then_die)
 from lmndeck.cli import main
 main(sys.argv[1:])
 """
