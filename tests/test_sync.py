@@ -6,6 +6,7 @@ Anki's own backend made, and reads what the collection holds afterwards with tha
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import sqlite3
@@ -20,7 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from lmndeck import kinds, notetypes
 from lmndeck.cli import main
+from lmndeck.kinds import cloze as cloze_kind
 from lmndeck.reserved import REMOVED_TAG
 from tests.anki_client import AnkiCollection, answers
 
@@ -365,7 +368,9 @@ def then_die(*args, **kwargs):
     done(*args, **kwargs)
     os._exit(9)
 setattr(lmndeck.sync, step, then_die)
+from lmndeck import kinds, notetypes
 from lmndeck.cli import main
+from lmndeck.kinds import cloze as cloze_kind
 main(sys.argv[1:])
 """
 
@@ -490,5 +495,51 @@ def test_two_devices_converge_through_a_normal_sync_with_every_review_kept(
         assert "Sync::Other" in {deck for _, deck, _ in on_desktop}
         # every review row stays, the removed cards' too (in the statistics)
         assert phone.revlog_total() == reviews == desktop_revlog
+    finally:
+        phone.close()
+
+
+def test_a_note_type_change_alone_reaches_the_collection(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk.publish(V1)
+    original = notetypes._template
+
+    def restyled(name: str) -> str:
+        return original(name) + ("\n.lmn { color: rebeccapurple; }" if name == "style.css" else "")
+
+    monkeypatch.setattr(notetypes, "_template", restyled)
+    result = desk.publish(V1)
+    assert "0 added, 0 updated" in summary(result)
+    assert "note types updated: lmndeck cloze" in summary(result)
+    assert "Sync Anki to send this" in summary(result)  # no schema change
+    with desk.anki() as collection:
+        assert "rebeccapurple" in collection.note_type("lmndeck cloze")["css"]
+
+
+def test_a_future_field_in_a_reserved_slot_syncs_normally_to_every_device(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, sync_server: str, tmp_path: Path
+) -> None:
+    desk.publish(V1)
+    with desk.anki() as desktop:
+        ankiweb_sync(desktop, sync_server)
+    phone = AnkiCollection(tmp_path / "phone" / "collection.anki2")
+    try:
+        ankiweb_sync(phone, sync_server)
+        cloze = cloze_kind.CLOZE
+        future = dataclasses.replace(
+            cloze,
+            fields=(*cloze.fields, ("Image", cloze.reserved_fields[0][1])),
+            reserved_fields=cloze.reserved_fields[1:],
+        )
+        monkeypatch.setitem(kinds.NOTE_TYPES, "cloze", future)
+        result = desk.publish(V1.replace("reduce muscle", "lower muscle"))
+        assert "1 updated" in summary(result) and "Sync Anki to send" in summary(result)
+        with desk.anki() as desktop:
+            assert ankiweb_sync(desktop, sync_server) == "normal"
+        assert ankiweb_sync(phone, sync_server) == "normal"
+        fields = [field["name"] for field in phone.note_type("lmndeck cloze")["flds"]]
+        assert fields == ["Text", "Extra", "Source", "Image", "Reserved 2"]
+        assert "lmndeck cloze+" not in phone.note_type_names()
     finally:
         phone.close()

@@ -77,7 +77,7 @@ class SyncPlan:
     record_key: str = ""  # where the collection's configuration keeps what lmndeck wrote
     record: dict[str, Any] = field(default_factory=dict)
     record_changed: bool = False
-    live: tuple[OutputNote, ...] = ()  # the notes to import
+    imported: tuple[OutputNote, ...] = ()  # the notes to import: the rest are as they are
 
     @property
     def imports(self) -> bool:
@@ -222,7 +222,7 @@ def plan_sync(
     plan = SyncPlan(record_key=record_key)
     plan.full_sync, plan.new_note_types, plan.note_types = _note_type_changes(collection, contents)
     model_ids = {kind: note_type.model_id for kind, (note_type, _) in contents.note_types.items()}
-    live = []
+    live, imported = [], []
     for note in contents.notes:
         if note.removed:
             continue
@@ -230,34 +230,63 @@ def plan_sync(
         if found is None:
             plan.added.append(note.key)
             live.append(note)
+            imported.append(note)
             continue
         note_id, model_id, mod, _ = found
         if model_id != model_ids[note.kind]:
             plan.other_type.append(note.key)
             continue
         live.append(note)
+        have = cards.get(note_id, [])
+        new_cards = sum(1 for ord_ in note.ords if ord_ not in {card[3] for card in have})
+        plan.new_cards += new_cards
         if note.mod > mod:
             plan.updated.append(note.key)
-        have = {ord_ for *_, ord_ in cards.get(note_id, ())}
-        plan.new_cards += sum(1 for ord_ in note.ords if ord_ not in have)
-        for card_id, deck_id, home_id, ord_ in cards.get(note_id, ()):
-            if ord_ not in note.ords:
-                plan.empty.append(card_id)
-                continue
-            home = deck_names.get(home_id or deck_id, "")
-            if home == note.deck:
-                continue
-            if home not in given.get(note.guid, ()):
-                plan.left.append(LeftCard(note.key, home, "you moved it there"))
-            elif home_id:
-                plan.left.append(LeftCard(note.key, deck_names.get(deck_id, ""), "filtered deck"))
-            else:
-                plan.moves.setdefault(note.deck, []).append(card_id)
-    plan.live = tuple(live)
+        if note.mod > mod or new_cards:
+            imported.append(note)
+        _plan_cards(plan, note, have, deck_names, given.get(note.guid, set()))
+    plan.imported = tuple(imported) + _carriers(live, imported, plan, contents)
     _plan_removals(plan, db, lock, in_collection, keep_reviewed)
     plan.record = {"decks": {note.guid: note.deck for note in live}}
     plan.record_changed = collection.get_config(record_key, None) != plan.record
     return plan
+
+
+def _plan_cards(
+    plan: SyncPlan,
+    note: OutputNote,
+    cards: list[tuple[int, int, int, int]],
+    deck_names: Mapping[int, str],
+    given: set[str],
+) -> None:
+    """The note's cards that are empty now, and those to move to its deck (or to leave)."""
+    for card_id, deck_id, home_id, ord_ in cards:
+        if ord_ not in note.ords:
+            plan.empty.append(card_id)
+            continue
+        home = deck_names.get(home_id or deck_id, "")
+        if home == note.deck:
+            continue
+        if home not in given:
+            plan.left.append(LeftCard(note.key, home, "you moved it there"))
+        elif home_id:
+            plan.left.append(LeftCard(note.key, deck_names.get(deck_id, ""), "filtered deck"))
+        else:
+            plan.moves.setdefault(note.deck, []).append(card_id)
+
+
+def _carriers(
+    live: list[OutputNote], imported: list[OutputNote], plan: SyncPlan, contents: PackageContents
+) -> tuple[OutputNote, ...]:
+    """A note of each note type to update that no imported note has: Anki's importer takes the
+    note types of the notes it imports (the note itself is unchanged, so it is skipped)."""
+    names = set(plan.note_types + plan.full_sync)
+    kinds = {
+        kind for kind, (note_type, _) in contents.note_types.items() if note_type.name in names
+    }
+    kinds -= {note.kind for note in imported}
+    carriers = {note.kind: note for note in reversed(live) if note.kind in kinds}
+    return tuple(carriers[kind] for kind in sorted(carriers))
 
 
 def _given_decks(before: Lock, synced: Mapping[str, str]) -> dict[str, set[str]]:
@@ -302,10 +331,13 @@ def _note_type_changes(
     return full_sync, added, updated
 
 
-def _shape(note_type: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _shape(note_type: Mapping[str, Any]) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """What Anki's importer matches a note type's fields and card types by: their ids (Anki
+    >= 2.1.67; a renamed field keeps its id and is renamed in place), else their names. Any
+    other difference makes it import a copy ("Name+") whose notes are never updated again."""
     return (
-        tuple(str(item["name"]) for item in note_type["flds"]),
-        tuple(str(item["name"]) for item in note_type["tmpls"]),
+        tuple(item.get("id") or item["name"] for item in note_type["flds"]),
+        tuple(item.get("id") or item["name"] for item in note_type["tmpls"]),
     )
 
 
@@ -353,7 +385,7 @@ def apply(
     restore_point = make_backup(collection, target, root) if backup else None
     schema = _schema_time(collection)
     if plan.imports:
-        _import(collection, plan.live, contents, allow_full_sync)
+        _import(collection, plan.imported, contents, allow_full_sync)
     if plan.removed:
         collection.remove_notes(plan.removed)  # type: ignore[arg-type]
     if plan.kept:
@@ -387,11 +419,11 @@ def _empty_cards(collection: Collection, planned: Iterable[int]) -> list[int]:
 
 def _import(
     collection: Collection,
-    live: tuple[OutputNote, ...],
+    notes: tuple[OutputNote, ...],
     contents: PackageContents,
     allow_full_sync: bool,
 ) -> None:
-    package = PackageContents(live, contents.note_types, b"", contents.media)
+    package = PackageContents(notes, contents.note_types, b"", contents.media)
     with tempfile.TemporaryDirectory(prefix="lmndeck-sync-") as scratch:
         path = Path(scratch) / "sync.apkg"
         path.write_bytes(package_bytes(package))
