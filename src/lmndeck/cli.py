@@ -17,7 +17,15 @@ import click
 from lmndeck import __version__
 from lmndeck.formats import FORMATTERS, display_path
 from lmndeck.lock import lock_path
-from lmndeck.problems import Code, ContentError, Level, Position, Problem, file_position
+from lmndeck.problems import (
+    Code,
+    ContentError,
+    Level,
+    Position,
+    Problem,
+    file_position,
+    given_position,
+)
 from lmndeck.renderers import RENDERERS, Renderer
 from lmndeck.reserved import REMOVED_TAG
 
@@ -344,7 +352,7 @@ def sync_command(
         raise ContentError([_no_anki_for_sync()]) from None
     from lmndeck.profiles import find_collection
 
-    target = find_collection(collection, profile, base, cards_dir)
+    target = find_collection(collection, profile, base)
     profile_shown = f" (profile '{target.profile}')" if target.profile else ""
     click.echo(f"collection: {display_path(target.path)}{profile_shown}", err=True)
     meta = click.get_current_context().meta
@@ -365,7 +373,7 @@ def sync_command(
         )
     except CollectionInUse as error:
         problem = Problem(
-            file_position(target.path, cards_dir),
+            given_position(target.path),
             f"Anki has this collection open ({error}); nothing was written",
             "close Anki, or switch it to another profile (File > Switch Profile), and run again",
             code=Code.COLLECTION_IN_USE,

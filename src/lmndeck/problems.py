@@ -168,6 +168,12 @@ def place(path: Path, root: Path) -> str:
         return os.fsdecode(path)
 
 
+def given_position(path: Path) -> Position:
+    """The start of ``path`` as the user gave it, for a file of no project (an Anki
+    collection, its folders): shown relative to the working directory, or whole."""
+    return Position(os.fsdecode(path), 1, 1, given=True)
+
+
 def file_position(path: Path, root: Path) -> Position:
     """The start of the file ``path``, for a problem about the whole file."""
     try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lmndeck.formats import display_path
-from lmndeck.problems import Code, ContentError, Problem, file_position
+from lmndeck.problems import Code, ContentError, Problem, given_position
 
 COLLECTION_FILE = "collection.anki2"
 BACKUPS = "backups"
@@ -48,17 +48,14 @@ def find_collection(
     collection: Path | None,
     profile: str | None,
     base: Path | None,
-    root: Path = Path("."),
     environ: Mapping[str, str] = os.environ,
 ) -> Target:
     """The collection ``--collection``, else profile ``--profile`` of the base folder, else the
-    base folder's only profile. A ``ContentError`` says what is missing or ambiguous (its
-    positions relative to ``root``, the cards directory)."""
+    base folder's only profile. A ``ContentError`` says what is missing or ambiguous."""
     if collection is not None:
         if not collection.is_file():
             raise _error(
                 collection,
-                root,
                 "there is no Anki collection file here",
                 "name a collection.anki2 file, or use --profile",
             )
@@ -67,12 +64,12 @@ def find_collection(
     profiles = profile_names(folder)
     if profile is None:
         if len(profiles) != 1:
-            raise _error(folder, root, _which_profile(profiles), _profiles_hint(folder, profiles))
+            raise _error(folder, _which_profile(profiles), _profiles_hint(folder, profiles))
         profile = profiles[0]
     path = folder / profile / COLLECTION_FILE
     if not path.is_file():
         raise _error(
-            path, root, f"Anki has no profile '{profile}' here", _profiles_hint(folder, profiles)
+            path, f"Anki has no profile '{profile}' here", _profiles_hint(folder, profiles)
         )
     return Target(path, profile)
 
@@ -119,11 +116,9 @@ def _profiles_hint(base: Path, profiles: list[str]) -> str:
         return f"--profile {' | '.join(profiles)}; or --collection PATH"
     return (
         f"start Anki once to make a profile, or pass --base (Anki's folder, also ${ANKI_BASE}) "
-        f"or --collection PATH; looked in {base}"
+        f"or --collection PATH"
     )
 
 
-def _error(path: Path, root: Path, message: str, hint: str) -> ContentError:
-    return ContentError(
-        [Problem(file_position(path, root), message, hint, code=Code.NO_COLLECTION)]
-    )
+def _error(path: Path, message: str, hint: str) -> ContentError:
+    return ContentError([Problem(given_position(path), message, hint, code=Code.NO_COLLECTION)])

@@ -36,7 +36,7 @@ from anki.errors import DBError
 from lmndeck.lock import Lock
 from lmndeck.package import OutputNote, PackageContents, package_bytes
 from lmndeck.pipeline import Plan, Progress, UpToDate, build, plan
-from lmndeck.problems import Code, ContentError, Problem, file_position
+from lmndeck.problems import Code, ContentError, Problem, given_position
 from lmndeck.profiles import Target
 from lmndeck.reserved import REMOVED_TAG
 
@@ -154,21 +154,19 @@ def sync(
             collection, complete.contents, complete.lock, complete.before, keep_reviewed
         )
         if planned.full_sync and not allow_full_sync:
-            raise _full_sync_error(target, planned.full_sync, cards_dir)
+            raise _full_sync_error(target, planned.full_sync)
         if dry_run or not planned.writes:
             return SyncResult(built, deck, planned, None)
-        synced = apply(
-            collection, target, planned, complete.contents, cards_dir, backup, allow_full_sync
-        )
+        synced = apply(collection, target, planned, complete.contents, backup, allow_full_sync)
         return SyncResult(built, deck, planned, synced)
 
 
-def _full_sync_error(target: Target, note_types: list[str], root: Path) -> ContentError:
+def _full_sync_error(target: Target, note_types: list[str]) -> ContentError:
     names = ", ".join(f"'{name}'" for name in note_types)
     return ContentError(
         [
             Problem(
-                file_position(target.path, root),
+                given_position(target.path),
                 f"the note type {names} of this collection has other fields or card types "
                 "than lmndeck's (changed in Anki, or by a newer lmndeck): an import would add "
                 "a copy of it and never update these notes again",
@@ -376,13 +374,12 @@ def apply(
     target: Target,
     plan: SyncPlan,
     contents: PackageContents,
-    root: Path,
     backup: bool = True,
     allow_full_sync: bool = False,
 ) -> Synced:
     """Write ``plan`` into ``collection``: a backup first (its failure stops everything), then
     each step in turn."""
-    restore_point = make_backup(collection, target, root) if backup else None
+    restore_point = make_backup(collection, target) if backup else None
     schema = _schema_time(collection)
     if plan.imports:
         _import(collection, plan.imported, contents, allow_full_sync)
@@ -436,7 +433,7 @@ def _import(
     collection.models._clear_cache()
 
 
-def make_backup(collection: Collection, target: Target, root: Path) -> Path:
+def make_backup(collection: Collection, target: Target) -> Path:
     """A backup of the collection in the profile's backups folder, where Anki keeps its own:
     the file made now, or the newest one when nothing changed since it (Anki makes none then).
     A ``ContentError`` when it cannot be made: then nothing may be written."""
@@ -448,17 +445,17 @@ def make_backup(collection: Collection, target: Target, root: Path) -> Path:
         made = sorted(set(folder.glob("*.colpkg")) - before)
         newest = made or sorted(folder.glob("*.colpkg"), key=lambda path: path.stat().st_mtime)
     except Exception as error:  # the backend raises its own errors for an unwritable folder
-        raise _backup_error(folder, root, str(error)) from None
+        raise _backup_error(folder, str(error)) from None
     if not newest:
-        raise _backup_error(folder, root, "Anki made no backup file")
+        raise _backup_error(folder, "Anki made no backup file")
     return newest[-1]
 
 
-def _backup_error(folder: Path, root: Path, reason: str) -> ContentError:
+def _backup_error(folder: Path, reason: str) -> ContentError:
     return ContentError(
         [
             Problem(
-                file_position(folder, root),
+                given_position(folder),
                 f"cannot back up the collection, so nothing was written: {reason}",
                 "make the profile's backups folder writable and free some disk space; "
                 "or, with --collection, --no-backup",
