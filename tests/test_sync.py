@@ -331,15 +331,27 @@ def test_no_backup_goes_with_a_named_collection_only(desk: Desk) -> None:
     assert desk.backups() == []
 
 
-@pytest.mark.parametrize("step", ["make_backup", "_import"])
-def test_a_sync_killed_after_its_backup_is_completed_by_the_next(desk: Desk, step: str) -> None:
-    desk.publish(V1, other=OTHER)
+@pytest.mark.parametrize("step", ["after:make_backup", "before:apply", "after:_import"])
+@pytest.mark.parametrize("first", ["sync", "import"])
+def test_a_sync_killed_after_its_backup_is_completed_by_the_next(
+    desk: Desk, step: str, first: str
+) -> None:
+    """Killed after the backup, after the lock file was written, or after the import; the
+    collection had the first build by a sync or by importing its .apkg."""
+    if first == "sync":
+        desk.publish(V1, other=OTHER)
+    else:
+        desk.write(V1)
+        desk.write(OTHER, "other.yaml")
+        assert CliRunner().invoke(main, ["build"]).exit_code == 0
+        with desk.anki() as collection:
+            collection.import_package(desk.root / "dist" / "sync.apkg")
     desk.review_all()
     desk.write(V2)
     desk.write(OTHER2, "other.yaml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(START + 10 * DAY)}
     killed = subprocess.run(
-        [sys.executable, "-c", KILL_AFTER, step, "sync", "--collection", str(desk.path)],
+        [sys.executable, "-c", KILL_AT, step, "sync", "--collection", str(desk.path)],
         cwd=desk.root,
         env=env,
         capture_output=True,
@@ -355,22 +367,25 @@ def test_a_sync_killed_after_its_backup_is_completed_by_the_next(desk: Desk, ste
     )
     with desk.anki() as collection:
         assert len(collection.notes()) == 4 and collection.empty_cards() == []
+        assert {card.deck for card in collection.cards() if "Fasciculations" in answers(card)} == {
+            "Sync::Other"
+        }
 
 
-# Killed at once, as SIGKILL would, right after a step of the sync (argv[1]): the collection
-# is left open, its last writes in the -wal file.
-KILL_AFTER = """\
+# Killed at once, as SIGKILL would, at a step of the sync (argv[1]: "after:NAME" once the
+# function NAME returned, "before:NAME" when it is called): the collection is left open, its
+# last writes in the -wal file.
+KILL_AT = """\
 import os, sys
 import lmndeck.sync
-step = sys.argv.pop(1)
+when, step = sys.argv.pop(1).split(":")
 done = getattr(lmndeck.sync, step)
 def then_die(*args, **kwargs):
-    done(*args, **kwargs)
+    if when == "after":
+        done(*args, **kwargs)
     os._exit(9)
 setattr(lmndeck.sync, step, then_die)
-from lmndeck import kinds, notetypes
 from lmndeck.cli import main
-from lmndeck.kinds import cloze as cloze_kind
 main(sys.argv[1:])
 """
 

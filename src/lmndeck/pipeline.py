@@ -278,6 +278,7 @@ def build(
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
+    on_planned: Callable[[Plan], None] | None = None,
 ) -> tuple[Plan | UpToDate, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails.
 
@@ -286,7 +287,8 @@ def build(
     wait while the files are written, and ``on_written`` is called before they can arrive: a
     KeyboardInterrupt raised after it came once the deck and the lock file were written.
     A build that would write what is there already writes nothing (``UpToDate`` when the cache
-    tells so without building).
+    tells so without building). ``on_planned`` sees the plan before anything is written; an
+    exception it raises stops the build there.
     """
     with build_lock(cards_dir, on_wait), _no_cycle_collection():
         cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
@@ -299,6 +301,8 @@ def build(
         result = plan(cards_dir, now, progress, output, remember=True)
         target = result.output
         refuse_output_in_cards_dir(cards_dir, target)
+        if on_planned:
+            on_planned(result)
         deck = package_bytes(result.contents)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older

@@ -53,8 +53,10 @@ class LeftCard:
     """A card not moved to its note's deck, and why."""
 
     key: str
+    guid: str
     deck: str  # where it is
     reason: str
+    home: str | None = None  # the deck lmndeck gave it, of a card in a filtered deck
 
 
 @dataclass
@@ -75,6 +77,10 @@ class SyncPlan:
     left: list[LeftCard] = field(default_factory=list)
     empty: list[int] = field(default_factory=list)  # card ids lmndeck's notes no longer have
     record_key: str = ""  # where the collection's configuration keeps what lmndeck wrote
+    # Per GUID, the decks lmndeck gave the note that may still hold its cards: written first
+    # (``pending``: those of before and now, so that a sync killed before its moves moves them
+    # next time), then as the sync leaves it (``record``).
+    pending: dict[str, Any] = field(default_factory=dict)
     record: dict[str, Any] = field(default_factory=dict)
     record_changed: bool = False
     imported: tuple[OutputNote, ...] = ()  # the notes to import: the rest are as they are
@@ -139,26 +145,51 @@ def sync(
     """Build ``cards_dir`` as ``lmndeck build`` does (a dry run only plans it), then write
     the build into the collection at ``target``. ``CollectionInUse`` before anything is
     written when Anki has it open; a ``ContentError`` for problems of the cards (as a build)
-    and for a sync that cannot be done safely."""
+    and for a sync that cannot be done safely, before anything is written too.
+
+    The collection is backed up and told which decks its notes had before the build replaces
+    the lock file: a sync killed after that is completed by the next one."""
     with opened(target) as collection:
-        built: Plan | UpToDate
         if dry_run:
-            built = plan(cards_dir, output=output, progress=progress)
-            deck = built.output
-        else:
-            built, deck = build(
-                cards_dir, output, progress=progress, on_wait=on_wait, on_written=on_written
+            planned_build = plan(cards_dir, output=output, progress=progress)
+            planned = _checked_plan(
+                collection, planned_build, target, keep_reviewed, allow_full_sync
             )
-        complete = built if isinstance(built, Plan) else plan(cards_dir, output=output)
-        planned = plan_sync(
-            collection, complete.contents, complete.lock, complete.before, keep_reviewed
+            return SyncResult(planned_build, planned_build.output, planned, None)
+        prepared: list[tuple[Plan, SyncPlan, Path | None]] = []
+
+        def prepare(result: Plan) -> None:
+            planned = _checked_plan(collection, result, target, keep_reviewed, allow_full_sync)
+            restore_point = None
+            if planned.writes:
+                restore_point = make_backup(collection, target) if backup else None
+                collection.set_config(planned.record_key, planned.pending)
+            prepared.append((result, planned, restore_point))
+
+        built, deck = build(
+            cards_dir,
+            output,
+            progress=progress,
+            on_wait=on_wait,
+            on_written=on_written,
+            on_planned=prepare,
         )
-        if planned.full_sync and not allow_full_sync:
-            raise _full_sync_error(target, planned.full_sync)
-        if dry_run or not planned.writes:
+        if not prepared:  # the build was up to date: nothing was planned
+            prepare(plan(cards_dir, output=output))
+        ((complete, planned, restore_point),) = prepared
+        if not planned.writes:
             return SyncResult(built, deck, planned, None)
-        synced = apply(collection, target, planned, complete.contents, backup, allow_full_sync)
+        synced = apply(collection, planned, complete.contents, restore_point, allow_full_sync)
         return SyncResult(built, deck, planned, synced)
+
+
+def _checked_plan(
+    collection: Collection, built: Plan, target: Target, keep_reviewed: bool, allow_full_sync: bool
+) -> SyncPlan:
+    planned = plan_sync(collection, built.contents, built.lock, built.before, keep_reviewed)
+    if planned.full_sync and not allow_full_sync:
+        raise _full_sync_error(target, planned.full_sync)
+    return planned
 
 
 def _full_sync_error(target: Target, note_types: list[str]) -> ContentError:
@@ -213,8 +244,7 @@ def plan_sync(
         if guid in owned
     }
     record_key = RECORD_PREFIX + lock.namespace
-    synced_decks: Mapping[str, str] = collection.get_config(record_key, {}).get("decks", {})
-    given = _given_decks(before, synced_decks)
+    given = _given_decks(before, collection.get_config(record_key, None))
     cards = _cards_of(db, {note_id for note_id, *_ in in_collection.values()})
     deck_names = {int(deck.id): deck.name for deck in collection.decks.all_names_and_ids()}
     plan = SyncPlan(record_key=record_key)
@@ -242,10 +272,15 @@ def plan_sync(
             plan.updated.append(note.key)
         if note.mod > mod or new_cards:
             imported.append(note)
-        _plan_cards(plan, note, have, deck_names, given.get(note.guid, set()))
+        _plan_cards(plan, note, have, deck_names, given[note.guid])
     plan.imported = tuple(imported) + _carriers(live, imported, plan, contents)
     _plan_removals(plan, db, lock, in_collection, keep_reviewed)
-    plan.record = {"decks": {note.guid: note.deck for note in live}}
+    waiting = defaultdict(set)  # decks whose cards wait in a filtered deck to be moved
+    for left in plan.left:
+        if left.home is not None:
+            waiting[left.guid].add(left.home)
+    plan.pending = _record(live, lambda guid: given[guid])
+    plan.record = _record(live, lambda guid: waiting[guid])
     plan.record_changed = collection.get_config(record_key, None) != plan.record
     return plan
 
@@ -266,9 +301,10 @@ def _plan_cards(
         if home == note.deck:
             continue
         if home not in given:
-            plan.left.append(LeftCard(note.key, home, "you moved it there"))
+            plan.left.append(LeftCard(note.key, note.guid, home, "you moved it there"))
         elif home_id:
-            plan.left.append(LeftCard(note.key, deck_names.get(deck_id, ""), "filtered deck"))
+            where = deck_names.get(deck_id, "")
+            plan.left.append(LeftCard(note.key, note.guid, where, "filtered deck", home))
         else:
             plan.moves.setdefault(note.deck, []).append(card_id)
 
@@ -287,15 +323,24 @@ def _carriers(
     return tuple(carriers[kind] for kind in sorted(carriers))
 
 
-def _given_decks(before: Lock, synced: Mapping[str, str]) -> dict[str, set[str]]:
-    """Per GUID, the decks lmndeck gave the note: in the build before, and in the last sync
-    into this collection. A card in another deck was put there by the student."""
+def _given_decks(before: Lock, synced: object) -> defaultdict[str, set[str]]:
+    """Per GUID, the decks lmndeck gave the note: in the build before, and those the last
+    sync into this collection recorded (anything else found there is ignored). A card in
+    another deck was put there by the student."""
     given: defaultdict[str, set[str]] = defaultdict(set)
     for record in before.notes.values():
         given[record.guid].add(record.deck)
-    for guid, deck in synced.items():
-        given[guid].add(deck)
+    decks = synced.get("decks") if isinstance(synced, dict) else None
+    for guid, names in decks.items() if isinstance(decks, dict) else ():
+        if isinstance(names, list):
+            given[guid].update(name for name in names if isinstance(name, str))
     return given
+
+
+def _record(live: Iterable[OutputNote], decks: Callable[[str], set[str]]) -> dict[str, Any]:
+    """What the collection's configuration keeps of a sync: per GUID, the note's deck now and
+    ``decks`` of it."""
+    return {"decks": {note.guid: sorted({note.deck} | decks(note.guid)) for note in live}}
 
 
 def _cards_of(db: Any, note_ids: set[int]) -> dict[int, list[tuple[int, int, int, int]]]:
@@ -371,15 +416,13 @@ def _plan_removals(
 
 def apply(
     collection: Collection,
-    target: Target,
     plan: SyncPlan,
     contents: PackageContents,
-    backup: bool = True,
+    restore_point: Path | None,
     allow_full_sync: bool = False,
 ) -> Synced:
-    """Write ``plan`` into ``collection``: a backup first (its failure stops everything), then
-    each step in turn."""
-    restore_point = make_backup(collection, target) if backup else None
+    """Write ``plan`` into ``collection``, each step in turn, once it was backed up (into
+    ``restore_point``) and given ``plan.pending``."""
     schema = _schema_time(collection)
     if plan.imports:
         _import(collection, plan.imported, contents, allow_full_sync)
@@ -392,8 +435,7 @@ def apply(
     empty = _empty_cards(collection, plan.empty)
     if empty:
         collection.remove_cards_and_orphaned_notes(empty)  # type: ignore[arg-type]
-    if plan.record_changed:
-        collection.set_config(plan.record_key, plan.record)
+    collection.set_config(plan.record_key, plan.record)
     return Synced(plan, restore_point, len(empty), _schema_time(collection) != schema)
 
 
