@@ -370,6 +370,7 @@ def sync_command(
                 f"waiting for another build of {display_path(cards_dir)} to finish...", err=True
             ),
             on_written=lambda: meta.update({_WRITTEN: True}),
+            on_step=_step_printer(),
         )
     except CollectionInUse as error:
         problem = Problem(
@@ -385,6 +386,14 @@ def sync_command(
         click.echo(_summary(result.build, display_path(result.deck)))
     for line in sync_report(result.plan, target.shown, dry_run, result.synced):
         click.echo(line)
+
+
+def _step_printer() -> Callable[[str], None]:
+    """A line on the terminal as each step of a sync starts; nothing when output is
+    redirected."""
+    if not sys.stderr.isatty():
+        return lambda step: None
+    return lambda step: click.echo(f"{step}...", err=True)
 
 
 def sync_report(plan: SyncPlan, where: str, dry_run: bool, synced: Synced | None) -> list[str]:

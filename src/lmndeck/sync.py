@@ -141,6 +141,7 @@ def sync(
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
+    on_step: Callable[[str], None] = lambda step: None,
 ) -> SyncResult:
     """Build ``cards_dir`` as ``lmndeck build`` does (a dry run only plans it), then write
     the build into the collection at ``target``. ``CollectionInUse`` before anything is
@@ -162,6 +163,8 @@ def sync(
             planned = _checked_plan(collection, result, target, keep_reviewed, allow_full_sync)
             restore_point = None
             if planned.writes:
+                if backup:
+                    on_step("backing up the collection")
                 restore_point = make_backup(collection, target) if backup else None
                 collection.set_config(planned.record_key, planned.pending)
             prepared.append((result, planned, restore_point))
@@ -179,7 +182,9 @@ def sync(
         ((complete, planned, restore_point),) = prepared
         if not planned.writes:
             return SyncResult(built, deck, planned, None)
-        synced = apply(collection, planned, complete.contents, restore_point, allow_full_sync)
+        synced = apply(
+            collection, planned, complete.contents, restore_point, allow_full_sync, on_step
+        )
         return SyncResult(built, deck, planned, synced)
 
 
@@ -420,18 +425,23 @@ def apply(
     contents: PackageContents,
     restore_point: Path | None,
     allow_full_sync: bool = False,
+    on_step: Callable[[str], None] = lambda step: None,
 ) -> Synced:
     """Write ``plan`` into ``collection``, each step in turn, once it was backed up (into
     ``restore_point``) and given ``plan.pending``."""
     schema = _schema_time(collection)
     if plan.imports:
+        on_step(f"importing {len(plan.imported)} notes")
         _import(collection, plan.imported, contents, allow_full_sync)
     if plan.removed:
+        on_step(f"deleting {len(plan.removed)} removed notes")
         collection.remove_notes(plan.removed)  # type: ignore[arg-type]
     if plan.kept:
         collection.tags.bulk_add(plan.kept, REMOVED_TAG)  # type: ignore[arg-type]
     for deck, card_ids in sorted(plan.moves.items()):
         collection.set_deck(card_ids, collection.decks.id(deck))  # type: ignore[arg-type]
+    if plan.empty:
+        on_step("finding empty cards")
     empty = _empty_cards(collection, plan.empty)
     if empty:
         collection.remove_cards_and_orphaned_notes(empty)  # type: ignore[arg-type]
