@@ -123,6 +123,13 @@ class Kind(Protocol):
     def note_type(self) -> NoteType: ...
 
     @property
+    def example(self) -> str:
+        """Cards of the kind as a cards file writes them (its section's key included): the
+        kind conformance tests (tests/test_kind_conformance.py) build, import, preview, lint
+        and validate it, so a kind cannot be added without all of that working."""
+        ...
+
+    @property
     def tombstone_fields(self) -> tuple[str, ...]:
         """The fields of a note removed from the cards files, telling the student so."""
         ...

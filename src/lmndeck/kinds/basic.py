@@ -102,6 +102,13 @@ class Basic(OneCardKind):
     noun = "basic card"
     cards_noun = "basic"
     note_type = BASIC
+    example = """\
+facts:
+  - id: lmn-abbreviation
+    front: "Abbreviation: LMN"
+    back: Lower motor neuron
+    reverse: true
+"""
     tombstone_fields = ("Removed", REMOVED_TEXT, REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> BasicFact | None:

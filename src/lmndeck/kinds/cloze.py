@@ -141,6 +141,14 @@ class Cloze:
     noun = "fact"
     cards_noun = "cloze"
     note_type = CLOZE
+    example = """\
+facts:
+  - id: fasciculations-lmn
+    text: Fasciculations are a classical sign of an {{LMN::UMN or LMN?}} lesion.
+    extra: Involuntary twitching of muscle fibres, visible under the skin.
+  - id: lmn-reflexes
+    text: In an LMN lesion the deep tendon reflexes are {{reduced}} or {{absent}}.
+"""
     tombstone_fields = (f"{{{{c1::Removed}}}}: {REMOVED_TEXT}", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFact | None:

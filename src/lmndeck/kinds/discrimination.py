@@ -129,6 +129,16 @@ class Discrimination(OneCardKind):
     noun = "discrimination card"
     cards_noun = "discrimination"
     note_type = DISCRIMINATION
+    example = """\
+comparisons:
+  - id: lmn-vs-umn
+    title: LMN vs UMN lesion
+    cards: [discrimination]
+    columns: {lmn: LMN lesion, umn: UMN lesion}
+    rows:
+      - {feature: Muscle tone, lmn: Reduced (hypotonia), umn: Increased (spasticity)}
+      - {feature: Reflexes, lmn: Reduced, umn: Exaggerated}
+"""
     tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:

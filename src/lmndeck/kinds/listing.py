@@ -102,6 +102,12 @@ class Listing:
     noun = "list fact"
     cards_noun = "list"
     note_type = LIST
+    example = """\
+facts:
+  - id: lmn-lesion-signs
+    text: Signs of an LMN lesion
+    list: [Weakness, Atrophy, Fasciculations, Hypotonia, Hyporeflexia]
+"""
     tombstone_fields = ("Removed", f"{{{{c1::Removed}}}}: {REMOVED_TEXT}", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ListFact | None:

@@ -201,6 +201,16 @@ class Table(OneCardKind):
     noun = "comparison"
     cards_noun = "table"
     note_type = CELL
+    example = """\
+comparisons:
+  - id: lmn-vs-umn
+    title: LMN vs UMN lesion
+    cards: [cells]
+    columns: {lmn: LMN lesion, umn: UMN lesion}
+    rows:
+      - {feature: Muscle tone, lmn: Reduced (hypotonia), umn: Increased (spasticity)}
+      - {feature: Reflexes, lmn: Reduced, umn: Exaggerated}
+"""
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
