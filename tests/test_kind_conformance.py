@@ -54,11 +54,12 @@ def test_the_example_imports_into_anki_with_every_card_and_none_empty(
     kind: Kind, tmp_path: Path, collection: AnkiCollection
 ) -> None:
     cards = cards_dir(tmp_path, kind)
-    planned, apkg = build(cards)
+    _, apkg = build(cards)
+    planned = plan(cards)
     log = collection.import_package(apkg)
     assert (log.new, log.updated, log.conflicting) == (len(planned.contents.notes), 0, 0)
     shown = collection.cards()
-    assert len(shown) == sum(len(note.ords) for note in planned.contents.notes) > 0
+    assert len(shown) == sum(count for _, count in planned.cards_by_kind) > 0
     assert collection.empty_cards() == []
     assert collection.note_type_names().count(kind.note_type.name) == 1
     assert not [name for name in collection.note_type_names() if name.endswith("+")]
