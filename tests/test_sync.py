@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from lmndeck import kinds, notetypes
+from lmndeck import kinds, notetypes, profiles
 from lmndeck.cli import main
 from lmndeck.kinds import cloze as cloze_kind
 from lmndeck.reserved import REMOVED_TAG
@@ -558,3 +558,33 @@ def test_a_future_field_in_a_reserved_slot_syncs_normally_to_every_device(
         assert "lmndeck cloze+" not in phone.note_type_names()
     finally:
         phone.close()
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", {"HOME": "/h"}, "/h/.local/share/Anki2"),
+        ("linux", {"HOME": "/h", "XDG_DATA_HOME": "/x"}, "/x/Anki2"),
+        ("linux", {"HOME": "/h", "ANKI_BASE": "/b"}, "/b"),
+        ("darwin", {"HOME": "/h"}, "/h/Library/Application Support/Anki2"),
+        ("win32", {"HOME": "/h", "APPDATA": "/a"}, "/a/Anki2"),
+    ],
+)
+def test_ankis_base_folder_is_where_anki_keeps_it(
+    platform: str, environ: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "platform", platform)
+    assert profiles.anki_base(environ) == Path(expected)
+
+
+def test_the_flatpak_base_folder_is_used_when_it_alone_exists(tmp_path: Path) -> None:
+    flatpak = tmp_path / ".var" / "app" / "net.ankiweb.Anki" / "data" / "Anki2"
+    flatpak.mkdir(parents=True)
+    assert profiles.anki_base({"HOME": str(tmp_path)}) == flatpak
+    (tmp_path / ".local" / "share" / "Anki2").mkdir(parents=True)
+    assert profiles.anki_base({"HOME": str(tmp_path)}) == tmp_path / ".local" / "share" / "Anki2"
+
+
+def test_a_damaged_prefs_file_lists_no_profile_rather_than_failing(tmp_path: Path) -> None:
+    (tmp_path / "prefs21.db").write_bytes(b"not a database at all" * 100)
+    assert profiles.profile_names(tmp_path) == []
