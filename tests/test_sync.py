@@ -588,3 +588,17 @@ def test_the_flatpak_base_folder_is_used_when_it_alone_exists(tmp_path: Path) ->
 def test_a_damaged_prefs_file_lists_no_profile_rather_than_failing(tmp_path: Path) -> None:
     (tmp_path / "prefs21.db").write_bytes(b"not a database at all" * 100)
     assert profiles.profile_names(tmp_path) == []
+
+
+def test_without_ankis_backend_sync_says_how_to_install_it(desk: Desk) -> None:
+    desk.write(V1)
+    blocked = "import sys; sys.modules['anki'] = None\nfrom lmndeck.cli import main\nmain()"
+    result = subprocess.run(
+        [sys.executable, "-c", blocked, "sync", "--collection", str(desk.path)],
+        cwd=desk.root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "error[no-anki]" in result.stderr and "[sync]" in result.stderr
+    assert "Traceback" not in result.stderr

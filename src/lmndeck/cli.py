@@ -450,7 +450,8 @@ def _no_anki_for_sync() -> Problem:
         Position("lmndeck", 1, 1, given=True),
         "lmndeck sync writes through Anki's own backend, the 'anki' package, which is not "
         "installed",
-        "pip install 'lmndeck[sync]' (the same Python as lmndeck)",
+        "install lmndeck's sync extra into lmndeck's Python: pip install -e '.[sync]' in "
+        "its folder (or pip install 'lmndeck[sync]')",
         code=Code.NO_ANKI,
     )
 
