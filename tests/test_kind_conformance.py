@@ -21,6 +21,7 @@ from lmndeck.kinds.base import Kind
 from lmndeck.pipeline import build, plan
 from lmndeck.preview import Preview, preview
 from lmndeck.reserved import REMOVED_TAG
+from lmndeck.templating import FILTERS, UnknownFilter, filters_used, render
 from tests.anki_client import AnkiCollection, visible
 
 HEADER = """\
@@ -131,3 +132,14 @@ def test_note_type_ids_and_names_are_unique_across_kinds() -> None:
     assert [value for value, count in ids.items() if count > 1] == []
     assert len({kind.name for kind in KINDS}) == len(KINDS)
     assert len({kind.cards_noun for kind in KINDS}) == len(KINDS)
+
+
+def test_the_preview_engine_knows_every_filter_of_the_kinds_templates(kind: Kind) -> None:
+    for template in kind.note_type.model_json(0, 0)["tmpls"]:
+        for side in (template["qfmt"], template["afmt"]):
+            assert filters_used(side) <= FILTERS, side
+
+
+def test_a_filter_the_engine_does_not_know_is_refused_not_skipped() -> None:
+    with pytest.raises(UnknownFilter):
+        render("{{type:Answer}}", {"Answer": "the answer"}, None, front=None)

@@ -5,10 +5,9 @@ package it; the page is made from that package, the way a student's Anki would s
 
 - with the ``anki`` package installed (``lmndeck[preview]``), the package is imported into a
   temporary collection and each card is rendered by ``card.render_output()``: Anki's own HTML;
-- without it, by the built-in renderer below, which follows Anki's rules for what lmndeck's note
-  types use: ``{{Field}}``, ``{{#Field}}…{{/Field}}``, ``{{^Field}}…{{/Field}}``,
-  ``{{FrontSide}}`` and ``{{cloze:Field}}``, with Anki's cloze markup (tests check that it shows
-  the same text as Anki for every card of the shipped deck).
+- without it, by the built-in renderer (``templating``), which follows Anki's rules for what
+  lmndeck's note types use (tests check that it shows the same HTML as Anki for every card of
+  the shipped deck and of every kind's example).
 
 The page draws each card side in a shadow root with its note type's CSS, inside one frame whose
 width the phone toggle sets to 360 px, so the note type's media queries see a phone's width.
@@ -36,6 +35,8 @@ from lmndeck.problems import Code, ContentError, Position, Problem, file_positio
 from lmndeck.project import CARD_SUFFIXES, Progress
 from lmndeck.renderers import RENDERERS as RENDERERS
 from lmndeck.renderers import Renderer as Renderer
+from lmndeck.templating import render
+from lmndeck.templating import reveal_cloze as reveal_cloze
 
 
 @dataclass(frozen=True)
@@ -220,114 +221,8 @@ def render_card(note: PackageNote, ordinal: int) -> tuple[str, str]:
     note_type = note.note_type
     cloze = ordinal + 1 if note_type.cloze else None
     _, question_format, answer_format = note_type.templates[0 if cloze else ordinal]
-    question = _render(_parse(question_format), note.fields, cloze, front=None)
-    return question, _render(_parse(answer_format), note.fields, cloze, front=question)
-
-
-@dataclass(frozen=True)
-class _Section:
-    field: str
-    negated: bool  # {{^Field}}: shown when the field is empty
-    body: tuple[_Node, ...]
-
-
-@dataclass(frozen=True)
-class _Replacement:
-    field: str
-    filters: tuple[str, ...]  # as written, outermost first: {{text:cloze:Text}}
-
-
-_Node = str | _Section | _Replacement
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
-
-
-def _parse(template: str) -> tuple[_Node, ...]:
-    stack: list[tuple[str, bool, list[_Node]]] = [("", False, [])]
-    position = 0
-    for tag in _TAG.finditer(template):
-        stack[-1][2].append(template[position : tag.start()])
-        position = tag.end()
-        content = tag.group(1).strip()
-        if content[:1] in ("#", "^"):
-            stack.append((content[1:].strip(), content[0] == "^", []))
-        elif content[:1] == "/" and len(stack) > 1:
-            field, negated, body = stack.pop()
-            stack[-1][2].append(_Section(field, negated, tuple(body)))
-        else:
-            *filters, field = content.split(":")
-            stack[-1][2].append(_Replacement(field.strip(), tuple(f.strip() for f in filters)))
-    stack[-1][2].append(template[position:])
-    return tuple(stack[0][2])
-
-
-def _render(
-    nodes: Sequence[_Node], fields: Mapping[str, str], cloze: int | None, front: str | None
-) -> str:
-    out = []
-    for node in nodes:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, _Section):
-            if _field_is_empty(fields.get(node.field, "")) == node.negated:
-                out.append(_render(node.body, fields, cloze, front))
-        else:
-            value = (front or "") if node.field == "FrontSide" else fields.get(node.field, "")
-            for name in reversed(node.filters):
-                if name == "cloze" and cloze is not None:
-                    value = reveal_cloze(value, cloze, question=front is None)
-                elif name == "text":
-                    value = _strip_html(value)
-            out.append(value)
-    return "".join(out)
-
-
-# Anki's rule: only white space and empty <br>/<div> tags is empty.
-_EMPTY = re.compile(r"^(?:\s|</?(?:br|div) ?/?>)*$", re.I)
-
-
-def _field_is_empty(text: str) -> bool:
-    return bool(_EMPTY.match(text))
-
-
-def _strip_html(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
-
-
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
-
-
-def reveal_cloze(text: str, number: int, question: bool) -> str:
-    """Anki's cloze markup: card ``number``'s deletions hidden as [...] (or [hint]) on the
-    question and shown in bold on the answer (class "cloze"); the other deletions as plain text
-    (class "cloze-inactive")."""
-
-    def deletion(match: re.Match[str]) -> str:
-        ordinal, answer, hint = int(match.group(1)), match.group(2), match.group(3)
-        if ordinal != number:
-            return f'<span class="cloze-inactive" data-ordinal="{ordinal}">{answer}</span>'
-        if not question:
-            return f'<span class="cloze" data-ordinal="{ordinal}">{answer}</span>'
-        hidden = f"[{hint}]" if hint else "[...]"
-        return (
-            f'<span class="cloze" data-cloze="{_attribute(answer)}" '
-            f'data-ordinal="{ordinal}">{hidden}</span>'
-        )
-
-    return _CLOZE.sub(deletion, text)
-
-
-def _attribute(text: str) -> str:
-    """Escaped as Anki escapes data-cloze (Rust's htmlescape::encode_attribute): every Latin-1
-    character other than an ASCII letter or digit as an entity, the rest as is."""
-    return "".join(
-        _ENTITIES.get(char, f"&#x{ord(char):02X};")
-        if ord(char) < 256 and not (char.isascii() and char.isalnum())
-        else char
-        for char in text
-    )
-
-
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+    question = render(question_format, note.fields, cloze, front=None)
+    return question, render(answer_format, note.fields, cloze, front=question)
 
 
 # --- The whole preview -----------------------------------------------------------------------
