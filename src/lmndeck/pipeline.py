@@ -292,6 +292,7 @@ def build(
     """
     with build_lock(cards_dir, on_wait), _no_cycle_collection():
         cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
+        started = _lock_bytes(lock_path(cards_dir))
         record = _record_path(cards_dir, output)
         up_to_date = _up_to_date(cards_dir, output, record, cards)
         if up_to_date is not None:
@@ -312,6 +313,7 @@ def build(
         if result.lock_changed:
             writes.insert(0, (lock_path(cards_dir), result.lock_file))
         with _signals_held():
+            _refuse_changed_under(cards_dir, started, cards)
             _write(writes, cards_dir)
             if on_written:
                 on_written()
@@ -319,6 +321,34 @@ def build(
         lock_file = lock_path(cards_dir)
         remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
     return result, target
+
+
+def _lock_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _refuse_changed_under(cards_dir: Path, started: bytes | None, cards: str | None) -> None:
+    """A build writes only a lock made from the lock file and cards files it started from: one
+    that git (checkout, pull, merge, stash) replaced while it ran would be overwritten with
+    the other branch's numbers, and the next build would renumber this branch's deletions."""
+    lock = lock_path(cards_dir)
+    if _lock_bytes(lock) == started and fingerprint(cards_dir) == cards:
+        return
+    what = "the lock file" if _lock_bytes(lock) != started else "the cards files"
+    raise ContentError(
+        [
+            Problem(
+                file_position(lock, cards_dir),
+                f"{what} changed while this build ran (a git checkout, pull, merge or stash?): "
+                "its lock would not match them",
+                "build again (lmndeck build --watch does so by itself on the next change)",
+                code=Code.CHANGED_DURING_BUILD,
+            )
+        ]
+    )
 
 
 def _holds(path: Path, data: bytes) -> bool:

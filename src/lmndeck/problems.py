@@ -92,6 +92,7 @@ class Code(str, Enum):
     NO_LOCK_FILE = "no-lock-file"
     # building
     INVALID_BUILD_TIME = "invalid-build-time"
+    CHANGED_DURING_BUILD = "changed-during-build"
     OUTPUT_IN_CARDS = "output-in-cards"
     OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
