@@ -462,15 +462,25 @@ def test_merge_keeps_a_later_version_as_it_is() -> None:
     assert merge_locks(new, old).lock == new
 
 
-def test_merge_gives_a_contested_number_to_ours_and_never_reuses_it() -> None:
+def test_merge_gives_neither_side_a_contested_number_and_never_reuses_it() -> None:
     ours = _lock(fact_a=_record({"x": 1, "ours": 2}, 10))
     theirs = _lock(fact_a=_record({"x": 1, "theirs": 2}, 12), fact_b=_record({"y": 1}, 3, id_=8))
     merged = merge_locks(ours, theirs)
     record = merged.lock.notes["fact/a"]
-    assert record.deletions == {"x": 1, "ours": 2, "theirs": 3}
+    assert record.deletions == {"x": 1, "ours": 3, "theirs": 4}
+    assert record.retired == {reserved_key(2): 2}  # its reviews stay on an empty card
     assert record.mod == 13  # later than both: students of either branch get the update
     assert set(merged.lock.notes) == {"fact/a", "fact/b"}
-    assert any("'theirs' gets card 3" in line for line in merged.resolutions)
+    assert any("'ours' gets card 3" in line for line in merged.resolutions)
+    assert any("'theirs' gets card 4" in line for line in merged.resolutions)
+
+
+def test_merge_contests_a_number_retired_on_one_side_too() -> None:
+    ours = _lock(fact_a=_record({"x": 1, "new": 2}, 10))
+    theirs = _lock(fact_a=_record({"x": 1}, 12, retired={"gone": 2}))
+    record = merge_locks(ours, theirs).lock.notes["fact/a"]
+    assert record.deletions == {"x": 1, "new": 3}
+    assert record.retired == {"gone": 4, reserved_key(2): 2}
 
 
 def test_merge_keeps_both_numbers_of_one_deletion() -> None:
@@ -523,10 +533,14 @@ def _finish_merge(author: Author, history: dict[str, tuple[int, int]]) -> None:
     result = author.publish()
     assert result.exit_code == 0, result.output
     record = json.loads(author.lock.read_text(encoding="utf-8"))["notes"]["fact/delta"]
-    assert record["deletions"] == {"xx": 1, "yy": 2, "mm": 3, "bb": 4}
+    # both branches gave card 3 to their own deletion: neither keeps it, so no student's
+    # reviews of one question move to the other; card 3 stays, empty, with its reviews
+    assert record["deletions"] == {"xx": 1, "yy": 2, "mm": 4, "bb": 5}
     after = author.history()
-    assert after["mm"][0] == history["mm"][0]  # the published card 3 keeps its deletion
-    assert after["bb"][1] == 1  # bb is a new card
+    assert after["mm"][0] != history["mm"][0] and after["mm"][1] == 1  # a new card
+    assert after["bb"][1] == 1
+    assert author.student.reps(history["mm"][0]) >= history["mm"][1]  # card 3 kept, empty
+    assert history["mm"][0] in author.student.empty_cards()
 
 
 def test_a_lock_with_conflict_markers_is_merged_by_the_build(author: Author) -> None:
@@ -553,8 +567,8 @@ def test_the_git_merge_driver_merges_the_lock(author: Author) -> None:
     assert json.loads(text)["notes"]["fact/delta"]["deletions"] == {
         "xx": 1,
         "yy": 2,
-        "mm": 3,
-        "bb": 4,
+        "mm": 4,
+        "bb": 5,
     }
     _finish_merge(author, history)
 

@@ -10,10 +10,11 @@ which may both have changed a note. The rules, record by record:
 - when one version is the common ancestor's (git gives it to a merge driver), the other one is
   kept; without an ancestor, when one version is the other one later on (every deletion of the
   older one still has its number in it, and its time is not older), the later one is kept;
-- otherwise the two are combined: every deletion of either keeps its card number, a number that
-  the two versions gave to different deletions stays with ``ours`` and the other deletion gets a
-  number neither used (the contested number is kept as retired, so it is never given out again),
-  and the note's ``mod`` becomes later than both, so Anki updates it for students of either;
+- otherwise the two are combined: every deletion of either keeps its card number; a number that
+  the two versions gave to different deletions goes to neither: each of those deletions gets a
+  number neither used, and the contested one is kept as retired (never given out again), since
+  either deletion keeping it would put one branch's students' reviews on the other question;
+  the note's ``mod`` becomes later than both, so Anki updates it for students of either;
 - one note under two keys (the same GUID: renamed with 'was:' on one side) is merged as one note,
   under ``ours``' key;
 - two other notes with the same note id or GUID: the one in ``ours`` (else the first by key)
@@ -142,27 +143,36 @@ def _merge_note(
 def _merge_numbers(
     key: str, mine: NoteRecord, other: NoteRecord, newer: NoteRecord, log: list[str]
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Every deletion of both versions with a number of its own; no number used twice."""
+    """Every deletion of both versions with a number of its own; no number used twice, and no
+    number that the versions gave to different deletions (their students' reviews of that
+    card are of different questions)."""
     claims = [
         (deletion, number)
         for record in (mine, other)
         for deletion, number in (*record.deletions.items(), *record.retired.items())
     ]
+    claimants: dict[int, set[str]] = {}
+    for deletion, number in claims:
+        claimants.setdefault(number, set()).add(deletion)
+    contested = {number for number, deletions in claimants.items() if len(deletions) > 1}
     next_number = max((number for _, number in claims), default=0) + 1
     owner: dict[int, str] = {}
     chosen: dict[str, int] = {}
+    for deletion, number in claims:  # ours first: a deletion numbered twice keeps ours
+        if number not in contested and deletion not in chosen:
+            owner[number], chosen[deletion] = deletion, number
     for deletion, number in claims:
-        if deletion in chosen:
-            if chosen[deletion] != number and number not in owner:
-                owner[number] = reserved_key(number)  # held by the other version's card
-            continue
-        if number in owner:
+        if deletion not in chosen:
+            others = ", ".join(repr(name) for name in sorted(claimants[number] - {deletion}))
             log.append(
-                f"{key}: card {number} belongs to {owner[number].strip()!r} in one version and "
-                f"to {deletion!r} in the other; {deletion!r} gets card {next_number}"
+                f"{key}: card {number} is {deletion!r} in one version and {others} in the "
+                f"other; {deletion!r} gets card {next_number} (card {number} keeps its reviews, "
+                "empty, so that none move to another question)"
             )
-            number, next_number = next_number, next_number + 1
-        owner[number], chosen[deletion] = deletion, number
+            owner[next_number], chosen[deletion] = deletion, next_number
+            next_number += 1
+    for _, number in claims:
+        owner.setdefault(number, reserved_key(number))  # held by the other version's card
     active: dict[str, int] = {}
     retired: dict[str, int] = {}
     for number, deletion in sorted(owner.items()):
