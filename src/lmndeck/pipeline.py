@@ -34,7 +34,15 @@ from lmndeck.lockparse import MAX_MOD, remember_lock
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.media import Image, media_of
 from lmndeck.package import PackageContents, package_bytes, write_in_order
-from lmndeck.problems import Code, ContentError, Problem, file_position, place
+from lmndeck.problems import (
+    Code,
+    ContentError,
+    Level,
+    Problem,
+    file_position,
+    given_position,
+    place,
+)
 from lmndeck.project import (
     CARD_SUFFIXES,
     Project,
@@ -192,9 +200,30 @@ def _plan(
         changes,
         output or default_output(project, lock),
         tuple(previous.notices),
-        tuple(draft_problems(project)),
+        (*_epoch_problems(when, previous.lock, cards_dir, now), *draft_problems(project)),
         previous.lock,
     )
+
+
+def _epoch_problems(when: int, lock: Lock, cards_dir: Path, given: int | None) -> list[Problem]:
+    """A warning when SOURCE_DATE_EPOCH is older than the newest time the lock gives a note: a
+    note changed now gets a time just after its last one, which may be older than a student's
+    own edit of it since, and Anki keeps the newer version, so the change would not reach them."""
+    newest = max((record.mod for record in lock.notes.values()), default=0)
+    if given is not None or not os.environ.get(SOURCE_DATE_EPOCH, "").strip() or when >= newest:
+        return []
+    return [
+        Problem(
+            given_position(Path(SOURCE_DATE_EPOCH)),
+            f"{SOURCE_DATE_EPOCH}={when} is older than the last build's time ({newest}): "
+            "a changed note gets a time just after its previous one, and students who edited "
+            "it in Anki since keep their edit instead",
+            f"unset it to build with the current time, or set it to this change's commit "
+            f"time: {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct)",
+            code=Code.OLD_BUILD_TIME,
+            level=Level.WARNING,
+        )
+    ]
 
 
 def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:

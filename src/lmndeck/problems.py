@@ -93,6 +93,7 @@ class Code(str, Enum):
     # building
     INVALID_BUILD_TIME = "invalid-build-time"
     CHANGED_DURING_BUILD = "changed-during-build"
+    OLD_BUILD_TIME = "old-build-time"
     OUTPUT_IN_CARDS = "output-in-cards"
     OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
