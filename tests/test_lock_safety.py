@@ -758,6 +758,10 @@ def test_a_record_of_another_kind_makes_a_new_note(tmp_path: Path) -> None:
         text = lock.read_text(encoding="utf-8")
         cell = next(line for line in text.splitlines() if '"kind": "cell"' in line)
         lock.write_text(text.replace(cell, cell.replace('"kind": "cell"', '"kind": "cloze"')))
+        with pytest.raises(ContentError) as refused:  # the deck reveals the edit
+            build(cards, deck, now=START + DAY)
+        assert "disagree about" in refused.value.problems[0].message
+        deck.unlink()  # without the deck to tell, the record is taken as it is
         build(cards, deck, now=START + DAY)
         log = student.import_package(deck)
         # the tombstone carries the damaged kind, so Anki leaves the student's note as it is

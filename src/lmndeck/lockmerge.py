@@ -104,7 +104,7 @@ def _numbered(record: NoteRecord) -> dict[str, int]:
     return {**record.deletions, **record.retired}
 
 
-def _descends(later: NoteRecord, earlier: NoteRecord) -> bool:
+def descends(later: NoteRecord, earlier: NoteRecord) -> bool:
     """Whether ``later`` surely is ``earlier`` after more builds: builds only add deletions.
     (A build that took a reworded deletion's number also fits another branch's new deletion
     with that number, so it does not count: the two are then combined, which is safe.)"""
@@ -119,9 +119,9 @@ def _descends(later: NoteRecord, earlier: NoteRecord) -> bool:
 def _merge_note(
     key: str, mine: NoteRecord, other: NoteRecord, base: NoteRecord | None, log: list[str]
 ) -> NoteRecord:
-    if mine == base or (_descends(other, mine) and not _descends(mine, other)):
+    if mine == base or (descends(other, mine) and not descends(mine, other)):
         return _copy(other)
-    if other == base or _descends(mine, other):
+    if other == base or descends(mine, other):
         return _copy(mine)
     newer = other if other.mod > mine.mod else mine
     if (mine.guid, mine.id) != (other.guid, other.id):

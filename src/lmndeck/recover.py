@@ -7,6 +7,11 @@ Three things can make the lock file lie, and each would move review history onto
   notice, because the deck holds every note's GUID, note id and card number;
 - it has merge conflict markers: both sides are merged (``lockparse``).
 A deck built by lmndeck carries its lock's exact text; an older deck is read note by note.
+
+The lock file is the truth: a deck fills in only what a lock it continues lacks. A deck whose
+lock is not this lock file or a later version of it (a deck of another branch left in an
+ignored dist/, an old or tampered deck) is not used, and one that gives a note of the same
+time another identity or other card numbers (a lock edited by hand) is refused.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from lmndeck.formats import display_path
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
-from lmndeck.lockmerge import restore_from
+from lmndeck.lockmerge import descends, restore_from
 from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
@@ -63,7 +68,6 @@ def previous_lock(
 ) -> Previous:
     """``deck_of`` gives the last built deck's path from the lock file as read (None when
     there is none): its name can come from the lock."""
-    shown = display_path(lock_file)
     read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
@@ -72,7 +76,7 @@ def previous_lock(
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     deck = deck_of(read.lock if read else None)
     if _is_file(deck):
-        _merge_deck(previous, read, shown, deck, project, notes)
+        _merge_deck(previous, read, lock_file, deck, project, notes)
     return previous
 
 
@@ -130,13 +134,13 @@ def _namespace_position(read: LockFile, shown: str) -> Position:
 def _merge_deck(
     previous: Previous,
     read: LockFile | None,
-    shown: str,
+    lock_file: Path,
     deck: Path,
     project: Project,
     notes: Sequence[PlannedNote],
 ) -> None:
     """Bring back what the last built deck knows and the lock does not."""
-    deck_shown = display_path(deck)
+    shown, deck_shown = display_path(lock_file), display_path(deck)
     try:
         package = read_package(deck)
         if read is not None and package.lock_text == read.text:
@@ -157,6 +161,21 @@ def _merge_deck(
         return
     keys = {note.key for note in notes}
     check_belongs(from_deck, project, keys, file_position(deck, project.root), deck)
+    if read is not None and package.lock_text is not None:
+        where = Locator(read.text, place(lock_file, project.root))
+        _refuse_contradictions(previous.lock, from_deck, read.text, where, deck)
+        if not _continues(from_deck, previous.lock):
+            previous.notices.append(
+                f"{deck_shown} was built from another version of the lock file (a deck of "
+                "another branch, or an old one): nothing was taken from it"
+            )
+            return
+        # what the cards no longer have stays out: a note of a later branch is not removed here
+        from_deck.notes = {
+            key: record
+            for key, record in from_deck.notes.items()
+            if key in keys or key in previous.lock.notes
+        }
     merged = restore_from(previous.lock, from_deck)
     if merged.lock == previous.lock:
         return
@@ -176,6 +195,64 @@ def _merge_deck(
         previous.notices.append(_RECONSTRUCTED)
     previous.notices.extend(merged.resolutions)
     previous.lock = merged.lock
+
+
+def _continues(deck: Lock, lock: Lock) -> bool:
+    """Whether ``deck`` is ``lock`` after more builds: it has every note of the lock, each
+    with the same identity and every card number the lock gives it."""
+    return all(
+        key in deck.notes and descends(deck.notes[key], record)
+        for key, record in lock.notes.items()
+    )
+
+
+def _refuse_contradictions(
+    lock: Lock, deck: Lock, text: str, where: Locator, deck_path: Path
+) -> None:
+    """A note that the lock file and the deck give the same time was built once: if the two
+    disagree on it (its GUID, note id, content or card numbers), one of them was edited."""
+    for key, record in sorted(lock.notes.items()):
+        other = deck.notes.get(key)
+        if other is None or other.mod != record.mod or _built_alike(record, other):
+            continue
+        raise ContentError(
+            [
+                Problem(
+                    where.position(max(0, text.find(json.dumps(key, ensure_ascii=False)))),
+                    f"the lock file and {display_path(deck_path)} disagree about '{key}', which "
+                    f"both give the time {record.mod}: {_difference(record, other)}",
+                    "the lock file was edited by hand, or the deck was: restore the lock from "
+                    "version control (git checkout -- <lock>), or delete the deck if it is not "
+                    "the last one built",
+                    code=Code.INVALID_LOCK,
+                )
+            ]
+        )
+
+
+def _built_alike(first: NoteRecord, second: NoteRecord) -> bool:
+    """Equal but for the deck (a fact moved to another file keeps its time)."""
+    return _identity(first) == _identity(second)
+
+
+def _identity(record: NoteRecord) -> tuple[object, ...]:
+    return (
+        record.guid,
+        record.id,
+        record.kind,
+        record.hash,
+        record.deletions,
+        record.retired,
+        record.removed,
+    )
+
+
+def _difference(lock: NoteRecord, deck: NoteRecord) -> str:
+    if (lock.guid, lock.id) != (deck.guid, deck.id):
+        return f"GUID {lock.guid} and note id {lock.id} here, {deck.guid} and {deck.id} there"
+    if (lock.deletions, lock.retired) != (deck.deletions, deck.retired):
+        return f"card numbers {lock.deletions} here, {deck.deletions} there"
+    return "its content differs"
 
 
 _RECONSTRUCTED = (
