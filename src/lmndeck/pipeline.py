@@ -57,6 +57,7 @@ from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
+from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
 
 
@@ -200,7 +201,11 @@ def _plan(
         changes,
         output or default_output(project, lock),
         tuple(previous.notices),
-        (*_epoch_problems(when, previous.lock, cards_dir, now), *draft_problems(project)),
+        (
+            *_epoch_problems(when, previous.lock, cards_dir, now),
+            *unread_items(cards_dir, changes.removed, [cards_dir / f.path for f in project.files]),
+            *draft_problems(project),
+        ),
         previous.lock,
     )
 

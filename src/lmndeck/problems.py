@@ -94,6 +94,7 @@ class Code(str, Enum):
     INVALID_BUILD_TIME = "invalid-build-time"
     CHANGED_DURING_BUILD = "changed-during-build"
     OLD_BUILD_TIME = "old-build-time"
+    UNREAD_CARDS = "unread-cards"
     OUTPUT_IN_CARDS = "output-in-cards"
     OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
