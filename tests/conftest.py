@@ -67,3 +67,13 @@ def collection(tmp_path: Path) -> Iterator[AnkiCollection]:
 def fixed_build_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds read the time from SOURCE_DATE_EPOCH; tests that need it to move set it themselves."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+
+
+def start_over(cards: Path) -> None:
+    """Delete the lock file and what tells of it (the cache's mark of the lock a build wrote):
+    the next build is a first build, not one that lost its lock."""
+    from lmndeck import cache
+
+    lock = cards / "lmndeck.lock"
+    lock.unlink(missing_ok=True)
+    cache.file_entry(cards, lock, "lock").unlink(missing_ok=True)

@@ -26,7 +26,7 @@ import pytest
 from lmndeck import pipeline
 from lmndeck.pipeline import TIME_LIMIT, build
 from tests.anki_client import AnkiCollection
-from tests.conftest import SAMPLE, WriteCards
+from tests.conftest import SAMPLE, WriteCards, start_over
 from tests.test_cli import run
 
 LMNDECK = str(Path(sys.executable).with_name("lmndeck"))
@@ -512,7 +512,7 @@ def test_anki_keeps_note_times_up_to_the_limit_but_not_from_2_to_the_32(
     for now, kept in ((TIME_LIMIT - 1, True), (2**32, False)):
         apkg = tmp_path / f"{now}.apkg"
         shutil.rmtree(tmp_path / "anki", ignore_errors=True)
-        (cards / "lmndeck.lock").unlink(missing_ok=True)
+        start_over(cards)
         build(cards, apkg, now=now)
         collection = AnkiCollection(tmp_path / "anki" / "collection.anki2")
         try:

@@ -20,7 +20,7 @@ from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
 from lmndeck.lockparse import parse_lock
 from lmndeck.pipeline import UpToDate, build
-from tests.conftest import SAMPLE, WriteCards
+from tests.conftest import SAMPLE, WriteCards, start_over
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from synth import edit_one_fact, write_cards
@@ -98,7 +98,7 @@ def test_a_damaged_cache_entry_is_read_again(
     assert callable(damage)
     for entry in file_entries(cards):
         entry.write_bytes(damage(entry.read_bytes()))
-    (cards / "lmndeck.lock").unlink()  # the next build builds (and reads the cache)
+    start_over(cards)  # the next build builds (and reads the cache)
     (tmp_path / "a.apkg").unlink()
     assert deck_and_lock(cards, tmp_path / "a.apkg") == expected
     for path in sorted(cards.glob("*.yaml")):  # replaced by good entries
@@ -248,7 +248,7 @@ def test_an_entry_this_user_did_not_write_is_never_unpickled(
     ran = tmp_path / "the payload ran"
     for entry in file_entries(cards):
         entry.write_bytes(pickle.dumps(("any key", _Payload(ran))))
-    (cards / "lmndeck.lock").unlink()
+    start_over(cards)
     out.unlink()
     assert deck_and_lock(cards, out) == expected
     assert not ran.exists()

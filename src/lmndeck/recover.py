@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lmndeck import cache
 from lmndeck.formats import display_path
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
@@ -77,7 +79,52 @@ def previous_lock(
     deck = deck_of(read.lock if read else None)
     if _is_file(deck):
         _merge_deck(previous, read, lock_file, deck, project, notes)
+    elif read is None:
+        _refuse_a_lost_lock(lock_file, deck, project.root)
     return previous
+
+
+def _refuse_a_lost_lock(lock_file: Path, deck: Path, root: Path) -> None:
+    """No lock file and no deck to recover it from is a first build only when nothing tells of
+    an earlier one: a build leaves a mark of its lock in the cache, and git knows a lock it
+    committed. Numbering afresh after a lost lock could give a student's reviews of one
+    deletion to another."""
+    evidence = []
+    if cache.file_entry(lock_file.parent, lock_file, "lock").exists():
+        evidence.append(f"a build of this cards directory wrote it (see {cache.CACHE_NAME}/)")
+    if _committed(lock_file):
+        evidence.append("git has it in the last commit")
+    if not evidence:
+        return
+    raise ContentError(
+        [
+            Problem(
+                file_position(lock_file, root),
+                f"the lock file is missing, but {' and '.join(evidence)}, and the last built "
+                f"deck is not at {display_path(deck)} to recover it from: a build now would "
+                "number the cards afresh, and reviews could move to other questions",
+                "restore it (git checkout HEAD -- <lock>), or put the last built deck back "
+                f"at {display_path(deck)} (or name it with -o); to start this deck afresh, "
+                f"delete {cache.CACHE_NAME}/ and commit the lock's deletion",
+                code=Code.LOCK_UNRECOVERABLE,
+            )
+        ]
+    )
+
+
+def _committed(path: Path) -> bool:
+    """Whether git's last commit has the file (False where there is no git or no repository)."""
+    try:
+        found = subprocess.run(
+            ["git", "cat-file", "-e", f"HEAD:./{path.name}"],
+            cwd=path.parent,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return found.returncode == 0
 
 
 def _is_file(path: Path) -> bool:
