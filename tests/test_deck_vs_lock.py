@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from lmndeck.package import LOCK_ENTRY
 from tests.test_lock_safety import DELTA, Author, author, run
@@ -99,3 +102,40 @@ def test_a_lock_that_lost_a_build_still_gets_its_numbers_back(author: Author) ->
     result = author.publish()
     assert "restored them from its lock" in result.output
     assert '"zz": 3' in author.lock.read_text()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE col SET decks = '[1, 2]'",
+        "UPDATE col SET models = '\"text\"'",
+        'UPDATE col SET decks = \'{"1": ["no", "name"]}\'',
+        "UPDATE notes SET mod = 'yesterday'",
+        "UPDATE notes SET flds = x'00ff'",
+    ],
+)
+def test_a_deck_of_the_wrong_types_is_an_error_not_a_traceback(
+    author: Author, damage: str, tmp_path: Path
+) -> None:
+    author.write(DELTA)
+    author.publish()
+    deck = author.deck()
+    with zipfile.ZipFile(deck) as package:
+        collection = package.read("collection.anki2")
+    scratch = tmp_path / "c.anki2"
+    scratch.write_bytes(collection)
+    connection = sqlite3.connect(scratch)
+    connection.execute(damage)
+    connection.commit()
+    connection.close()
+    with zipfile.ZipFile(deck, "w") as package:  # an older deck: no lock inside
+        package.writestr("collection.anki2", scratch.read_bytes())
+        package.writestr("media", "{}")
+    author.lock.unlink()
+    result = author.build()
+    assert result.exit_code == 1, result.output
+    assert (
+        "error[lock-unrecoverable]: the lock file is missing and the last built deck"
+        in result.output
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from lmndeck import cache
 from lmndeck.formats import display_path
@@ -376,11 +377,16 @@ def _reconstruct(
 def _read_collection(
     collection: bytes,
 ) -> tuple[list[_DeckNote], dict[str, NoteTypeRecord]]:
+    """The notes and note types of a deck's collection; ``ValueError`` for one that lmndeck did
+    not write (JSON or columns of other types: a damaged or hand-made deck)."""
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(collection)
         decks_json, models_json = connection.execute("SELECT decks, models FROM col").fetchone()
-        deck_names = {int(id_): deck["name"] for id_, deck in json.loads(decks_json).items()}
+        decks = _typed(json.loads(_typed(decks_json, str)), dict)
+        deck_names = {
+            int(id_): _typed(_typed(deck, dict)["name"], str) for id_, deck in decks.items()
+        }
         kinds = {note_type.model_id: note_type for note_type in NOTE_TYPES.values()}
         first_deck = dict(
             (note_id, deck_id)
@@ -390,22 +396,36 @@ def _read_collection(
         )
         notes = [
             _DeckNote(
-                id_,
-                guid,
+                _typed(id_, int),
+                _typed(guid, str),
                 kinds[mid].kind,
-                mod,
-                tuple(fields.split("\x1f")[: len(kinds[mid].fields)]),
-                tuple(tags.split()),
+                _typed(mod, int),
+                tuple(_typed(fields, str).split("\x1f")[: len(kinds[mid].fields)]),
+                tuple(_typed(tags, str).split()),
                 deck_names.get(first_deck.get(id_, 0), REMOVED_DECK),
             )
             for id_, guid, mid, mod, fields, tags in connection.execute(
                 "SELECT id, guid, mid, mod, flds, tags FROM notes ORDER BY id"
             )
         ]
-        models = json.loads(models_json)
+        models = _typed(json.loads(_typed(models_json, str)), dict)
+        if not all(isinstance(model, dict) for model in models.values()):
+            raise ValueError("its note types are not what lmndeck writes")
     finally:
         connection.close()
     return notes, _note_types(models)
+
+
+_T = TypeVar("_T")
+
+
+def _typed(value: object, kind: type[_T]) -> _T:
+    """``value`` if it is a ``kind`` (a bool is no number here), else ``ValueError``."""
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(
+            f"its collection holds {type(value).__name__} where lmndeck writes {kind.__name__}"
+        )
+    return value
 
 
 def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecord]:
