@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,34 @@ def test_a_first_build_without_evidence_starts_afresh(project: Path) -> None:
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert (project / "cards" / "lmndeck.lock").is_file()
+
+
+def test_the_merge_driver_takes_the_empty_base_of_an_add_add_conflict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both branches added the lock: git gives the driver an empty file as the base."""
+    monkeypatch.chdir(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "README").write_text("a deck\n")
+    git(tmp_path, "add", "README")
+    git(tmp_path, "commit", "-qm", "start")
+    lmndeck = shutil.which("lmndeck") or str(Path(sys.executable).parent / "lmndeck")
+    git(tmp_path, "config", "merge.lmndeck-lock.driver", f"{lmndeck} lock merge %A %B %O")
+    for branch, extra in (("one", "first"), ("two", "second")):  # two authors' clones
+        git(tmp_path, "checkout", "-q", "-b", branch, "main")
+        shutil.rmtree(tmp_path / ".lmndeck-cache", ignore_errors=True)
+        (tmp_path / "cards").mkdir(exist_ok=True)
+        (tmp_path / ".gitattributes").write_text("lmndeck.lock merge=lmndeck-lock\n")
+        (tmp_path / "cards" / "deck.yaml").write_text(
+            CARDS + f"  - id: {extra}\n    text: The {{{{{extra}}}}} fact.\n", encoding="utf-8"
+        )
+        assert CliRunner().invoke(main, ["build", "cards", "-o", "d.apkg"]).exit_code == 0
+        git(tmp_path, "add", "cards", ".gitattributes")
+        git(tmp_path, "commit", "-qm", branch)
+    merge = subprocess.run(
+        ["git", "merge", "-q", "one"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "Merge conflict in cards/lmndeck.lock" not in merge.stdout, merge
+    lock = (tmp_path / "cards" / "lmndeck.lock").read_text()
+    assert "<<<<<<<" not in lock
+    assert '"fact/first"' in lock and '"fact/second"' in lock and '"fact/reflexes"' in lock

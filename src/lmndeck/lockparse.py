@@ -730,11 +730,22 @@ def _repair_commas(lines: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
 
 def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list[str]:
     """Merge the lock file ``theirs`` into ``ours`` (rewritten); returns what was decided.
-    ``base`` is the version both come from (git's %O), which tells who changed a note."""
-    reads = [_read_existing(path) for path in (ours, theirs, *([base] if base else []))]
+    ``base`` is the version both come from (git's %O), which tells who changed a note; git
+    passes an empty file when there is none (both branches added the lock)."""
+    with_base = base is not None and _has_content(base)
+    reads = [
+        _read_existing(path) for path in (ours, theirs, *([base] if base and with_base else []))
+    ]
     merged = merge_locks(*(read.lock for read in reads))
     write_in_order([(ours, dumps_lock(merged.lock).encode("utf-8"))])
     return [notice for read in reads for notice in read.notices] + merged.resolutions
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return bool(path.read_bytes().strip())
+    except FileNotFoundError:
+        return True  # reading it says so
 
 
 def _read_existing(path: Path) -> LockFile:
