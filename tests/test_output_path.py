@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
+from tests.conftest import SAMPLE, start_over
 
 DECK = """\
 deck: {deck}
@@ -86,3 +87,22 @@ def test_a_new_project_without_a_shared_top_deck_is_named_after_its_cards_direct
     monkeypatch.chdir(project)
     assert run("build").exit_code == 0
     assert (project / "dist" / "cards.apkg").is_file()
+
+
+@pytest.mark.parametrize("lock", ["kept", "lost"])
+def test_o_onto_a_file_that_is_no_deck_is_refused_and_leaves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lock: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "demo.yaml").write_text(SAMPLE, encoding="utf-8")
+    assert CliRunner().invoke(main, ["build", "-o", "deck.apkg"]).exit_code == 0
+    if lock == "lost":
+        start_over(cards)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n")
+    result = CliRunner().invoke(main, ["build", "-o", "notes.txt"])
+    assert result.exit_code == 1
+    assert "notes.txt:1:1: error[output-exists]: this file is not an Anki deck" in result.output
+    assert notes.read_text() == "my own notes\n"

@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockparse import MAX_MOD, remember_lock
 from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.media import Image, media_of
-from lmndeck.package import PackageContents, package_bytes, write_in_order
+from lmndeck.package import COLLECTION_ENTRY, PackageContents, package_bytes, write_in_order
 from lmndeck.problems import (
     Code,
     ContentError,
@@ -333,6 +334,8 @@ def build(
             if now is None:
                 current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
             return up_to_date
+        if output is not None:  # before it is read as the last built deck
+            refuse_replacing_another_file(output, cards_dir)
         result = plan(cards_dir, now, progress, output, remember=True)
         target = result.output
         refuse_output_in_cards_dir(cards_dir, target)
@@ -536,6 +539,32 @@ def refuse_output_in_cards_dir(cards_dir: Path, target: Path) -> None:
             )
         ]
     )
+
+
+def refuse_replacing_another_file(target: Path, cards_dir: Path) -> None:
+    """A deck named with -o replaces only a deck: ``-o notes.txt`` onto a file of the author's
+    would be read as the last built deck and then overwritten. (At the default path in dist/,
+    a file that is no deck is a damaged deck, which recovery reports.)"""
+    if not target.is_file() or _is_package(target):
+        return
+    raise ContentError(
+        [
+            Problem(
+                file_position(target, cards_dir),
+                "this file is not an Anki deck: writing the deck would replace it",
+                "choose another path with -o (decks end in .apkg), or delete the file",
+                code=Code.OUTPUT_EXISTS,
+            )
+        ]
+    )
+
+
+def _is_package(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as package:
+            return COLLECTION_ENTRY in package.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def _write(files: list[tuple[Path, bytes]], cards_dir: Path) -> None:
