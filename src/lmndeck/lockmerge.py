@@ -198,13 +198,16 @@ def _keep_identities_unique(merged: Merged, ours: Lock) -> None:
     next_id = max((record.id for record in merged.lock.notes.values()), default=0) + 1
     for key in order:
         record = merged.lock.notes[key]
+        # A record given a new identity gets a later time too: a deck built before the merge
+        # has the old one at the old time, which would read as a lock edited by hand.
         if record.id in ids:
             merged.resolutions.append(f"{key}: note id {record.id} is another note's; new id")
-            record.id, next_id = next_id, next_id + 1
+            record.id, next_id, record.mod = next_id, next_id + 1, record.mod + 1
         if record.guid in guids:
             merged.resolutions.append(
                 f"{key}: GUID {record.guid} is another note's; new GUID (a new note in Anki)"
             )
             record.guid = guid_for("lmndeck", merged.lock.namespace, key, "merged")
+            record.mod += 1
         ids.add(record.id)
         guids.add(record.guid)
