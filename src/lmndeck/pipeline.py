@@ -335,6 +335,7 @@ def build(
                 current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
             return up_to_date
         if output is not None:  # before it is read as the last built deck
+            refuse_output_in_cards_dir(cards_dir, output)
             refuse_replacing_another_file(output, cards_dir)
         result = plan(cards_dir, now, progress, output, remember=True)
         target = result.output
@@ -543,9 +544,12 @@ def refuse_output_in_cards_dir(cards_dir: Path, target: Path) -> None:
 
 def refuse_replacing_another_file(target: Path, cards_dir: Path) -> None:
     """A deck named with -o replaces only a deck: ``-o notes.txt`` onto a file of the author's
-    would be read as the last built deck and then overwritten. (At the default path in dist/,
-    a file that is no deck is a damaged deck, which recovery reports.)"""
-    if not target.is_file() or _is_package(target):
+    would be read as the last built deck and then overwritten. (A file named like a deck,
+    ``*.apkg``, that is not one is a damaged deck, which recovery reports.)"""
+    try:
+        if target.suffix.casefold() == ".apkg" or not target.is_file() or _is_package(target):
+            return
+    except OSError:  # a name too long, say: writing it reports that
         return
     raise ContentError(
         [
