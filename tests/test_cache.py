@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, lockparse, pipeline, project
+from lmndeck import cache, jsonlocated, lockparse, pipeline, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
@@ -133,14 +133,14 @@ def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_els
     lock = cards / "lmndeck.lock"
     cached = lockparse.read_lock_file(lock, "lmndeck.lock")
     text = lock.read_text()
-    read = parse_lock(text, lockparse.Locator(text, "lmndeck.lock"))
+    read = parse_lock(text, jsonlocated.Locator(text, "lmndeck.lock"))
     assert cached is not None and cached.lock == read  # the same lock, in the same order
     assert list(cached.lock.notes) == list(read.notes)
     assert list(cached.lock.note_types) == list(read.note_types)
     copy = fresh_copy(cards, tmp_path / "b")
     parsed: list[int] = []
 
-    def counted(text: str, locator: lockparse.Locator) -> Lock:
+    def counted(text: str, locator: jsonlocated.Locator) -> Lock:
         parsed.append(len(text))
         return parse_lock(text, locator)
 

@@ -9,16 +9,10 @@ from typing import Any
 import genanki
 import pytest
 
+from lmndeck.jsonlocated import Entry, Locator, Object, parse_fast
 from lmndeck.lock import NoteRecord, guid_for
-from lmndeck.lockparse import (
-    Entry,
-    Locator,
-    LockValidator,
-    Object,
-    _plain_note,
-    parse_fast,
-    split_conflict,
-)
+from lmndeck.lockconflict import split_conflict
+from lmndeck.lockparse import LockValidator, _plain_note
 
 LOCK = Path(__file__).resolve().parent.parent / "cards" / "lmndeck.lock"
 RECORDS = json.loads(LOCK.read_text(encoding="utf-8"))["notes"]

@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 
 from lmndeck.cli import main
 from lmndeck.formats import text as format_problem
+from lmndeck.jsonlocated import Locator
 from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, dumps_lock, lock_path, note_json
 from lmndeck.lockmerge import merge_locks, reserved_key
-from lmndeck.lockparse import Locator, parse_lock, readable
+from lmndeck.lockparse import parse_lock, readable
 from lmndeck.package import LOCK_ENTRY
 from lmndeck.pipeline import build, plan
 from lmndeck.problems import ContentError

@@ -1,10 +1,10 @@
 """Reading the lock file as strictly as a cards file: every problem at its line and column.
 
 The lock is JSON, but ``json.loads`` forgets where values are and silently keeps the last of
-two equal keys, so this module parses objects itself (strings, numbers and the rest still go
-through the standard decoder) and remembers the offset of every key and value. Validation then
-reports each wrong value where it is and collects all of them, because a lock that is read
-wrongly moves review history onto other cards.
+two equal keys, so it is parsed with every key's and value's place (``jsonlocated``). Validation
+then reports each wrong value where it is and collects all of them, because a lock that is read
+wrongly moves review history onto other cards. A lock with conflict markers is split into its
+sides (``lockconflict``), each read, and merged.
 """
 
 from __future__ import annotations
@@ -13,16 +13,28 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TypeVar
 
 from lmndeck import cache
 from lmndeck.formats import display_path
+from lmndeck.jsonlocated import (
+    Entry,
+    Locator,
+    LockSyntaxError,
+    Node,
+    Object,
+    entries,
+    offset_of,
+    parse_fast,
+    parse_located,
+    value_of,
+)
 from lmndeck.kinds import BY_NAME
-from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord, dumps_lock
+from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lockconflict import split_conflict
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
-from lmndeck.package import write_in_order
-from lmndeck.problems import Code, ContentError, Position, Problem, place
+from lmndeck.problems import Code, ContentError, Position, Problem
 
 # Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
 # around, and imports then never update the note); a card's ord in 16 bits (number 65536
@@ -30,159 +42,12 @@ from lmndeck.problems import Code, ContentError, Position, Problem, place
 MAX_MOD = 2**32 - 1
 # Note ids are milliseconds, as Anki's are; beyond 2**53 JSON readers lose precision.
 MAX_NOTE_ID = 2**53 - 1
-_MAX_DEPTH = 4  # lock > notes > record > deletions
 _GUID = re.compile(r"[!-~]{1,64}")
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 
 RESTORE_HINT = (
     "lmndeck writes this file: restore it from version control "
     "(git checkout -- <lock>), or delete it and lmndeck recovers it from the last built deck"
 )
-
-
-class LockSyntaxError(Exception):
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message, self.offset = message, offset
-
-
-class Value(NamedTuple):
-    """A located string, number, boolean or null (the fast reader leaves values bare)."""
-
-    offset: int
-    value: Any
-
-
-class Object(list[tuple[str, Any]]):
-    """A JSON object as its (key, value) pairs in order, duplicates kept; the located reader
-    also sets where it starts and where each key is."""
-
-    offset = -1
-    key_offsets: tuple[int, ...] = ()
-
-    def key_offset(self, index: int) -> int:
-        return self.key_offsets[index] if self.key_offsets else -1
-
-
-Node = Any  # an Object, a Value, or (from the fast reader) a bare value
-
-
-class Entry(NamedTuple):
-    key: str
-    key_offset: int
-    node: Node
-
-
-def entries(node: Object) -> list[Entry]:
-    return [Entry(key, node.key_offset(index), value) for index, (key, value) in enumerate(node)]
-
-
-def offset_of(node: Node) -> int:
-    return node.offset if isinstance(node, (Object, Value)) else -1
-
-
-def value_of(node: Node) -> Any:
-    return node.value if isinstance(node, Value) else node
-
-
-def parse_fast(text: str) -> Node:
-    """The document without offsets, parsed by the C decoder: a valid lock is read this way,
-    and only a lock with problems is parsed again to find where they are."""
-    return json.loads(text, object_pairs_hook=Object)
-
-
-def parse_located(text: str) -> Node:
-    """The JSON document in ``text`` with the offset of every key and value."""
-    node, end = _value(text, 0, 0)
-    end = _skip(text, end)
-    if end != len(text):
-        raise LockSyntaxError("extra text after the end of the lock", end)
-    return node
-
-
-def _skip(text: str, offset: int) -> int:
-    match = _WHITESPACE.match(text, offset)
-    return match.end() if match else offset
-
-
-def _value(text: str, offset: int, depth: int) -> tuple[Node, int]:
-    offset = _skip(text, offset)
-    if text.startswith("{", offset):
-        if depth >= _MAX_DEPTH:
-            raise LockSyntaxError("values are nested deeper than a lock's", offset)
-        return _object(text, offset, depth + 1)
-    if text.startswith("[", offset):
-        raise LockSyntaxError("a lock file has no lists", offset)
-    try:
-        value, end = _DECODER.raw_decode(text, offset)
-    except json.JSONDecodeError as error:
-        raise LockSyntaxError(f"invalid JSON: {error.msg}", error.pos) from None
-    except ValueError as error:  # an integer with thousands of digits
-        raise LockSyntaxError(f"invalid number: {error}", offset) from None
-    return Value(offset, value), end
-
-
-def _object(text: str, start: int, depth: int) -> tuple[Object, int]:
-    entries = Object()
-    entries.offset = start
-    key_offsets: list[int] = []
-    offset = _skip(text, start + 1)
-    if text.startswith("}", offset):
-        return entries, offset + 1
-    while True:
-        offset = _skip(text, offset)
-        if not text.startswith('"', offset):
-            raise LockSyntaxError("invalid JSON: expecting a name in double quotes", offset)
-        key_offset = offset
-        try:
-            key, after = _DECODER.raw_decode(text, offset)
-        except json.JSONDecodeError as error:
-            raise LockSyntaxError(f"invalid JSON: {error.msg}", error.pos) from None
-        after = _skip(text, after)
-        if not text.startswith(":", after):
-            raise LockSyntaxError("invalid JSON: expecting ':' after the name", after)
-        node, offset = _value(text, after + 1, depth)
-        entries.append((key, node))
-        key_offsets.append(key_offset)
-        offset = _skip(text, offset)
-        if text.startswith(",", offset):
-            offset += 1
-        elif text.startswith("}", offset):
-            entries.key_offsets = tuple(key_offsets)
-            return entries, offset + 1
-        else:
-            raise LockSyntaxError("invalid JSON: expecting ',' or '}'", offset)
-
-
-class Locator:
-    """Offsets in the text to line and column positions in the user's file."""
-
-    def __init__(self, text: str, path: str, lines: list[int] | None = None) -> None:
-        self._starts = [0] + [match.end() for match in re.finditer("\n", text)]
-        self._path = path
-        self._lines = lines  # the file's line number of each line of ``text``, when they differ
-
-    def position(self, offset: int) -> Position:
-        index = _bisect(self._starts, offset)
-        line = index + 1
-        if self._lines:  # the end of the text is just after its last line
-            line = self._lines[index] if index < len(self._lines) else self._lines[-1] + 1
-        return Position(self._path, line, offset - self._starts[index] + 1)
-
-    def line_of(self, offset: int) -> int:
-        return self.position(offset).line
-
-
-def _bisect(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 T = TypeVar("T")
@@ -639,119 +504,3 @@ def _decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-_MARKER = re.compile(r"(<{7}|\|{7}|={7}|>{7})(?: |\r?$)")
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of a conflicted lock: its lines with their line numbers in the file."""
-
-    lines: tuple[tuple[int, str], ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(line for _, line in self.lines)
-
-    def locator(self, shown: str) -> Locator:
-        return Locator(self.text, shown, [number for number, _ in self.lines])
-
-
-def split_conflict(text: str, shown: str) -> tuple[Side, Side] | None:
-    """Both sides of a lock with git's conflict markers; None when it has none.
-
-    Lines outside the conflicts belong to both sides; the base section of a diff3 conflict is
-    left out. Commas are then repaired, since the last record of a section has none and a
-    conflict often joins lines from two versions that each had a different last record.
-    """
-    if not any(character * 7 in text for character in "<|=>"):  # no line can be a marker
-        return None
-    ours: list[tuple[int, str]] = []
-    theirs: list[tuple[int, str]] = []
-    state, marker_line = "both", 0
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        match = _MARKER.match(line)
-        if match is None:
-            if state in ("both", "ours"):
-                ours.append((number, line))
-            if state in ("both", "theirs"):
-                theirs.append((number, line))
-            continue
-        state, marker_line = _next_state(state, match.group(1)[0], number, shown), number
-    if marker_line == 0:
-        return None
-    if state != "both":
-        raise ContentError(
-            [
-                Problem(
-                    Position(shown, marker_line, 1),
-                    "a merge conflict in the lock file is not closed",
-                    "restore both versions and merge them with 'lmndeck lock merge' "
-                    "(see the README)",
-                    code=Code.LOCK_CONFLICT,
-                )
-            ]
-        )
-    return Side(_repair_commas(ours)), Side(_repair_commas(theirs))
-
-
-_TRANSITIONS = {("both", "<"): "ours", ("ours", "|"): "base", ("ours", "="): "theirs"}
-_TRANSITIONS |= {("base", "="): "theirs", ("theirs", ">"): "both"}
-
-
-def _next_state(state: str, marker: str, number: int, shown: str) -> str:
-    following = _TRANSITIONS.get((state, marker))
-    if following is None:
-        raise ContentError(
-            [
-                Problem(
-                    Position(shown, number, 1),
-                    f"unexpected conflict marker '{marker * 7}'",
-                    "resolve the lock's conflicts with 'lmndeck lock merge' (see the README)",
-                    code=Code.LOCK_CONFLICT,
-                )
-            ]
-        )
-    return following
-
-
-def _repair_commas(lines: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
-    """Each line that holds a value ends with a comma exactly when another value follows."""
-    repaired = []
-    following = ""  # the next non-blank line, walking backwards
-    for number, line in reversed(lines):
-        body = line.rstrip().removesuffix(",")
-        needs_comma = (
-            body.strip() and not body.endswith("{") and following and not following.startswith("}")
-        )
-        repaired.append((number, body + ("," if needs_comma else "") + "\n"))
-        following = body.strip() or following
-    return tuple(reversed(repaired))
-
-
-def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list[str]:
-    """Merge the lock file ``theirs`` into ``ours`` (rewritten); returns what was decided.
-    ``base`` is the version both come from (git's %O), which tells who changed a note; git
-    passes an empty file when there is none (both branches added the lock)."""
-    with_base = base is not None and _has_content(base)
-    reads = [
-        _read_existing(path) for path in (ours, theirs, *([base] if base and with_base else []))
-    ]
-    merged = merge_locks(*(read.lock for read in reads))
-    write_in_order([(ours, dumps_lock(merged.lock).encode("utf-8"))])
-    return [notice for read in reads for notice in read.notices] + merged.resolutions
-
-
-def _has_content(path: Path) -> bool:
-    try:
-        return bool(path.read_bytes().strip())
-    except FileNotFoundError:
-        return True  # reading it says so
-
-
-def _read_existing(path: Path) -> LockFile:
-    shown = place(path, Path("."))  # the command line's paths: relative to the working directory
-    read = read_lock_file(path, shown)
-    if read is None:
-        missing = Problem(Position(shown, 1, 1), "no such lock file", code=Code.NO_LOCK_FILE)
-        raise ContentError([missing])
-    return read

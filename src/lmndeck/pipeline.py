@@ -31,8 +31,8 @@ from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
 from lmndeck.lock import lock_path as lock_path
+from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import MAX_MOD, remember_lock
-from lmndeck.lockparse import merge_lock_files as merge_lock_files
 from lmndeck.media import Image, media_of
 from lmndeck.package import COLLECTION_ENTRY, PackageContents, package_bytes, write_in_order
 from lmndeck.problems import (

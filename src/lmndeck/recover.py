@@ -29,11 +29,12 @@ from typing import TypeVar
 
 from lmndeck import cache
 from lmndeck.formats import display_path
+from lmndeck.jsonlocated import Locator
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.lockmerge import descends, restore_from
-from lmndeck.lockparse import Locator, LockFile, parse_lock, read_lock_file
+from lmndeck.lockparse import LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position, place
