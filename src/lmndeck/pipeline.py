@@ -10,14 +10,10 @@ A build first has the files the cache lacks read and rendered into it on every c
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import gc
 import os
 import re
-import signal
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +22,6 @@ from typing import Any
 
 from lmndeck import cache
 from lmndeck.fields import file_notes, filled_notes
-from lmndeck.formats import display_path
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, dumps_lock
@@ -34,7 +29,7 @@ from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import MAX_MOD, remember_lock
 from lmndeck.media import Image, media_of
-from lmndeck.package import COLLECTION_ENTRY, PackageContents, package_bytes, write_in_order
+from lmndeck.package import PackageContents, package_bytes
 from lmndeck.problems import (
     Code,
     ContentError,
@@ -44,8 +39,8 @@ from lmndeck.problems import (
     given_position,
     place,
 )
+from lmndeck.project import Progress as Progress
 from lmndeck.project import (
-    CARD_SUFFIXES,
     Project,
     deck_items,
     draft_problems,
@@ -53,13 +48,21 @@ from lmndeck.project import (
     images,
     load_project,
 )
-from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
 from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
+from lmndeck.writing import (
+    build_lock,
+    holds,
+    refuse_output_in_cards_dir,
+    refuse_replacing_another_file,
+    signals_held,
+    write_files,
+)
+from lmndeck.writing import default_output as default_output
 
 
 @dataclass(frozen=True)
@@ -288,24 +291,6 @@ def images_of(project: Project) -> tuple[Image, ...]:
     )
 
 
-def default_output(project: Project, lock: Lock | None = None) -> Path:
-    """``dist/<deck>.apkg`` in the project (the directory holding the cards directory), wherever
-    lmndeck runs from. <deck> is the top deck of the first build, which the lock keeps (its
-    namespace): the file keeps its name when the files' decks stop sharing a top deck (which
-    would make it the cards directory's name) or the top deck is renamed."""
-    deck = lock.namespace if lock and lock.namespace else project.top_deck
-    name = re.sub(r"[^a-z0-9]+", "-", deck.casefold()).strip("-") or "deck"
-    return _project_dir(project.root) / "dist" / f"{name}.apkg"
-
-
-def _project_dir(cards_dir: Path) -> Path:
-    """The directory holding the cards directory, as the user sees it (links not resolved)."""
-    try:
-        return Path(os.path.abspath(cards_dir)).parent
-    except OSError:  # the working directory was deleted: writing will say so
-        return cards_dir.parent
-
-
 def build(
     cards_dir: Path,
     output: Path | None = None,
@@ -347,12 +332,12 @@ def build(
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
         # A deck with these bytes already there is left alone (its time tells when it changed).
-        writes = [] if _holds(target, deck) else [(target, deck)]
+        writes = [] if holds(target, deck) else [(target, deck)]
         if result.lock_changed:
             writes.insert(0, (lock_path(cards_dir), result.lock_file))
-        with _signals_held():
+        with signals_held():
             _refuse_changed_under(cards_dir, started, cards)
-            _write(writes, cards_dir)
+            write_files(writes, cards_dir)
             if on_written:
                 on_written()
         _remember(record, cards, result, target, deck)
@@ -387,13 +372,6 @@ def _refuse_changed_under(cards_dir: Path, started: bytes | None, cards: str | N
             )
         ]
     )
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _record_path(cards_dir: Path, output: Path | None) -> Path | None:
@@ -475,144 +453,6 @@ def _remember(
         "cards_by_kind": result.cards_by_kind,
     }
     cache.write_record(record_path, record)
-
-
-@contextmanager
-def build_lock(cards_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on the cards directory itself (no lock file to leave behind).
-
-    The kernel drops it when the process ends, however it ends, so a killed build never
-    blocks the next one.
-    """
-    try:
-        descriptor = os.open(cards_dir, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as error:
-        raise ContentError(
-            [
-                Problem(
-                    file_position(cards_dir, cards_dir),
-                    f"cannot open the cards directory: {error.strerror}",
-                    "pass the folder of cards files",
-                    code=Code.UNREADABLE,
-                )
-            ]
-        ) from None
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
-
-
-def refuse_output_in_cards_dir(cards_dir: Path, target: Path) -> None:
-    """The deck may not replace the lock file or a cards file, nor clutter the cards directory.
-
-    With the cards directory as the working directory (``lmndeck build .``) the default
-    ``dist/`` lies inside it, so there only the lock file and cards files are refused.
-    """
-    try:
-        cards, deck, here = cards_dir.resolve(), target.resolve(), Path.cwd().resolve()
-    except (OSError, RuntimeError):  # a deleted working directory: nothing is inside it
-        return
-    if not deck.is_relative_to(cards):
-        return
-    shown = display_path(cards_dir)
-    if deck == lock_path(cards):
-        problem = f"the deck would overwrite the lock file of '{shown}'"
-    elif deck.suffix.casefold() in CARD_SUFFIXES:
-        problem = f"the deck would replace a cards file of '{shown}' (or be read as one)"
-    elif not here.is_relative_to(cards):
-        problem = f"the deck would be written inside the cards directory '{shown}'"
-    else:
-        return
-    raise ContentError(
-        [
-            Problem(
-                file_position(target, cards_dir),
-                problem,
-                "write it outside the cards directory, e.g. -o dist/deck.apkg",
-                code=Code.OUTPUT_IN_CARDS,
-            )
-        ]
-    )
-
-
-def refuse_replacing_another_file(target: Path, cards_dir: Path) -> None:
-    """A deck named with -o replaces only a deck: ``-o notes.txt`` onto a file of the author's
-    would be read as the last built deck and then overwritten. (A file named like a deck,
-    ``*.apkg``, that is not one is a damaged deck, which recovery reports.)"""
-    try:
-        if target.suffix.casefold() == ".apkg" or not target.is_file() or _is_package(target):
-            return
-    except OSError:  # a name too long, say: writing it reports that
-        return
-    raise ContentError(
-        [
-            Problem(
-                file_position(target, cards_dir),
-                "this file is not an Anki deck: writing the deck would replace it",
-                "choose another path with -o (decks end in .apkg), or delete the file",
-                code=Code.OUTPUT_EXISTS,
-            )
-        ]
-    )
-
-
-def _is_package(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as package:
-            return COLLECTION_ENTRY in package.namelist()
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return False
-
-
-def _write(files: list[tuple[Path, bytes]], cards_dir: Path) -> None:
-    try:
-        write_in_order(files)
-    except OSError as error:
-        raise ContentError(
-            [
-                Problem(
-                    file_position(Path(error.filename), cards_dir),
-                    f"cannot write the file: {error.strerror}",
-                    _WRITE_HINTS.get(error.errno or 0, "check the path and try again"),
-                    code=Code.CANNOT_WRITE,
-                )
-            ]
-        ) from None
-
-
-_WRITE_HINTS = {
-    errno.ENAMETOOLONG: "use a shorter name: at most 255 bytes per name, 4096 in all",
-    errno.EACCES: "choose a folder you may write to",
-    errno.EPERM: "choose a folder you may write to",
-    errno.EROFS: "choose a folder on a disk that is not read-only",
-    errno.ENOSPC: "free some disk space",
-    errno.ENOTDIR: "a file stands where a folder of this path should be",
-    errno.EEXIST: "a file stands where a folder of this path should be",
-    errno.EISDIR: "a folder has this name; name the deck file itself, e.g. -o dist/deck.apkg",
-    errno.ENOENT: "a folder of this path is missing and cannot be created here (was the "
-    "working directory deleted?)",
-}
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Keep Ctrl-C and SIGTERM waiting until the block is done.
-
-    An interrupted build then wrote everything or nothing (SIGKILL cannot wait: the order of
-    the writes keeps that case safe).
-    """
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a waiting signal arrives now
 
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
