@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from lmndeck.pipeline import Changes, Plan, Progress, UpToDate
-    from lmndeck.sync import Synced, SyncPlan
+    from lmndeck.sync import Synced
+    from lmndeck.syncplan import SyncPlan
     from lmndeck.watch import Rebuild
 
 P = ParamSpec("P")
