@@ -19,10 +19,11 @@ from lmndeck.cli import main
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import Kind
 from lmndeck.pipeline import build, plan
-from lmndeck.preview import Preview, preview
+from lmndeck.preview import preview
 from lmndeck.reserved import REMOVED_TAG
 from lmndeck.templating import FILTERS, UnknownFilter, filters_used, render
 from tests.anki_client import AnkiCollection, visible
+from tests.test_preview import cards_of
 
 HEADER = """\
 deck: Conformance
@@ -67,15 +68,6 @@ def test_the_example_imports_into_anki_with_every_card_and_none_empty(
     for card in shown:
         assert visible(card.question).strip()
         assert visible(card.answer) != visible(card.question)  # the back tells more
-
-
-def cards_of(shown: Preview) -> list[tuple[str, str, str, str]]:
-    return [
-        (note.key, card.label, card.question, card.answer)
-        for deck in shown.decks
-        for note in deck.notes
-        for card in note.cards
-    ]
 
 
 def test_the_preview_shows_what_anki_shows(kind: Kind, tmp_path: Path) -> None:

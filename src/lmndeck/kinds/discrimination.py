@@ -23,6 +23,7 @@ import genanki
 import yaml
 
 from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, OneCardKind
+from lmndeck.kinds.table import KIND as TABLE
 from lmndeck.kinds.table import (
     Cell,
     Column,
@@ -129,16 +130,7 @@ class Discrimination(OneCardKind):
     noun = "discrimination card"
     cards_noun = "discrimination"
     note_type = DISCRIMINATION
-    example = """\
-comparisons:
-  - id: lmn-vs-umn
-    title: LMN vs UMN lesion
-    cards: [discrimination]
-    columns: {lmn: LMN lesion, umn: UMN lesion}
-    rows:
-      - {feature: Muscle tone, lmn: Reduced (hypotonia), umn: Increased (spasticity)}
-      - {feature: Reflexes, lmn: Reduced, umn: Exaggerated}
-"""
+    example = TABLE.example.replace("cards: [cells]", "cards: [discrimination]")
     tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
