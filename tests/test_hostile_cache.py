@@ -26,6 +26,9 @@ import pytest
 from lmndeck import cache
 from tests.conftest import SAMPLE
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from synth import write_cards
+
 DECK = Path("dist/neurology-demo.apkg")
 LOCK = Path("cards/lmndeck.lock")
 MEMORY = 3 * 1024**3  # the address space a build may take; a bomb's read needs far more
@@ -282,3 +285,20 @@ def test_a_zip_bomb_in_the_last_deck_is_never_inflated(
     else:  # nothing to recover the lost lock from: refused, the bomb left as it was
         assert result.returncode == 1, result.stderr
         assert "error[" in result.stderr + result.stdout
+
+
+def test_a_cache_of_fifos_stops_no_warm_up_either(keys: Path, tmp_path: Path) -> None:
+    """Large enough to be read on every core first (warmup.py): the children that look
+    at the cache's entries before reading a file meet the FIFOs too."""
+    project = tmp_path / "large"
+    write_cards(project / "cards", 3000)
+    assert lmndeck(project, keys, "build", "cards", "-o", "deck.apkg").returncode == 0
+    expected = (project / "deck.apkg").read_bytes()
+    for entry in entries(project):
+        entry.unlink()
+        os.mkfifo(entry)
+    (project / "deck.apkg").unlink()
+    (project / LOCK).unlink()
+    result = lmndeck(project, keys, "build", "cards", "-o", "deck.apkg")
+    assert result.returncode == 0, result.stderr
+    assert (project / "deck.apkg").read_bytes() == expected
