@@ -225,6 +225,8 @@ def write_record(path: Path, record: dict[str, Any]) -> None:
 
 
 def forget_record(path: Path) -> None:
+    if not _own_folder(path.parent):  # nothing is deleted through a link either
+        return
     try:
         path.unlink(missing_ok=True)
     except OSError:
