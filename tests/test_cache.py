@@ -4,6 +4,7 @@ ignored: the deck is the same byte for byte with it, without it and with a broke
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import shutil
@@ -309,3 +310,28 @@ def test_a_cards_directory_named_with_a_tab_builds_again(tmp_path: Path) -> None
         result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "d.apkg")])
         assert result.exit_code == 0, result.output
     assert '"namespace": "ca?rds"' in (cards / "lmndeck.lock").read_text()
+
+
+def test_a_first_build_lists_the_cache_once_whatever_its_number_of_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing the cache folder for every entry written made a first build quadratic in its
+    files (10,000 one-fact files: 84 s); the stale temporaries are looked for once per build."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    for number in range(40):
+        text = f"deck: D\nsources: {{t: {{title: T}}}}\nsource: t\nfacts: [{{id: f{number}, text: '{{{{{number}}}}}'}}]\n"
+        (cards / f"f{number:02d}.yaml").write_text(text, encoding="utf-8")
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def counted(path: str | os.PathLike[str] = ".") -> list[str]:
+        if cache.CACHE_NAME in os.fspath(path):
+            listed.append(os.fspath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counted)
+    result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "deck.apkg")])
+    assert result.exit_code == 0, result.output
+    assert len(file_entries(cards)) == 81  # each file as read and rendered, and the lock
+    assert len(listed) <= 2, listed  # files/ and builds/, once

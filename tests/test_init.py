@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,24 @@ def test_help_teaches_with_an_example(command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "\n    lmndeck " in result.output  # an example command line
+
+
+def test_init_cut_off_while_writing_leaves_every_file_whole(tmp_path: Path) -> None:
+    """A write cut off in the middle (here by the file size limit; a kill, a full disk) leaves
+    each file as it was or as init writes it, never cut short."""
+    fresh, project = tmp_path / "a" / "deck", tmp_path / "b" / "deck"
+    assert run("init", str(fresh)).exit_code == 0
+    old = {Path("README.md"): "my notes\n", Path("cards/example.yaml"): "my cards\n"}
+    (project / "cards").mkdir(parents=True)
+    for path, text in old.items():
+        (project / path).write_text(text, encoding="utf-8")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+
+    command = [sys.executable, "-m", "lmndeck", "init", "--force", str(project)]
+    cut = subprocess.run(command, preexec_fn=limited, capture_output=True, timeout=60)
+    assert cut.returncode == 1, cut.stderr
+    for path, text in old.items():
+        now = (project / path).read_text(encoding="utf-8")
+        assert now in (text, (fresh / path).read_text(encoding="utf-8")), (path, now[:80])

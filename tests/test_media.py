@@ -226,6 +226,11 @@ def test_a_wide_image_fits_a_phone(cards: Path, tmp_path: Path, collection: Anki
     assert value["scroll"] <= value["client"]
 
 
+SVG_NS = b"http://www.w3.org/2000/svg"
+SMIL = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+    b'<a href="#a"><%s dur="1s"/><text id="a">x</text></a></svg>'
+)
 BAD = [
     ("missing.png", None, "image-not-found"),
     ("../outside.png", None, "image-outside-cards"),
@@ -234,6 +239,21 @@ BAD = [
     ("notes.png", b"just text, not an image", "not-an-image"),
     ("big.png", b"big", "image-too-large"),
     ("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "unsafe-svg"),
+    # a processing instruction loads a style sheet (XSLT can script), before the root or in it
+    (
+        "pi.svg",
+        b'<?xml-stylesheet href="https://x.org/a.xsl"?><svg xmlns="%s"/>' % SVG_NS,
+        "unsafe-svg",
+    ),
+    ("pi-in.svg", b'<svg xmlns="%s"><?xml-stylesheet href="a.css"?></svg>' % SVG_NS, "unsafe-svg"),
+    # an animation sets an attribute: its values are checked as that attribute's would be
+    (
+        "smil-values.svg",
+        SMIL % b'animate attributeName="href" values="#a;https://x.org/"',
+        "unsafe-svg",
+    ),
+    ("smil-to.svg", SMIL % b'set attributeName="x:href" to="//x.org/b.png"', "unsafe-svg"),
+    ("smil-from.svg", SMIL % b'animate attributeName="href" from=" http://x.org/"', "unsafe-svg"),
 ]
 
 
@@ -286,6 +306,12 @@ def test_a_bad_image_is_an_error_at_its_value(
         (b'<!DOCTYPE s [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg"/>', "entities"),
         (b"<svg><rect/></svg>", "namespace"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "well-formed"),
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', None),
+        (b'<?xml-stylesheet href="a.css"?><svg xmlns="%s"/>' % SVG_NS, "processing instruction"),
+        (SMIL % b'animate attributeName="href" values="#a;https://x.org/"', "links"),
+        (SMIL % b'animate attributeName="href" values="#a; #b"', None),
+        (SMIL % b'animate attributeName="fill" values="url(https://x.org/f)"', "loads"),
+        (SMIL % b'animate attributeName="fill" values="red;blue"', None),
     ],
 )
 def test_only_static_svg_passes(svg: bytes, problem: str | None) -> None:

@@ -96,4 +96,5 @@ def test_an_item_used_again_through_an_alias_is_not_a_duplicate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = HEADER + 'source: video\nfacts:\n  - &a {id: one, text: "{{a}} is"}\n  - *a\n'
-    assert diagnostics(tmp_path, monkeypatch, a=text) == [("cards/a.yaml:6:5", "yaml-alias")]
+    # one problem, at the alias (line 7), not a duplicate id
+    assert diagnostics(tmp_path, monkeypatch, a=text) == [("cards/a.yaml:7:5", "yaml-alias")]

@@ -18,22 +18,35 @@ Nothing in it is trusted blindly: an entry that cannot be read, is cut short, or
 another version (or other code of lmndeck), for another file or for other bytes counts as missing (and is replaced), so
 the output is the same byte for byte with or without the cache. Failing to write the cache
 never fails a build: it only costs the next one time.
+
+What is read from it is bounded and runs nothing: only regular files are opened (never through a
+symbolic link, never a FIFO or a device), and none larger than ``MAX_ENTRY_BYTES``; a
+``.lmndeck-cache`` or a folder in it that is a symbolic link is no cache (neither read nor
+written); an entry is used only when signed with this user's key (see ``_secret``), and even a
+signed entry is unpickled by ``_OwnTypes``, which builds lmndeck's own value types and nothing
+else, so a leaked key or a cache restored from elsewhere (CI) is no door to running code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import functools
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
+import stat
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from lmndeck import __version__
-from lmndeck.staging import remove_stale_temporaries, temporary_file
+from lmndeck.staging import remove_stale_temporaries_in, temporary_file
 
 CACHE_NAME = ".lmndeck-cache"
 
@@ -87,20 +100,19 @@ def load(entry: Path, key: str) -> Any:
     """The value stored in ``entry`` under ``key``; None for an entry that is missing,
     unreadable, corrupt, cut short, stored under another key, or not signed by this user."""
     secret = _secret()
-    try:
-        data = entry.read_bytes()
-    except OSError:
+    data = _read_entry(entry)
+    if data is None:
         return None
     header = _header(key)
     body = memoryview(data)[_SIGNATURE_BYTES:]  # a view: entries reach tens of MB
     if body[: len(header)] != header:
         return None
-    # Unpickling runs code a pickle names: only entries this user's lmndeck wrote are read, so
-    # a cache dir that came with someone else's project (a zip, a careless commit) runs nothing.
+    # Only entries this user's lmndeck wrote are read, so a cache dir that came with someone
+    # else's project (a zip, a careless commit) is not even unpickled.
     if secret is None or not hmac.compare_digest(data[:_SIGNATURE_BYTES], _sign(secret, body)):
         return None
     try:
-        return pickle.loads(body[len(header) :])
+        return _OwnTypes(io.BytesIO(body[len(header) :])).load()
     except Exception:  # anything a damaged entry makes unpickling raise
         return None
 
@@ -108,12 +120,8 @@ def load(entry: Path, key: str) -> Any:
 def holds(entry: Path, key: str) -> bool:
     """Whether ``entry`` was stored under ``key``, from its first bytes (not checked further:
     ``load`` does that)."""
-    try:
-        with open(entry, "rb") as handle:
-            start = handle.read(_SIGNATURE_BYTES + len(_header(key)))
-    except OSError:
-        return False
-    return start[_SIGNATURE_BYTES:] == _header(key)
+    start = _read_entry(entry, _SIGNATURE_BYTES + len(_header(key)))
+    return start is not None and start[_SIGNATURE_BYTES:] == _header(key)
 
 
 def store(entry: Path, key: str, value: object) -> None:
@@ -150,31 +158,51 @@ def _sign(secret: bytes, *parts: bytes | memoryview) -> bytes:
 
 
 SECRET_NAME = "cache-key"
+_SECRET_BYTES = 32
 
 
 @functools.cache
 def _secret() -> bytes | None:
     """This user's key for signing cache entries, made on first use in the user's own cache
-    folder ($XDG_CACHE_HOME or ~/.cache, then lmndeck/), readable by the user alone. None when
-    there is no such folder to write."""
+    folder ($XDG_CACHE_HOME or ~/.cache, then lmndeck/). A key is trusted only as a regular
+    file of this user's, readable and writable by nobody else, in a folder of this user's that
+    nobody else can write: one another user could plant or read would let them sign entries.
+    None when the folder is not such a one (nothing is cached then); a key file in it that is
+    not such a one is replaced."""
     try:
         home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lmndeck"
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.lstat(home), stat.S_ISDIR, 0o022):
+            return None
         path = home / SECRET_NAME
-        if path.is_file() and len(secret := path.read_bytes()) == 32:
+        if (secret := _read_key(path)) is not None:
             return secret
-        home.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=home, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(descriptor, "wb") as handle:  # mkstemp's file is the user's alone
-                handle.write(os.urandom(32))
+                handle.write(os.urandom(_SECRET_BYTES))
             # Two first builds at once: one key wins, and the other's entries are misses.
             os.rename(name, path)
         finally:
             Path(name).unlink(missing_ok=True)
-        secret = path.read_bytes()
+        return _read_key(path)
     except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         return None
-    return secret if len(secret) == 32 else None
+
+
+def _read_key(path: Path) -> bytes | None:
+    secret = _read_regular(path, _SECRET_BYTES + 1, private=True)
+    return secret if secret is not None and len(secret) == _SECRET_BYTES else None
+
+
+def _private(status: os.stat_result, kind: Callable[[int], bool], others: int) -> bool:
+    """Whether ``status`` is of the ``kind`` wanted, this user's, with none of the permission
+    bits ``others`` (of the group's and others')."""
+    return (
+        bool(kind(status.st_mode))
+        and status.st_uid == os.geteuid()
+        and not (status.st_mode & others)
+    )
 
 
 def build_record(cards_dir: Path, target: Path) -> Path:
@@ -184,9 +212,10 @@ def build_record(cards_dir: Path, target: Path) -> Path:
 
 
 def read_record(path: Path) -> dict[str, Any] | None:
+    data = _read_entry(path)
     try:
-        record = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        record = json.loads(data) if data is not None else None
+    except ValueError:
         return None
     return record if isinstance(record, dict) and record.get("format") == _FORMAT else None
 
@@ -196,10 +225,22 @@ def write_record(path: Path, record: dict[str, Any]) -> None:
 
 
 def forget_record(path: Path) -> None:
+    if not _own_folder(path.parent):  # nothing is deleted through a link either
+        return
     try:
         path.unlink(missing_ok=True)
     except OSError:
         return
+
+
+def tidy(cards_dir: Path) -> None:
+    """Delete what builds killed while writing entries left behind: before a build writes,
+    once for all its entries (a listing of the folder per entry written would make a first
+    build quadratic in its files)."""
+    root = cache_dir(cards_dir)
+    for folder in (root / "files", root / "builds"):
+        if _own_folder(folder):
+            remove_stale_temporaries_in(folder)
 
 
 def _write(path: Path, *data: bytes) -> None:
@@ -207,10 +248,10 @@ def _write(path: Path, *data: bytes) -> None:
     try:
         root = path.parent.parent
         root.mkdir(exist_ok=True)
-        if not (root / ".gitignore").exists():
-            (root / ".gitignore").write_text(_GITIGNORE, encoding="utf-8")
         path.parent.mkdir(exist_ok=True)
-        remove_stale_temporaries(path)  # a build killed while writing this entry
+        if not _own_folder(path.parent):
+            return
+        _write_gitignore(root / ".gitignore")
         descriptor, name = temporary_file(path)
         try:
             with os.fdopen(descriptor, "wb") as handle:  # closing it ends the lock: rename first
@@ -221,3 +262,77 @@ def _write(path: Path, *data: bytes) -> None:
             Path(name).unlink(missing_ok=True)
     except OSError:
         return
+
+
+def _write_gitignore(path: Path) -> None:
+    """The cache's .gitignore, unless it is there (as anything: a link is not followed)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(_GITIGNORE)
+
+
+# The largest entry read: a 100k-fact deck's are about 20 MB; a file planted larger is a miss.
+MAX_ENTRY_BYTES = 256 * 1024 * 1024
+
+
+def _read_entry(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
+    """The first ``limit`` bytes of the entry ``path`` (all of it, if smaller); None unless it
+    is a regular file no larger than ``MAX_ENTRY_BYTES`` in a cache folder that is no link.
+    Opened without following a link and without waiting on a FIFO, then looked at: a link to
+    /dev/zero or a FIFO in the cache must cost nothing, not hang or fill the memory."""
+    return _read_regular(path, limit) if _own_folder(path.parent) else None
+
+
+def _read_regular(path: Path, limit: int, private: bool = False) -> bytes | None:
+    """Up to ``limit`` bytes of the regular file ``path`` (no larger than ``MAX_ENTRY_BYTES``),
+    opened without following a link; with ``private``, only of a file of this user's that
+    nobody else can read or write. None for anything else, or a file that cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_ENTRY_BYTES:
+            return None
+        if private and not _private(status, stat.S_ISREG, 0o077):
+            return None
+        return os.read(descriptor, min(limit, status.st_size)) if limit else b""
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _own_folder(folder: Path) -> bool:
+    """Whether ``folder`` (a folder of the cache) and the cache itself are folders, not links:
+    a ``.lmndeck-cache`` linked out of the project is not read or written through."""
+    try:
+        return all(stat.S_ISDIR(os.lstat(path).st_mode) for path in (folder.parent, folder))
+    except OSError:
+        return False
+
+
+class _OwnTypes(pickle.Unpickler):
+    """Unpickles lmndeck's own value types (its dataclasses, named tuples and enums) and paths,
+    and nothing else: a pickle naming any other callable (``os.system``, ``builtins.eval``) or a
+    module not loaded yet (importing one runs it) is refused before anything is called."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (_PATH.__module__, _PATH.__name__):
+            return _PATH
+        loaded = sys.modules.get(module) if module.partition(".")[0] == "lmndeck" else None
+        found = getattr(loaded, name, None) if loaded is not None and "." not in name else None
+        if isinstance(found, type) and found.__module__ == module and _a_value_type(found):
+            return found
+        raise pickle.UnpicklingError(f"not one of lmndeck's value types: {module}.{name}")
+
+
+_PATH = type(Path())  # how paths pickle: PosixPath here, WindowsPath there
+
+
+def _a_value_type(found: type) -> bool:
+    return dataclasses.is_dataclass(found) or issubclass(found, (tuple, enum.Enum))

@@ -260,19 +260,21 @@ class _Composer:
         return yaml.MappingNode(explicit or _MAP_TAG, [], start, None, event.flow_style)
 
     def alias(self, event: yaml.AliasEvent) -> yaml.Node:
+        """Any alias is a problem, reported where it is (``*name``), not at its anchor: the
+        node it stands for is its anchor's, with the anchor's place."""
         node = self.anchors.get(event.anchor or "")
+        start = _mark(event.start_mark)
         if node is None:
-            raise ContentError(
-                [
-                    Problem(
-                        position_of_mark(_mark(event.start_mark), self.path),
-                        f"invalid YAML: found undefined alias '*{event.anchor}'",
-                        "aliases are not supported in cards files; write the value out in full",
-                        code=Code.YAML_ALIAS,
-                    )
-                ]
+            message = f"invalid YAML: found undefined alias '*{event.anchor}'"
+        else:
+            message = (
+                f"this value is used again through a YAML alias (*{event.anchor}); "
+                "aliases are not supported"
             )
-        return node
+        hint = "aliases are not supported in cards files; write the value out in full"
+        where = position_of_mark(start, self.path)
+        self.problems.append(Problem(where, message, hint, code=Code.YAML_ALIAS))
+        return node or Scalar(NULL_TAG, "", start, start, None, self.text)  # composing goes on
 
     def second_document(self, event: yaml.DocumentStartEvent) -> Problem:
         return Problem(
@@ -318,6 +320,10 @@ def _decode(data: bytes, shown: str) -> str:
 
 def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark and (mark is None or not text[mark.index :].strip()):
+        # The file ended inside something (a quote, a '[' or '{'): where it opens is the
+        # place to look, not the end of the file.
+        mark = error.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
     message = "invalid YAML: " + (error.problem or "syntax error")
     if error.context:

@@ -191,18 +191,30 @@ def svg_problem(data: bytes) -> str | None:
 
     An SVG is XML that can run scripts: shown through <img> (as on a card) it cannot, but the
     file also lands in the student's media folder, where opening it in a browser would run
-    them. So only static drawings pass: no entities (they can expand without bound), no script or
-    embedded HTML, no event attributes, no links or style URLs to anything outside the file.
+    them. So only static drawings pass: no entities (they can expand without bound), no
+    processing instructions (``<?xml-stylesheet?>`` loads a style sheet, and XSLT can script),
+    no script or embedded HTML, no event attributes, no links or style URLs to anything outside
+    the file, neither set nor animated (an animation's values are checked as the values of the
+    attribute it animates).
     """
     if re.search(rb"<!ENTITY", data, re.IGNORECASE):
         return "defines XML entities"
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+        events=("start", "pi")
+    )
     try:
-        root = ElementTree.fromstring(data)
+        parser.feed(data)
+        parser.close()
     except ElementTree.ParseError as error:
         return f"is not well-formed XML ({error})"
-    if root.tag != _SVG_NS + "svg":
+    # "start" and "pi" events both come with an element; a PI's tag is a function, not a name
+    found = [event[-1] for event in parser.read_events()]
+    elements = [item for item in found if isinstance(item, ElementTree.Element)]
+    if any(not isinstance(element.tag, str) for element in elements):  # an XML declaration is none
+        return "contains a processing instruction"
+    if not elements or elements[0].tag != _SVG_NS + "svg":
         return "has no <svg> root element in the SVG namespace"
-    return next(filter(None, (_element_problem(element) for element in root.iter())), None)
+    return next(filter(None, map(_element_problem, elements)), None)
 
 
 def _element_problem(element: ElementTree.Element) -> str | None:
@@ -215,10 +227,28 @@ def _element_problem(element: ElementTree.Element) -> str | None:
         local = _local(attribute)
         if local.casefold().startswith("on"):
             return f"has an event attribute '{local}' (a script)"
-        if local == "href" and not _SAFE_HREF.match(value.strip()):
-            return f"links to '{value[:60]}'"
-        if "javascript:" in re.sub(r"\s", "", value).casefold() or _EXTERNAL_URL.search(value):
-            return f"has an attribute '{local}' that runs or loads something"
+        if problem := _value_problem(local, value):
+            return problem
+    animated = _local(element.attrib.get("attributeName", "").rpartition(":")[2])
+    if name in _ANIMATIONS and animated:
+        for attribute in _ANIMATION_VALUES & element.attrib.keys():
+            for value in element.attrib[attribute].split(";"):
+                if problem := _value_problem(animated, value):
+                    return problem
+    return None
+
+
+# SMIL animations, and their attributes that give the values of the attribute they animate.
+_ANIMATIONS = frozenset({"animate", "set", "animateMotion", "animateTransform", "animateColor"})
+_ANIMATION_VALUES = frozenset({"to", "from", "by", "values"})
+
+
+def _value_problem(attribute: str, value: str) -> str | None:
+    """What is unsafe in ``value`` as the value of ``attribute`` (its local name)."""
+    if attribute == "href" and not _SAFE_HREF.match(value.strip()):
+        return f"links to '{value[:60]}'"
+    if "javascript:" in re.sub(r"\s", "", value).casefold() or _EXTERNAL_URL.search(value):
+        return f"has an attribute '{attribute}' that runs or loads something"
     return None
 
 

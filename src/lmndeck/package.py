@@ -208,18 +208,45 @@ class BuiltPackage:
     @property
     def collection(self) -> bytes:
         with zipfile.ZipFile(self.path) as package:
-            return package.read(COLLECTION_ENTRY)
+            return read_entry(package, COLLECTION_ENTRY)
 
 
 def read_package(path: Path) -> BuiltPackage:
-    """The package at ``path``; raises ``OSError``, ``zipfile.BadZipFile``, ``KeyError`` (no
-    collection) or ``UnicodeDecodeError`` for a file that is not one."""
+    """The package at ``path``; raises ``OSError``, ``zipfile.BadZipFile`` (also for an entry
+    ``read_entry`` refuses), ``KeyError`` (no collection) or ``UnicodeDecodeError`` for a file
+    that is not one."""
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())
         if COLLECTION_ENTRY not in names:
             raise KeyError(COLLECTION_ENTRY)
-        lock = package.read(LOCK_ENTRY).decode("utf-8") if LOCK_ENTRY in names else None
+        lock = read_entry(package, LOCK_ENTRY).decode("utf-8") if LOCK_ENTRY in names else None
         return BuiltPackage(path, lock)
+
+
+# What a deck's entry may inflate to: a 100k-fact deck's collection and lock are tens of MB,
+# each deflated to a fifth or a tenth of that; a zip bomb inflates a thousandfold.
+MAX_ENTRY_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 100
+_SMALL = 1024 * 1024  # below this, any ratio: a few KB of zeros deflate a thousandfold
+
+
+def read_entry(package: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of the entry ``name`` (``KeyError`` when there is none), bounded: an entry
+    that says it inflates to more than ``MAX_ENTRY_BYTES``, or more than ``MAX_RATIO`` times
+    its deflated size, is refused before it is read (``zipfile.BadZipFile``), and one whose
+    header lies is never read past what it said (``zipfile`` stops there, and fails on the
+    checksum). Every read of a zip goes through here: a deck is anyone's file."""
+    entry = package.getinfo(name)
+    size, deflated = entry.file_size, max(entry.compress_size, 1)
+    if size > MAX_ENTRY_BYTES or (size > _SMALL and size > MAX_RATIO * deflated):
+        raise zipfile.BadZipFile(
+            f"its {name} would inflate from {deflated:,} to {size:,} bytes, past what a deck holds"
+        )
+    with package.open(entry) as handle:
+        data = handle.read(size + 1)
+    if len(data) != size:
+        raise zipfile.BadZipFile(f"its {name} is not the size its header says")
+    return data
 
 
 def write_in_order(files: Sequence[tuple[Path, bytes]]) -> None:

@@ -29,7 +29,13 @@ from pathlib import Path
 from lmndeck.formats import display_path
 from lmndeck.lock import lock_path
 from lmndeck.media import Image, inline_media
-from lmndeck.package import package_bytes, write_in_order
+from lmndeck.package import (
+    COLLECTION_ENTRY,
+    LOCK_ENTRY,
+    package_bytes,
+    read_entry,
+    write_in_order,
+)
 from lmndeck.pipeline import plan
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Progress
@@ -104,7 +110,7 @@ class PackageNote:
 def read_package(apkg: Path) -> list[PackageNote]:
     """The notes of an .apkg (the collection inside it), in the package's order."""
     with zipfile.ZipFile(apkg) as package:
-        collection = package.read("collection.anki2")
+        collection = read_entry(package, COLLECTION_ENTRY)
     database = apkg.with_suffix(".anki2")
     database.write_bytes(collection)
     connection = sqlite3.connect(database)
@@ -158,7 +164,7 @@ def lock_notes(apkg: Path) -> dict[str, tuple[str, bool]]:
     """GUID -> (the note's key, whether it was removed from the source), from the lock file the
     build puts inside the package."""
     with zipfile.ZipFile(apkg) as package:
-        lock = json.loads(package.read("lmndeck.lock").decode("utf-8"))
+        lock = json.loads(read_entry(package, LOCK_ENTRY).decode("utf-8"))
     return {
         record["guid"]: (key, bool(record.get("removed", False)))
         for key, record in lock["notes"].items()

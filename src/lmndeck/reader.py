@@ -37,7 +37,6 @@ class Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
-    _seen: set[int] = field(default_factory=set)
     _shared: dict[Hashable, Hashable] = field(default_factory=dict)
 
     def shared(self, value: _Value) -> _Value:
@@ -52,7 +51,8 @@ class Reader:
         return position_of(node, self.path)
 
     def visit(self, node: yaml.Node) -> bool:
-        """False (with a problem) for a node reached through an alias or carrying a custom tag."""
+        """False (with a problem) for a node carrying a custom tag (aliases are refused by the
+        loader, where they are)."""
         if node.tag not in _PLAIN_TAGS:
             self.report(
                 node,
@@ -61,15 +61,6 @@ class Reader:
                 "remove the '!' tag; values are plain text, lists and mappings",
             )
             return False
-        if id(node) in self._seen:
-            self.report(
-                node,
-                Code.YAML_ALIAS,
-                "this value is used again through a YAML alias (*name); aliases are not supported",
-                "write the value out in full",
-            )
-            return False
-        self._seen.add(id(node))
         return True
 
     def mapping(

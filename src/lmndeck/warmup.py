@@ -33,7 +33,9 @@ WORTH_A_PROCESS = 256 * 1024
 def warm_cache(cards_dir: Path, progress: Progress | None = None) -> bool:
     """Read and render the files of ``cards_dir`` that the cache lacks, on every core, into the
     cache; ``progress`` is told of each file this process reads. False when nothing was done:
-    too little to share, a single core, or a cache that cannot be written."""
+    too little to share, a single core, or a cache that cannot be written. Temporary files
+    that killed builds left in the cache are deleted first."""
+    cache.tidy(cards_dir)
     if not _can_fork() or not cache.writable():
         return False
     try:
