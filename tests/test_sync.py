@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -602,3 +603,113 @@ def test_without_ankis_backend_sync_says_how_to_install_it(desk: Desk) -> None:
     assert result.returncode == 1, result.stderr
     assert "error[no-anki]" in result.stderr and "[sync]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- What a second pair of eyes found ---------------------------------------------------------
+
+
+def test_a_removed_facts_note_the_student_changed_to_another_type_is_left_alone(
+    desk: Desk,
+) -> None:
+    desk.publish(V1)
+    with desk.anki() as collection:
+        (note,) = [n for n in collection.notes().values() if "Babinski" in n["Text"]]
+        collection.col.remove_notes([note.id])
+        mine = collection.add_basic("my Babinski card", "mine", "Mine", note.guid)
+        collection.review(collection.col.card_ids_of_note(mine.id)[0])
+    gone = V1.replace(
+        "  - id: babinski\n    text: The Babinski sign is {{negative}} in LMN lesions.\n", ""
+    )
+    result = desk.publish(gone)
+    assert "left alone: 'fact/babinski': a note of another type" in result.stdout
+    assert "already has this build: nothing written" in result.stdout
+    with desk.anki() as collection:
+        assert collection.notes()[note.guid]["Front"] == "my Babinski card"
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database" * 100, "sqlite"])
+def test_a_file_that_is_no_collection_is_refused_and_left_as_it_was(
+    desk: Desk, content: bytes | str, tmp_path: Path
+) -> None:
+    desk.write(V1)
+    other = tmp_path / "other.anki2"
+    if content == "sqlite":  # a SQLite file of another program: prefs21.db, say
+        connection = sqlite3.connect(other)
+        connection.execute("CREATE TABLE profiles (name TEXT)")
+        connection.commit()
+        connection.close()
+    else:
+        assert isinstance(content, bytes)
+        other.write_bytes(content)
+    before = other.read_bytes()
+    for options in ([], ["--dry-run"]):
+        result = CliRunner().invoke(main, ["sync", "--collection", str(other), *options])
+        assert result.exit_code == 1, result.output
+        assert "error[no-collection]: this is not an Anki collection" in result.stderr
+        assert other.read_bytes() == before
+        assert not other.with_suffix(".media").exists()
+    assert not (desk.cards / "lmndeck.lock").exists()
+
+
+def test_a_dry_run_leaves_the_profile_exactly_as_it_was(desk: Desk) -> None:
+    desk.publish(V1)
+    shutil.rmtree(desk.path.with_name("collection.media"), ignore_errors=True)
+    files = sorted(path.name for path in desk.path.parent.iterdir())
+    before = desk.path.read_bytes()
+    desk.write(V2)
+    assert desk.sync("--dry-run").exit_code == 0
+    assert sorted(path.name for path in desk.path.parent.iterdir()) == files
+    assert desk.path.read_bytes() == before
+
+
+def test_cards_with_errors_leave_the_collection_untouched(desk: Desk) -> None:
+    desk.publish(V1)
+    before = desk.path.read_bytes()
+    desk.write(V1 + "  - id: broken\n    text: no deletion here\n")
+    result = desk.sync()
+    assert result.exit_code == 1 and "error[no-deletion]" in result.stderr
+    assert desk.path.read_bytes() == before
+
+
+def test_a_card_the_students_own_edit_keeps_is_not_planned_as_empty(desk: Desk) -> None:
+    desk.publish(V1)
+    with desk.anki() as collection:  # the student's edit is newer than the author's change
+        (note,) = [n for n in collection.notes().values() if "absent" in n["Text"]]
+        note["Text"] = note["Text"] + " (my note)"
+        collection.col.update_note(note)
+    desk.write(V1.replace(" or {{absent}}", ""))
+    for run in ("--dry-run", "", ""):  # the card still shows the student's text: it stays
+        result = desk.sync(*[run] * bool(run))
+        assert "already has this build: nothing written." in result.stdout, result.output
+    with desk.anki() as collection:
+        assert len(collection.cards(f"nid:{note.id}")) == 2 and collection.empty_cards() == []
+
+
+def test_keep_reviewed_keeps_a_removed_note_the_student_edited(desk: Desk) -> None:
+    desk.publish(V1)
+    with desk.anki() as collection:
+        (note,) = [n for n in collection.notes().values() if "Babinski" in n["Text"]]
+        note["Text"] = note["Text"] + " My mnemonic: big toe up, brain broken."
+        collection.col.update_note(note)
+    gone = V1.replace(
+        "  - id: babinski\n    text: The Babinski sign is {{negative}} in LMN lesions.\n", ""
+    )
+    desk.write(gone)
+    assert "1 removed (1 you had edited" in summary(desk.sync("--dry-run"))
+    result = desk.publish(gone, "--keep-reviewed")
+    assert "0 removed, 1 removed but kept" in summary(result)
+    with desk.anki() as collection:
+        assert "mnemonic" in collection.note(note.id)["Text"]
+
+
+def test_two_syncs_in_one_second_keep_two_backups(desk: Desk) -> None:
+    desk.publish(V1)
+    desk.publish(V1.replace("muscle", "skeletal muscle"))
+    desk.publish(V1.replace("muscle", "limb muscle"))
+    assert len(desk.backups()) == 3
+
+
+def test_the_collection_keeps_a_small_record_of_what_lmndeck_gave_it(desk: Desk) -> None:
+    desk.publish(V1, other=OTHER)
+    with desk.anki() as collection:
+        assert collection.col.get_config("lmndeck:Sync") == {"decks": {}}

@@ -412,8 +412,11 @@ def sync_report(plan: SyncPlan, where: str, dry_run: bool, synced: Synced | None
     if not plan.writes:
         return [*lines, f"{where} already has this build: nothing written."]
     removed = f"{len(plan.removed)} removed"
-    if plan.reviewed:
-        removed += f" ({plan.reviewed} had reviews; their history stays in Anki's statistics)"
+    said = [f"{plan.reviewed} had reviews; their history stays in Anki's statistics"] * bool(
+        plan.reviewed
+    ) + [f"{plan.edited} you had edited; --keep-reviewed keeps those"] * bool(plan.edited)
+    if said:
+        removed += f" ({'; '.join(said)})"
     empty = synced.empty_removed if synced else len(plan.empty)
     counts = [
         f"{len(plan.added)} added",

@@ -18,9 +18,12 @@ What the collection last received is kept in its configuration (``syncplan.RECOR
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +37,7 @@ from anki.errors import DBError
 from lmndeck.package import OutputNote, PackageContents, package_bytes
 from lmndeck.pipeline import Plan, Progress, UpToDate, build, plan
 from lmndeck.problems import Code, ContentError, Problem, given_position
-from lmndeck.profiles import Target
+from lmndeck.profiles import COLLECTION_FILE, Target
 from lmndeck.reserved import REMOVED_TAG
 from lmndeck.syncplan import SyncPlan, plan_sync
 
@@ -74,30 +77,34 @@ def sync(
     on_step: Callable[[str], None] = lambda step: None,
 ) -> SyncResult:
     """Build ``cards_dir`` as ``lmndeck build`` does (a dry run only plans it), then write
-    the build into the collection at ``target``. ``CollectionInUse`` before anything is
-    written when Anki has it open; a ``ContentError`` for problems of the cards (as a build)
-    and for a sync that cannot be done safely, before anything is written too.
+    the build into the collection at ``target``. ``CollectionInUse`` when Anki has it open,
+    and a ``ContentError`` for a file that is no collection, for problems of the cards (as a
+    build) and for a sync that cannot be done safely: each before anything is written.
 
-    The collection is backed up and told which decks its notes had before the build replaces
-    the lock file: a sync killed after that is completed by the next one."""
-    with opened(target) as collection:
-        if dry_run:
-            planned_build = plan(cards_dir, output=output, progress=progress)
+    The collection is opened once the cards are planned (a build waiting for another holds
+    nothing of Anki's), then backed up and told which decks its notes had, before the build
+    replaces the lock file: a sync killed after that is completed by the next one. A dry run
+    reads a copy of the collection: the profile is left exactly as it was."""
+    inspect(target)
+    if dry_run:
+        planned_build = plan(cards_dir, output=output, progress=progress)
+        with opened_copy(target) as collection:
             planned = _checked_plan(
                 collection, planned_build, target, keep_reviewed, allow_full_sync
             )
-            return SyncResult(planned_build, planned_build.output, planned, None)
-        prepared: list[tuple[Plan, SyncPlan, Path | None]] = []
+        return SyncResult(planned_build, planned_build.output, planned, None)
+    with ExitStack() as stack:
+        prepared = _Prepared()
 
         def prepare(result: Plan) -> None:
+            collection = stack.enter_context(opened(target))
             planned = _checked_plan(collection, result, target, keep_reviewed, allow_full_sync)
-            restore_point = None
+            if planned.writes and backup:
+                on_step("backing up the collection")
+                prepared.restore_point = make_backup(collection, target)
             if planned.writes:
-                if backup:
-                    on_step("backing up the collection")
-                restore_point = make_backup(collection, target) if backup else None
                 collection.set_config(planned.record_key, planned.pending)
-            prepared.append((result, planned, restore_point))
+            prepared.collection, prepared.plan, prepared.built = collection, planned, result
 
         built, deck = build(
             cards_dir,
@@ -107,15 +114,31 @@ def sync(
             on_written=on_written,
             on_planned=prepare,
         )
-        if not prepared:  # the build was up to date: nothing was planned
+        if prepared.plan is None:  # the build was up to date: nothing was planned
             prepare(plan(cards_dir, output=output))
-        ((complete, planned, restore_point),) = prepared
-        if not planned.writes:
-            return SyncResult(built, deck, planned, None)
+        assert prepared.collection and prepared.plan and prepared.built
+        if not prepared.plan.writes:
+            return SyncResult(built, deck, prepared.plan, None)
         synced = apply(
-            collection, planned, complete.contents, restore_point, allow_full_sync, on_step
+            prepared.collection,
+            prepared.plan,
+            prepared.built.contents,
+            prepared.restore_point,
+            allow_full_sync,
+            on_step,
         )
-        return SyncResult(built, deck, planned, synced)
+        return SyncResult(built, deck, prepared.plan, synced)
+
+
+@dataclass
+class _Prepared:
+    """What a sync found once the build was planned: the open collection, its plan, and the
+    backup made before anything was written."""
+
+    collection: Collection | None = None
+    plan: SyncPlan | None = None
+    built: Plan | None = None
+    restore_point: Path | None = None
 
 
 def _checked_plan(
@@ -145,6 +168,46 @@ def _full_sync_error(target: Target, note_types: list[str]) -> ContentError:
     )
 
 
+def inspect(target: Target) -> None:
+    """Look at the file before Anki's backend opens it, read only: the backend would turn any
+    file into a collection. ``CollectionInUse`` when another program holds it (Anki keeps the
+    collection it has open locked); a ``ContentError`` when it is no Anki collection."""
+    try:
+        uri = f"{target.path.resolve().as_uri()}?mode=ro&immutable=1"  # no -wal, no lock
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+        finally:
+            connection.close()
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error):
+            raise CollectionInUse(str(error)) from None
+        raise _not_a_collection(target, str(error)) from None
+    except sqlite3.DatabaseError as error:
+        raise _not_a_collection(target, str(error)) from None
+    if not {"col", "notes", "cards", "revlog"} <= tables:
+        raise _not_a_collection(target, "it has no collection's tables")
+
+
+def _not_a_collection(target: Target, reason: str) -> ContentError:
+    return ContentError(
+        [
+            Problem(
+                given_position(target.path),
+                f"this is not an Anki collection ({reason}); nothing was written",
+                "name a profile's collection.anki2 file (see 'lmndeck sync --help'), or use "
+                "--profile",
+                code=Code.NO_COLLECTION,
+            )
+        ]
+    )
+
+
 @contextmanager
 def opened(target: Target) -> Iterator[Collection]:
     """The collection, open for this process alone. ``CollectionInUse`` at once when Anki
@@ -152,11 +215,27 @@ def opened(target: Target) -> Iterator[Collection]:
     try:
         collection = Collection(str(target.path))
     except DBError as error:
-        raise CollectionInUse(str(error)) from None
+        if "already open" in str(error) or "locked" in str(error):
+            raise CollectionInUse("Anki already open, or media currently syncing") from None
+        raise _not_a_collection(target, "Anki's backend cannot open it") from None
     try:
         yield collection
     finally:
         collection.close()
+
+
+@contextmanager
+def opened_copy(target: Target) -> Iterator[Collection]:
+    """A copy of the collection (its -wal too), open in a scratch folder: a dry run writes
+    nothing beside the profile's collection, not even the media folder the backend makes."""
+    with tempfile.TemporaryDirectory(prefix="lmndeck-dry-run-") as scratch:
+        copy = Path(scratch) / COLLECTION_FILE
+        shutil.copyfile(target.path, copy)
+        wal = target.path.with_name(target.path.name + "-wal")
+        if wal.is_file():
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        with opened(Target(copy, target.profile)) as collection:
+            yield collection
 
 
 def apply(
@@ -232,6 +311,7 @@ def make_backup(collection: Collection, target: Target) -> Path:
     folder = target.backups
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _next_backup_second(folder)
         before = set(folder.glob("*.colpkg"))
         collection.create_backup(backup_folder=str(folder), force=True, wait_for_completion=True)
         made = sorted(set(folder.glob("*.colpkg")) - before)
@@ -241,6 +321,13 @@ def make_backup(collection: Collection, target: Target) -> Path:
     if not newest:
         raise _backup_error(folder, "Anki made no backup file")
     return newest[-1]
+
+
+def _next_backup_second(folder: Path) -> None:
+    """Anki names a backup after the second it is made: a second one in that second would
+    replace the first, a restore point that a sync just printed. Wait for the next second."""
+    while (folder / time.strftime("backup-%Y-%m-%d-%H.%M.%S.colpkg")).exists():
+        time.sleep(1.0 - time.time() % 1.0 + 0.01)
 
 
 def _backup_error(folder: Path, reason: str) -> ContentError:

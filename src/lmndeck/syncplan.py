@@ -43,6 +43,7 @@ class SyncPlan:
     other_type: list[str] = field(default_factory=list)  # keys whose GUID is another type's
     removed: list[int] = field(default_factory=list)  # note ids to delete
     reviewed: int = 0  # of ``removed``, how many had reviews
+    edited: int = 0  # of ``removed``, how many the student had edited
     kept: list[int] = field(default_factory=list)  # removed, reviewed, kept: ids to tag
     moves: dict[str, list[int]] = field(default_factory=dict)  # deck -> card ids
     left: list[LeftCard] = field(default_factory=list)
@@ -134,7 +135,8 @@ def plan_sync(
             imported.append(note)
         _plan_cards(plan, note, have, deck_names, given[note.guid])
     plan.imported = tuple(imported) + _carriers(live, imported, plan, contents)
-    _plan_removals(plan, db, lock, in_collection, keep_reviewed)
+    plan.empty = _still_empty(collection, plan.empty, cards, in_collection, plan.updated, lock)
+    _plan_removals(plan, db, lock, before, in_collection, model_ids, keep_reviewed)
     waiting = defaultdict(set)  # decks whose cards wait in a filtered deck to be moved
     for left in plan.left:
         if left.home is not None:
@@ -143,6 +145,25 @@ def plan_sync(
     plan.record = _record(live, lambda guid: waiting[guid])
     plan.record_changed = collection.get_config(record_key, None) != plan.record
     return plan
+
+
+def _still_empty(
+    collection: Collection,
+    candidates: list[int],
+    cards: Mapping[int, list[tuple[int, int, int, int]]],
+    in_collection: Mapping[str, tuple[int, int, int, str]],
+    updated: list[str],
+    lock: Lock,
+) -> list[int]:
+    """Of the cards whose deletion or item the build no longer has, those that will be empty:
+    the cards of notes the import updates, and the others Anki finds empty now (a note whose
+    own newer edit the import keeps may still show that card, and keeps it)."""
+    if not candidates:
+        return []
+    updating = {in_collection[lock.notes[key].guid][0] for key in updated}
+    note_of = {card[0]: note_id for note_id, held in cards.items() for card in held}
+    empty_now = {card for note in collection.get_empty_cards().notes for card in note.card_ids}
+    return [card for card in candidates if note_of[card] in updating or card in empty_now]
 
 
 def _plan_cards(
@@ -199,8 +220,14 @@ def _given_decks(before: Lock, synced: object) -> defaultdict[str, set[str]]:
 
 def _record(live: Iterable[OutputNote], decks: Callable[[str], set[str]]) -> dict[str, Any]:
     """What the collection's configuration keeps of a sync: per GUID, the note's deck now and
-    ``decks`` of it."""
-    return {"decks": {note.guid: sorted({note.deck} | decks(note.guid)) for note in live}}
+    ``decks`` of it, for the notes that have other decks than their own (few: the record
+    travels with every sync to AnkiWeb)."""
+    record = {}
+    for note in live:
+        names = {note.deck} | decks(note.guid)
+        if names != {note.deck}:
+            record[note.guid] = sorted(names)
+    return {"decks": record}
 
 
 def _cards_of(db: Any, note_ids: set[int]) -> dict[int, list[tuple[int, int, int, int]]]:
@@ -248,14 +275,27 @@ def _plan_removals(
     plan: SyncPlan,
     db: Any,
     lock: Lock,
+    before: Lock,
     in_collection: Mapping[str, tuple[int, int, int, str]],
+    model_ids: Mapping[str, int],
     keep_reviewed: bool,
 ) -> None:
-    removed = sorted(
-        in_collection[record.guid]
-        for record in lock.notes.values()
-        if record.removed and record.guid in in_collection
-    )
+    """The removed notes to delete, or with ``keep_reviewed`` to keep (those with reviews or
+    the student's own edits). A note of another note type than its kind's (Anki's Change Note
+    Type keeps the GUID) is the student's now: left alone."""
+    known_mods = {
+        record.guid: {record.mod, *(old.mod for old in [before.notes.get(key)] if old)}
+        for key, record in lock.notes.items()
+    }
+    removed = []
+    for key, record in sorted(lock.notes.items()):
+        found = in_collection.get(record.guid) if record.removed else None
+        if found is None:
+            continue
+        if found[1] != model_ids.get(record.kind):
+            plan.other_type.append(key)
+            continue
+        removed.append((*found, found[2] not in known_mods[record.guid]))
     if not removed:
         return
     reviewed = {
@@ -264,11 +304,12 @@ def _plan_removals(
             "SELECT DISTINCT cards.nid FROM revlog JOIN cards ON cards.id = revlog.cid"
         )
     }
-    for note_id, _, _, tags in removed:
+    for note_id, _, _, tags, edited in removed:
         had_reviews = note_id in reviewed
-        if keep_reviewed and had_reviews:
+        if keep_reviewed and (had_reviews or edited):
             if REMOVED_TAG.casefold() not in tags.casefold().split():
                 plan.kept.append(note_id)
             continue
         plan.removed.append(note_id)
         plan.reviewed += had_reviews
+        plan.edited += edited
