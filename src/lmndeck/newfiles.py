@@ -21,6 +21,8 @@ def refuse_existing(path: Path, force: bool, message: str, hint: str) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, making its directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    """Write ``text`` to ``path``, making its directory; atomically, as the deck is written: a
+    writer killed half-way (``--force`` over the author's file) leaves the old file whole."""
+    from lmndeck.package import write_in_order  # the deck's writer, with genanki: only here
+
+    write_in_order([(path, text.encode("utf-8"))])
