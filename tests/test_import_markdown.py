@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from lmndeck.cli import main
 from lmndeck.importers.markdown import cards_yaml, import_markdown, scalar
+from lmndeck.loader import FORBIDDEN
 from lmndeck.pipeline import build, plan
 from lmndeck.project import draft_problems, load_project
 from tests.anki_client import AnkiCollection, visible
@@ -221,10 +222,12 @@ HOSTILE = [
 
 def hostile_document(text: str) -> str:
     one_line = " ".join(text.split()) or "x"
+    # In the front matter (YAML), an escaped forbidden character is an error, as in cards files.
+    title = yaml.safe_dump(FORBIDDEN.sub(" ", one_line), allow_unicode=True).splitlines()[0]
     return textwrap.dedent(
         f"""\
         ---
-        title: {yaml.safe_dump(one_line, allow_unicode=True).splitlines()[0]}
+        title: {title}
         videoId: xWPaCACoam4
         ---
 
