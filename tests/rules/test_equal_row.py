@@ -29,3 +29,25 @@ def test_a_row_of_equal_cells_is_reported_at_the_row(write_cards: WriteCards) ->
 
 def test_the_rule_can_be_disabled(write_cards: WriteCards) -> None:
     assert found(write_cards, TABLE, "equal-row", "lint: {rules: {equal-row: disable}}") == []
+
+
+SYMBOLS = """\
+  - id: fact
+    text: In an LMN lesion, muscles show {{atrophy}}.
+comparisons:
+  - id: t
+    title: Acidosis vs alkalosis
+    columns: {a: Acidosis, b: Alkalosis}
+    rows:
+      - {feature: pH, a: < 7.30, b: "> 7.30"}
+      - {feature: Bicarbonate, a: ↓, b: ↑}
+      - {feature: Base excess, a: −5, b: +5}
+      - {feature: Rate, a: 7.30, b: 7.3}
+      - {feature: Anion gap, a: "*raised*", b: raised}
+"""
+
+
+def test_symbols_and_numbers_make_cells_differ(write_cards: WriteCards) -> None:
+    assert found(write_cards, SYMBOLS, "equal-row") == [
+        (16, 9, "every cell of the row 'Anion gap' says '*raised*'")
+    ]
