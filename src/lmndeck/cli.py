@@ -617,7 +617,11 @@ def preview_command(
         f"{len(page.encode('utf-8')) // 1024} KiB."
     )
     if open_page:
-        click.launch(str(target))
+        from lmndeck.opener import open_page as launch
+
+        if (failed := launch(target)) is not None:
+            click.echo(f"{failed}; open the page by hand: {target.resolve().as_uri()}", err=True)
+            sys.exit(1)
 
 
 @main.command("import")

@@ -41,7 +41,7 @@ comparisons:
     rows:
       - {feature: pH, a: < 7.30, b: "> 7.30"}
       - {feature: Bicarbonate, a: ↓, b: ↑}
-      - {feature: Base excess, a: −5, b: +5}
+      - {feature: Base excess, a: \u22125, b: +5}
       - {feature: Rate, a: 7.30, b: 7.3}
       - {feature: Anion gap, a: "*raised*", b: raised}
 """
