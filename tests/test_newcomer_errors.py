@@ -116,3 +116,15 @@ def test_one_long_item_over_two_lines_is_one_item(write_cards: WriteCards, items
     write_cards(HEADER + "  - id: signs\n    text: Signs\n    list:\n" + items)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_file_without_a_deck_says_so_and_names_no_deck_for_it(write_cards: WriteCards) -> None:
+    write_cards(HEADER.replace("deck: Demo\n", ""))
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "cards/demo.yaml:1:1: error[missing-key]: a cards file is missing the key 'deck'",
+        "  hint: start the file with 'deck: Name', the Anki deck its cards go into ('::' makes "
+        "subdecks, e.g. deck: Neurology::Motor); lmndeck never names a deck after the file or "
+        "its folder",
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -73,9 +73,15 @@ class Reader:
         return True
 
     def mapping(
-        self, node: yaml.Node, what: str, keys: tuple[str, ...], required: tuple[str, ...]
+        self,
+        node: yaml.Node,
+        what: str,
+        keys: tuple[str, ...],
+        required: tuple[str, ...],
+        missing: Mapping[str, str] | None = None,
     ) -> dict[str, yaml.Node] | None:
-        """The entries of a mapping node, checked for unknown, duplicate and missing keys."""
+        """The entries of a mapping node, checked for unknown, duplicate and missing keys;
+        ``missing`` has the hint for a missing key that needs more than 'add it'."""
         if not isinstance(node, yaml.MappingNode):
             self.report(
                 node,
@@ -104,7 +110,7 @@ class Reader:
                     node,
                     Code.MISSING_KEY,
                     f"{what} is missing the key '{name}'",
-                    f"add '{name}: ...' to it",
+                    (missing or {}).get(name, f"add '{name}: ...' to it"),
                 )
         return {name: value for name, value in entries.items() if name in keys}
 
