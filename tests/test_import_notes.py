@@ -85,11 +85,18 @@ def test_a_callout_is_the_extra_of_the_fact_before_it_not_literal_text(notes: Pa
     assert facts["hyporeflexia"]["extra"] == (
         "Exam pearl: Fasciculations without weakness or atrophy are usually benign."
     )
-    # After a table there is no fact to add to: a draft of its own, still without '[!warning]'.
-    warning = facts["warning"]
-    assert warning["back"] == "Acute UMN lesions can be flaccid at first (spinal shock)."
-    assert warning["draft"] is True
+    # After a table, the table's extra (on the back of its cards).
+    assert data["comparisons"][0]["extra"] == (
+        "Warning: Acute UMN lesions can be flaccid at first (spinal shock)."
+    )
     assert "[!" not in yaml.safe_dump(data)
+
+
+def test_a_callout_with_nothing_before_it_is_a_draft(tmp_path: Path) -> None:
+    document = tmp_path / "c.md"
+    document.write_text("## Pearls\n\n> [!note] Polio\n> Paralysis in under 1%.\n", "utf-8")
+    (fact,) = imported(document)["facts"]
+    assert (fact["front"], fact["back"], fact["draft"]) == ("Polio", "Paralysis in under 1%.", True)
 
 
 def test_a_table_under_a_generic_heading_is_titled_after_its_columns(notes: Path) -> None:
@@ -122,7 +129,8 @@ def test_the_imported_notes_build_into_what_anki_shows(
     assert "Exam pearl: Fasciculations without weakness" in visible(pearl.answer)
     for note in collection.notes().values():
         assert {"neurology", "exam::block-2", "lmn"} <= set(note.tags)
-    assert "Reduced" in " ".join(visible(card.question) for card in collection.cards("LMN"))
+    (cell, *_) = collection.cards('note:"lmndeck comparison cell" Tone')
+    assert "flaccid at first (spinal shock)" in visible(cell.answer)
 
 
 # -- bounds -------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class Comparison:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     empty_rows: tuple[str, ...]  # features of rows without cells, kept as comments
+    extra: str = ""  # a callout after the table, shown on the back of its cards
 
 
 @dataclass
@@ -312,8 +313,9 @@ class _Walker:
         self.tokens = tokens
         self.ids = Ids()
         self.heading = ""
-        # the fact a callout that follows adds to: the last one of the section, if any
+        # what a callout that follows adds to: the section's last fact, or the table just before
         self.last_fact: int | None = None
+        self.last_comparison: int | None = None
         # a paragraph ending in ':' just before a list, which it introduces
         self.lead: int | None = None
 
@@ -330,7 +332,7 @@ class _Walker:
         lead, self.lead = self.lead, None
         if token.type == "heading_open":
             self.heading = tidy(read_inline(self.children(index + 1)).text)
-            self.last_fact = None
+            self.last_fact = self.last_comparison = None
         elif token.type == "paragraph_open":
             self.paragraph(read_inline(self.children(index + 1)))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
@@ -339,8 +341,8 @@ class _Walker:
             return end + 1
         elif token.type == "table_open":
             end = self.closing(index)
+            self.last_fact = self.last_comparison = None  # set again if it is a comparison
             self.table(self.tokens[index:end])
-            self.last_fact = None
             return end + 1
         elif token.type == "blockquote_open" and (callout := self.callout(index)):
             self.add_callout(*callout)
@@ -382,7 +384,7 @@ class _Walker:
             self.lead = len(self.document.facts) - 1
 
     def add(self, fact: Fact) -> None:
-        self.last_fact = len(self.document.facts)
+        self.last_fact, self.last_comparison = len(self.document.facts), None
         self.document.facts.append(fact)
 
     def draft(self, run: Inline, text: str) -> Fact:
@@ -501,9 +503,15 @@ class _Walker:
         return title or marker[1].capitalize(), tidy(" ".join(body))
 
     def add_callout(self, title: str, text: str) -> None:
-        """A callout adds to the fact before it in its section, as its ``extra``; without one
-        it is a draft of its own."""
+        """A callout adds to the fact (or the table) just before it in its section, as its
+        ``extra``; without one it is a draft of its own."""
         said = f"{title}: {text}" if text else title
+        if self.last_comparison is not None:
+            comparisons = self.document.comparisons
+            table = comparisons[self.last_comparison]
+            extra = f"{table.extra} {said}" if table.extra else said
+            comparisons[self.last_comparison] = replace(table, extra=extra)
+            return
         if self.last_fact is None:
             front = title if text else self.heading or self.document.title
             fields = (("front", front), ("back", text or title))
@@ -555,6 +563,7 @@ class _Walker:
             row_ids.add(row_id)
             made.append(Row(feature, cells, explicit))
         if made:
+            self.last_comparison = len(self.document.comparisons)
             self.document.comparisons.append(
                 Comparison(comparison_id, title, columns, tuple(made), tuple(empty))
             )
@@ -727,6 +736,8 @@ def _fact(fact: Fact, video: str | None) -> Iterator[str]:
 def _comparison(comparison: Comparison, video: str | None) -> Iterator[str]:
     yield f"  - id: {comparison.id}"
     yield f"    title: {scalar(comparison.title)}"
+    if comparison.extra:
+        yield f"    extra: {scalar(comparison.extra)}"
     yield "    columns:"
     for column in comparison.columns:
         yield f"      {column.id}: {scalar(column.label)}"
