@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
 from tests.anki_client import AnkiCollection, visible
+from tests.test_import_markdown import imported
 
 NOTES = Path(__file__).parent / "fixtures" / "notes" / "lmn-lecture.md"
 # A hang guard for the hostile inputs, not a timing claim: each finishes in well under a second.
@@ -23,14 +24,6 @@ HANG = 60
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
-
-
-def imported(document: Path) -> dict[str, Any]:
-    result = run("import", str(document), "-o", "-")
-    assert result.exit_code == 0, result.output
-    data = yaml.safe_load(result.stdout)
-    assert isinstance(data, dict)
-    return data
 
 
 @pytest.fixture
