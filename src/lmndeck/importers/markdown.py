@@ -4,11 +4,16 @@ The document is parsed by markdown-it (CommonMark, with GFM tables and front mat
 blocks become items:
 
 - front matter ``videoId:`` -> a video source (``title:`` names it and the deck); without it
-  the document itself is a text source;
+  the document itself is a text source; ``tags:`` -> the file's tags. It is read by the cards
+  files' loader, with its bounds;
 - a table -> a comparison: the header row gives the columns, the first column the rows'
-  features; bold, links and wiki links ``[[target|label]]`` are reduced to their text;
+  features; bold, links and wiki links ``[[target|label]]`` are reduced to their text; under a
+  generic heading ("Comparison") it is titled after its columns;
 - a bullet whose key term is bold (``* **Fasciculations**: explanation``) -> a cloze fact
   asking the term, its explanation's first sentence as the context and the rest as ``extra``;
+- a list of plain bullets -> one list fact asked by the paragraph introducing it or the
+  heading; numbered steps -> an ordered one;
+- an Obsidian callout (``> [!tip] Title``) -> the ``extra`` of the fact or table before it;
 - a ``<a class="yt-timestamp" data-t="00:08:09">`` anchor -> the time of the fact or cell it
   is in (the first one: the anchor that follows the key term);
 - everything else that is text (paragraphs, bullets without a key term) -> drafts
