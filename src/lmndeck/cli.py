@@ -638,9 +638,11 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
     """Turn a Markdown DOCUMENT into a draft cards file that builds as it is.
 
     Tables become comparisons, bullets with a bold key term become cloze facts
-    asking the term, front matter 'videoId:' a video source and yt-timestamp
+    asking the term, plain bullet lists list facts (numbered ones ordered),
+    callouts ('> [!tip]') the extra of the fact before them; front matter
+    'tags:' tags the notes, 'videoId:' makes a video source and yt-timestamp
     anchors the facts' times. Paragraphs become drafts ('draft: true'): left
-    out of the deck until you review them (build warns about each).
+    out of the deck until you review them ('lmndeck check' lists them).
 
     \b
     Examples:
