@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from lmndeck import __version__
 from lmndeck.cli import main
-from tests.conftest import WriteCards
+from tests.conftest import SAMPLE, WriteCards
 
 DECK = Path("dist/neurology-demo.apkg")
 
@@ -161,3 +161,22 @@ def test_a_command_runs_without_the_cyclic_garbage_collector() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "collector on: False"
+
+
+def test_only_a_build_after_another_says_what_changed_since_it(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_cards()
+    monkeypatch.chdir(tmp_path)
+    first = CliRunner().invoke(main, ["build"])
+    assert first.exit_code == 0, first.output
+    assert "; the first build." in first.output and "since the last build" not in first.output
+    write_cards(SAMPLE.replace("deck: Neurology::Demo", "deck: Neurology::Demo\n# edited"))
+    (tmp_path / "cards" / "more.yaml").write_text(
+        "deck: More\nsources: {t: {title: T}}\nsource: t\nfacts:\n"
+        "  - id: more\n    text: The {{knee jerk}} tests L4.\n",
+        encoding="utf-8",
+    )
+    second = CliRunner().invoke(main, ["build"])
+    assert "1 added, 0 changed, 0 removed since the last build" in second.output
+    assert "first build" not in second.output

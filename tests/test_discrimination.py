@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from lmndeck.cli import main
-from lmndeck.kinds.discrimination import discriminating, names_own_column
+from lmndeck.kinds.discrimination import discriminating, names_own_column, own_abbreviations
 from lmndeck.kinds.table import Cell, Column, Row
 from lmndeck.model import SourceRef, TextSource
 from lmndeck.reconcile import REMOVED_TAG
@@ -56,15 +56,21 @@ def test_only_cells_unique_in_their_row_discriminate() -> None:
     assert [column.id for column, _ in discriminating(off, (LMN, UMN))] == ["umn"]
 
 
+def names(text: str, column: Column, columns: tuple[Column, ...]) -> bool:
+    return names_own_column(text, column.label, own_abbreviations(columns)[columns.index(column)])
+
+
 def test_a_cell_names_its_column_by_its_label_or_an_abbreviation_only_it_has() -> None:
-    assert names_own_column("Bilateral UMN innervation", UMN, (LMN, UMN))
-    assert names_own_column("as in an lmn lesion", LMN, (LMN, UMN))
-    assert not names_own_column("Spared", UMN, (LMN, UMN))
-    assert not names_own_column("LMN signs absent", UMN, (LMN, UMN))
+    assert names("Bilateral UMN innervation", UMN, (LMN, UMN))
+    assert names("as in an lmn lesion", LMN, (LMN, UMN))
+    assert not names("Spared", UMN, (LMN, UMN))
+    assert not names("LMN signs absent", UMN, (LMN, UMN))
     sma = Column("sma", "Spinal muscular atrophy")
     polio = Column("polio", "Poliomyelitis")
-    assert not names_own_column("anterior horn of the spinal cord", sma, (polio, sma))
-    assert names_own_column("a form of spinal  muscular atrophy", sma, (polio, sma))
+    assert not names("anterior horn of the spinal cord", sma, (polio, sma))
+    assert names("a form of spinal  muscular atrophy", sma, (polio, sma))
+    # an abbreviation two labels share names neither
+    assert not names("UMN", UMN, (Column("a", "UMN early"), UMN))
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ page itself, driven in headless Chromium (tests/browser.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -127,18 +127,38 @@ def test_dash_writes_the_page_to_standard_output(project: Path) -> None:
     assert not list((project / "dist").glob("*.html"))
 
 
-def test_open_launches_the_written_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    launched: list[str] = []
+def launcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """A fake xdg-open (and open) first on PATH; it writes its argument to 'opened'."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("xdg-open", "open"):
+        fake = bin_dir / name
+        fake.write_text(f'#!/bin/sh\necho "$1" > "{tmp_path}/opened"\n{script}\n')
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return tmp_path / "opened"
 
-    def launch(url: str, **options: object) -> int:
-        launched.append(url)
-        return 0
 
-    monkeypatch.setattr(click, "launch", launch)
+def test_open_launches_the_written_page(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = launcher(tmp_path, monkeypatch, "exit 0")
     result = CliRunner().invoke(main, ["preview", "-o", "out/page.html", "--open"])
     assert result.exit_code == 0, result.output
-    assert launched == ["out/page.html"]
+    assert opened.read_text().strip() == "out/page.html"
     assert (project / "out" / "page.html").is_file()
+
+
+def test_open_without_a_browser_says_where_the_page_is(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    launcher(tmp_path, monkeypatch, "echo 'xdg-open: no method available' >&2\nexit 3")
+    result = CliRunner().invoke(main, ["preview", "-o", "out/page.html", "--open"])
+    assert result.exit_code == 1
+    page = (project / "out" / "page.html").resolve()
+    assert result.stderr.strip().endswith(f"open the page by hand: {page.as_uri()}")
+    assert "no method available" not in result.output  # the launcher's noise is not shown
+    assert page.is_file()
 
 
 def test_open_needs_a_file(project: Path) -> None:

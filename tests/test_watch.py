@@ -135,3 +135,29 @@ def test_watch_and_check_do_not_go_together() -> None:
     result = CliRunner().invoke(main, ["build", "--watch", "--check"])
     assert result.exit_code == 2
     assert "--check and --watch cannot be used together" in result.output
+
+
+DRAFTS = FACT + "".join(
+    f"  - id: draft-{number}\n    text: A {{{{{{{{draft}}}}}}}} fact {number}.\n    draft: true\n"
+    for number in range(16)
+)
+
+
+def test_watch_counts_the_drafts_in_one_line_each_build(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "a.yaml").write_text(DRAFTS.format(segments="L3-L4"), encoding="utf-8")
+    running = Watcher(tmp_path)
+    try:
+        start = running.wait_for("watching cards for changes")
+        (built,) = [line for line in running.lines if line.startswith("Built ")]
+        assert built.endswith("; 16 drafts left out ('lmndeck check' lists them).")
+        (cards / "a.yaml").write_text(DRAFTS.format(segments="L4"), encoding="utf-8")
+        done = running.wait_for("rebuilt in", start)
+        assert running.lines[done].endswith(
+            " s: 1 note changed (a.yaml); 16 drafts left out ('lmndeck check' lists them)"
+        )
+        assert not any("warning[draft]" in line for line in running.lines)
+    finally:
+        running.process.kill()
+        running.process.wait()

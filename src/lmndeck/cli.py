@@ -216,7 +216,7 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch:
         ),
         on_written=lambda: meta.update({_WRITTEN: True}),
     )
-    _print_notices(result)
+    _print_notices(result, drafts_counted=True)
     click.echo(_summary(result, display_path(target)))
     _print_warnings(result)
 
@@ -255,13 +255,14 @@ def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
     def report(rebuild: Rebuild) -> None:
         nonlocal first
         if rebuild.plan and rebuild.target:
-            _print_notices(rebuild.plan)
+            _print_notices(rebuild.plan, drafts_counted=True)
             if first:
                 click.echo(_summary(rebuild.plan, display_path(rebuild.target)))
             else:
                 click.echo(
                     f"rebuilt in {rebuild.seconds:.2f} s: {what_changed(rebuild.plan)}"
                     + (f" ({', '.join(rebuild.changed)})" if rebuild.changed else "")
+                    + _drafts(rebuild.plan)
                 )
             _print_warnings(rebuild.plan)
         else:
@@ -620,7 +621,11 @@ def preview_command(
         f"{len(page.encode('utf-8')) // 1024} KiB."
     )
     if open_page:
-        click.launch(str(target))
+        from lmndeck.opener import open_page as launch
+
+        if (failed := launch(target)) is not None:
+            click.echo(f"{failed}; open the page by hand: {target.resolve().as_uri()}", err=True)
+            sys.exit(1)
 
 
 @main.command("import")
@@ -637,9 +642,11 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
     """Turn a Markdown DOCUMENT into a draft cards file that builds as it is.
 
     Tables become comparisons, bullets with a bold key term become cloze facts
-    asking the term, front matter 'videoId:' a video source and yt-timestamp
+    asking the term, plain bullet lists list facts (numbered ones ordered),
+    callouts ('> [!tip]') the extra of the fact before them; front matter
+    'tags:' tags the notes, 'videoId:' makes a video source and yt-timestamp
     anchors the facts' times. Paragraphs become drafts ('draft: true'): left
-    out of the deck until you review them (build warns about each).
+    out of the deck until you review them ('lmndeck check' lists them).
 
     \b
     Examples:
@@ -785,10 +792,20 @@ def lock_merge_command(ours: Path, theirs: Path, base: Path | None) -> None:
     click.echo(f"Merged {display_path(theirs)} into {display_path(ours)}.", err=True)
 
 
-def _print_notices(result: Plan | UpToDate) -> None:
+def _print_notices(result: Plan | UpToDate, drafts_counted: bool = False) -> None:
+    """The build's notes and warnings. Where the summary counts the drafts
+    (``drafts_counted``), their warnings are left to 'lmndeck check' in text output: a
+    project being imported has dozens, which would bury the one line that matters."""
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
-    print_warnings(result.warnings)
+    listed = not drafts_counted or _printing()[0] != "text"
+    print_warnings(w for w in result.warnings if listed or w.code is not Code.DRAFT)
+
+
+def _drafts(result: Plan | UpToDate) -> str:
+    """'; 16 drafts left out (...)' for a build with drafts, else ''."""
+    drafts = sum(warning.code is Code.DRAFT for warning in result.warnings)
+    return f"; {_count(drafts, 'draft')} left out ('lmndeck check' lists them)" if drafts else ""
 
 
 def _progress_bar(label: str = "Reading cards files", worth_a_bar: int = 20) -> Progress | None:
@@ -821,7 +838,9 @@ def _summary(result: Plan | UpToDate, target: str) -> str:
         f"Built {target}: {result.live_notes} notes, {sum(n for _, n in by_kind)} cards "
         f"({', '.join(f'{number} {noun}' for noun, number in by_kind)})"
     )
-    if changes.any:
+    if first_build(result):
+        line += "; the first build"
+    elif changes.any:
         line += (
             f"; {len(changes.added)} added, {len(changes.changed)} changed, "
             f"{len(changes.removed)} removed since the last build"
@@ -830,9 +849,14 @@ def _summary(result: Plan | UpToDate, target: str) -> str:
             line += f"; {len(changes.renamed)} renamed with their reviews"
         if changes.note_types:
             line += f"; note types updated: {', '.join(changes.note_types)}"
-    if drafts := sum(warning.code is Code.DRAFT for warning in result.warnings):
-        line += f"; {_count(drafts, 'draft')} left out"
-    return line + "."
+    return line + _drafts(result) + "."
+
+
+def first_build(result: Plan | UpToDate) -> bool:
+    """A build that started from no lock: there was no last build to compare with."""
+    from lmndeck.pipeline import Plan  # loaded already: the build made ``result``
+
+    return isinstance(result, Plan) and not result.before.notes
 
 
 def rename_warnings(changes: Changes) -> list[str]:

@@ -21,6 +21,12 @@ from lmndeck.tags import normalize_deck
 
 SECTIONS = tuple(dict.fromkeys(kind.section for kind in KINDS if kind.section))
 FILE_KEYS = ("deck", "tags", "source", "sources", *SECTIONS)
+# A deck is never named for the author (after the file or its folder): students find their
+# cards by the deck's name, and a name that changed with a file's would move them.
+DECK_HINT = (
+    "start the file with 'deck: Name', the Anki deck its cards go into ('::' makes subdecks, "
+    "e.g. deck: Neurology::Motor); lmndeck never names a deck after the file or its folder"
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFi
             code=Code.EMPTY_FILE,
         )
         return ReadFile(None, [empty], [])
-    top = reader.mapping(root, "a cards file", FILE_KEYS, ("deck",))
+    top = reader.mapping(root, "a cards file", FILE_KEYS, ("deck",), {"deck": DECK_HINT})
     if top is None:
         return ReadFile(None, reader.problems, [])
     deck = _deck(reader, top.get("deck"))

@@ -333,7 +333,11 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    from lmndeck.yamlhints import newcomer_hint  # an error's path only
+
     lines = text.splitlines()
+    if hint := newcomer_hint(error, lines):
+        return hint
     mark = error.problem_mark
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return "indent with spaces; YAML does not allow tabs for indentation"

@@ -7,11 +7,9 @@ replaced whole (``write_text``): a kill leaves the old file or the new one, neve
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.staging import remove_stale_temporaries, temporary_file
 
 
 def refuse_existing(path: Path, force: bool, message: str, hint: str) -> None:
@@ -24,24 +22,8 @@ def refuse_existing(path: Path, force: bool, message: str, hint: str) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, making its directory: into a temporary file beside it,
-    flushed to disk, then renamed over it, with the permissions a new file gets (the
-    temporary's are the user's alone)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    descriptor, name = temporary_file(path)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fchmod(descriptor, 0o666 & ~_umask())
-            os.fsync(descriptor)
-            os.replace(name, path)  # before closing: closing ends the temporary's lock
-    finally:
-        Path(name).unlink(missing_ok=True)
+    """Write ``text`` to ``path``, making its directory; atomically, as the deck is written: a
+    writer killed half-way (``--force`` over the author's file) leaves the old file whole."""
+    from lmndeck.package import write_in_order  # the deck's writer, with genanki: only here
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading it means setting it: set it back at once
-    os.umask(mask)
-    return mask
+    write_in_order([(path, text.encode("utf-8"))])

@@ -38,6 +38,7 @@ class Code(str, Enum):
     # the shape of a cards file
     EMPTY_FILE = "empty-file"
     WRONG_TYPE = "wrong-type"
+    MERGED_ITEMS = "merged-items"
     EMPTY_VALUE = "empty-value"
     UNKNOWN_KEY = "unknown-key"
     DUPLICATE_KEY = "duplicate-key"

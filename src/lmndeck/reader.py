@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -64,9 +64,15 @@ class Reader:
         return True
 
     def mapping(
-        self, node: yaml.Node, what: str, keys: tuple[str, ...], required: tuple[str, ...]
+        self,
+        node: yaml.Node,
+        what: str,
+        keys: tuple[str, ...],
+        required: tuple[str, ...],
+        missing: Mapping[str, str] | None = None,
     ) -> dict[str, yaml.Node] | None:
-        """The entries of a mapping node, checked for unknown, duplicate and missing keys."""
+        """The entries of a mapping node, checked for unknown, duplicate and missing keys;
+        ``missing`` has the hint for a missing key that needs more than 'add it'."""
         if not isinstance(node, yaml.MappingNode):
             self.report(
                 node,
@@ -95,7 +101,7 @@ class Reader:
                     node,
                     Code.MISSING_KEY,
                     f"{what} is missing the key '{name}'",
-                    f"add '{name}: ...' to it",
+                    (missing or {}).get(name, f"add '{name}: ...' to it"),
                 )
         return {name: value for name, value in entries.items() if name in keys}
 
@@ -132,7 +138,35 @@ class Reader:
                 f"write each item of {what} on its own line starting with '- '",
             )
             return []
-        return list(node.value) if self.visit(node) else []
+        if not self.visit(node):
+            return []
+        if not node.flow_style:
+            for item in node.value:
+                self.merged_lines(item)
+        return list(node.value)
+
+    def merged_lines(self, item: yaml.Node) -> None:
+        """Reports a forgotten '- ': YAML joins a plain item's lines into one text, so a line
+        that starts where the item itself starts ("- Weakness" then "  Atrophy") silently
+        makes two items one. A long item continued further in, or quoted, is one item."""
+        # plain style is None from the pure-Python parser, "" from libyaml
+        if not isinstance(item, Scalar) or item.style not in (None, ""):
+            return
+        start, end = item.start_mark, item.end_mark
+        following = item.source[start.index : end.index].split("\n")[1:]
+        for number, line in enumerate(following, start=start.line + 2):
+            if line.strip() and len(line) - len(line.lstrip(" ")) == start.column:
+                self.problems.append(
+                    Problem(
+                        Position(self.path, number, start.column + 1),
+                        f"this line continues the item '{' '.join(str(item.value).split())}' "
+                        "above it: YAML joins the lines of an item into one text",
+                        "start it with '- ' if it is an item of its own; for one long item, "
+                        "write it on one line or in quotes",
+                        code=Code.MERGED_ITEMS,
+                    )
+                )
+                return
 
     def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
         if not isinstance(node, yaml.ScalarNode):

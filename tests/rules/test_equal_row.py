@@ -3,11 +3,16 @@ from __future__ import annotations
 from tests.conftest import WriteCards
 from tests.rules.helpers import found
 
-TABLE = """\
+# A fact (the helper's header opens 'facts:'), then a comparison 't', its title to follow
+COMPARISON = """\
   - id: fact
     text: In an LMN lesion, muscles show {{atrophy}}.
 comparisons:
   - id: t
+"""
+TABLE = (
+    COMPARISON
+    + """\
     title: A vs B
     columns: {a: Upper, b: Lower, c: Mixed}
     rows:
@@ -19,6 +24,7 @@ comparisons:
         a: normal
         b: normal
 """
+)
 
 
 def test_a_row_of_equal_cells_is_reported_at_the_row(write_cards: WriteCards) -> None:
@@ -29,3 +35,24 @@ def test_a_row_of_equal_cells_is_reported_at_the_row(write_cards: WriteCards) ->
 
 def test_the_rule_can_be_disabled(write_cards: WriteCards) -> None:
     assert found(write_cards, TABLE, "equal-row", "lint: {rules: {equal-row: disable}}") == []
+
+
+SYMBOLS = (
+    COMPARISON
+    + """\
+    title: Acidosis vs alkalosis
+    columns: {a: Acidosis, b: Alkalosis}
+    rows:
+      - {feature: pH, a: < 7.30, b: "> 7.30"}
+      - {feature: Bicarbonate, a: ↓, b: ↑}
+      - {feature: Base excess, a: \u22125, b: +5}
+      - {feature: Rate, a: 7.30, b: 7.3}
+      - {feature: Anion gap, a: "*raised*", b: raised}
+"""
+)
+
+
+def test_symbols_and_numbers_make_cells_differ(write_cards: WriteCards) -> None:
+    assert found(write_cards, SYMBOLS, "equal-row") == [
+        (16, 9, "every cell of the row 'Anion gap' says '*raised*'")
+    ]

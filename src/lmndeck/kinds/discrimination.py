@@ -55,20 +55,28 @@ def discriminating(row: Row, columns: tuple[Column, ...]) -> list[tuple[Column, 
     ]
 
 
-def names_own_column(text: str, column: Column, columns: tuple[Column, ...]) -> bool:
-    """Whether the text names its column: its whole label, or an abbreviation of the label
-    that no other label has (the "UMN" of "UMN lesion" beside "LMN lesion"). Other words of a
-    label are not the answer: "spinal cord" does not name "Spinal muscular atrophy"."""
-    others = {
-        word.casefold() for other in columns if other is not column for word in _words(other.label)
-    }
-    abbreviations = {
-        word.casefold()
-        for word in _words(column.label)
-        if len(word) > 1 and word.isupper() and word.casefold() not in others
-    }
+def own_abbreviations(columns: tuple[Column, ...]) -> tuple[frozenset[str], ...]:
+    """Per column, the abbreviations in its label that no other label has (the "UMN" of "UMN
+    lesion" beside "LMN lesion"), casefolded: counted once for the whole table, so that a
+    table's cells are checked in time linear in its size, however many columns it has."""
+    words = [{word.casefold() for word in _words(column.label)} for column in columns]
+    labels_with = Counter(word for label in words for word in label)
+    return tuple(
+        frozenset(
+            word.casefold()
+            for word in _words(column.label)
+            if len(word) > 1 and word.isupper() and labels_with[word.casefold()] == 1
+        )
+        for column in columns
+    )
+
+
+def names_own_column(text: str, label: str, abbreviations: frozenset[str]) -> bool:
+    """Whether the text names its column: its whole ``label``, or one of the label's own
+    ``abbreviations`` (see ``own_abbreviations``). Other words of a label are not the answer:
+    "spinal cord" does not name "Spinal muscular atrophy"."""
     found = {word.casefold() for word in _words(text)}
-    return bool(abbreviations & found) or normalized(column.label) in normalized(text)
+    return bool(abbreviations & found) or normalized(label) in normalized(text)
 
 
 def _words(text: str) -> list[str]:

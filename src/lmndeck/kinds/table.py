@@ -288,10 +288,13 @@ def _check_answers(
     """Reports each cell that would be a discrimination card naming its own column: its front
     would give the answer away."""
     # Imported here: the discrimination kind builds on this module's comparisons.
-    from lmndeck.kinds.discrimination import discriminating, names_own_column
+    from lmndeck.kinds.discrimination import discriminating, names_own_column, own_abbreviations
 
+    abbreviations = dict(
+        zip((column.id for column in columns), own_abbreviations(columns), strict=True)
+    )
     for column, cell in discriminating(row, columns):
-        if names_own_column(cell.text, column, columns):
+        if names_own_column(cell.text, column.label, abbreviations[column.id]):
             reader.report(
                 entries[column.id],
                 Code.ANSWER_IN_CELL,

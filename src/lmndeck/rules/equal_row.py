@@ -1,9 +1,11 @@
 """equal-row: a comparison row whose filled cells all say the same.
 
 A comparison teaches differences. A row with one value in every column ("Muscle weakness:
-present / present") has nothing to tell apart: its cell cards ask a fact the row's feature
-already gives away, and it makes no discrimination card. Cells are compared without case,
-spacing and punctuation.
+present / present") has nothing to tell apart: the build still makes its cell cards, each
+asking a value the row's feature already gives away, and no discrimination card when the
+cells are equal without case and spacing. Cells are compared without case, spacing and
+punctuation, but with their symbols and numbers: "< 7.30" and "> 7.30", or "↓" and "↑", are
+different values, and such a row is not reported.
 
 Options: none.
 
@@ -21,22 +23,32 @@ Good: leave the row out, and state what both share once, as a fact::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Finding, Options, comparisons, words
+from lmndeck.rules.base import Finding, Options, comparisons
 
 ID = Code.EQUAL_ROW
 LEVEL = Level.WARNING
 OPTIONS: Options = {}
+
+# What a cell says: numbers (decimals whole), words, and every other symbol but punctuation and
+# Markdown-like emphasis, which say nothing of the value.
+_SAID = re.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s.,;:!?'\"()\[\]*_`]")
+
+
+def said(text: str) -> tuple[str, ...]:
+    """A cell's value as compared: '< 7.30' and '> 7.30' differ, 'Present.' and 'present' not."""
+    return tuple(_SAID.findall(text.casefold()))
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     for comparison in comparisons(project):
         for row in comparison.rows:
             filled = [cell for cell in row.cells if cell is not None]
-            if len(filled) > 1 and len({tuple(words(cell.text)) for cell in filled}) == 1:
+            if len(filled) > 1 and len({said(cell.text) for cell in filled}) == 1:
                 yield Finding(
                     row.position or comparison.position,
                     f"every cell of the row '{row.feature}' says '{filled[0].text}'",

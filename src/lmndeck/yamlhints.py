@@ -1,0 +1,71 @@
+"""Hints for the YAML mistakes of a newcomer, from the parser's error and the lines it points at.
+
+The parser's words ("mapping values are not allowed here", "while scanning a block scalar")
+name its own state, not what the author typed. These recognise what was typed: a key indented
+one space too far, Markdown pasted into a cards file, a value starting with '>' or '|'.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+IMPORT_HINT = (
+    "this looks like Markdown; a cards file is YAML: turn notes into a draft cards file with "
+    "'lmndeck import NOTES.md', or write each fact under 'facts:' as '- id: ...' and 'text: ...'"
+)
+
+_KEY = re.compile(r"( *)(?:- +)*([\w-]+):(?: |$)")
+# Markdown that YAML refuses: a bullet or numbered item with bold, a table row, bold text
+_MARKDOWN = re.compile(
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s+\*\*"  # a bullet or numbered item starting in bold
+    r"|\|.*\|\s*$"  # a table row
+    r"|(?:- +)?(?:[\w-]+: +)?\*\*\S)"  # a value starting in bold (YAML reads '*' as an alias)
+)
+_BLOCK_VALUE = re.compile(r"^\s*(?:- +)?(?:[\w-]+: +)?([>|])(?![-+0-9]*\s*(?:#.*)?$)")
+
+
+def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
+    """The hint for a mistake recognised at the error's place, or None."""
+    marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
+    shown = [lines[mark.line] for mark in marks if mark.line < len(lines)]
+    if any(_MARKDOWN.match(line) for line in shown):
+        return IMPORT_HINT
+    mark = error.problem_mark
+    indented = mark is not None and "mapping values are not allowed" in (error.problem or "")
+    if indented and mark and (hint := _indent_hint(lines, mark.line)):
+        return hint
+    for line in shown:
+        if value := _BLOCK_VALUE.match(line):
+            return (
+                f"a value starting with '{value[1]}' is read as a block of lines below it; "
+                f'quote the text, e.g. text: "{line.split(": ", 1)[-1].strip()}"'
+            )
+    return None
+
+
+def _indent_hint(lines: list[str], line: int) -> str | None:
+    """A key indented deeper than the key of the line above: YAML reads it as part of that
+    line's value, and then refuses its ':'."""
+    key = _KEY.match(lines[line]) if line < len(lines) else None
+    above = next(
+        (
+            text
+            for text in reversed(lines[:line])
+            if text.strip() and not text.lstrip().startswith("#")
+        ),
+        None,
+    )
+    above_key = _KEY.match(above) if above is not None else None
+    if key is None or above_key is None:
+        return None
+    column, above_column = len(key[1]), above_key.start(2)
+    if column <= above_column:
+        return None
+    more = column - above_column
+    return (
+        f"'{key[2]}:' is indented {more} space{'' if more == 1 else 's'} more than "
+        f"'{above_key[2]}:' above it; the keys of one item line up: indent '{key[2]}:' by "
+        f"{above_column} spaces"
+    )

@@ -1,0 +1,130 @@
+"""The YAML mistakes of a newcomer get a message they can act on, through the CLI: a key
+indented too far, Markdown pasted into a cards file, a value starting with '>', a forgotten
+'- ' between two list items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lmndeck.cli import main
+from tests.conftest import WriteCards
+
+HEADER = """\
+deck: Demo
+sources: {t: {title: A text}}
+source: t
+facts:
+  - id: a
+    text: The {{knee jerk}} tests L3-L4.
+"""
+
+
+@pytest.fixture(autouse=True)
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def checked(write_cards: WriteCards, body: str) -> list[str]:
+    write_cards(HEADER + body)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    return result.output.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "hint"),
+    [
+        pytest.param(
+            "  - id: b\n     text: The {{ankle jerk}} tests S1.\n",
+            "cards/demo.yaml:8:10:",
+            "'text:' is indented 1 space more than 'id:' above it; the keys of one item line "
+            "up: indent 'text:' by 4 spaces",
+            id="key-one-space-too-far",
+        ),
+        pytest.param(
+            "  - id: b\n        text: The {{ankle jerk}} tests S1.\n",
+            "cards/demo.yaml:8:13:",
+            "'text:' is indented 4 spaces more than 'id:' above it",
+            id="key-four-spaces-too-far",
+        ),
+        pytest.param(
+            "\n## Signs of an LMN lesion\n\n- **Fasciculations**: twitches under the skin\n",
+            "cards/demo.yaml:10:1:",
+            "this looks like Markdown; a cards file is YAML: turn notes into a draft cards file "
+            "with 'lmndeck import NOTES.md'",
+            id="markdown-bullets",
+        ),
+        pytest.param(
+            "| Feature | LMN | UMN |\n|---|---|---|\n",
+            "cards/demo.yaml:7:",
+            "this looks like Markdown",
+            id="markdown-table",
+        ),
+        pytest.param(
+            "  - id: b\n    text: **Fasciculations** are typical of LMN lesions\n",
+            "cards/demo.yaml:8:",
+            "this looks like Markdown",
+            id="markdown-bold-value",
+        ),
+        pytest.param(
+            "  - id: b\n    text: > 7.30 is {{alkalosis}}\n",
+            "cards/demo.yaml:8:",
+            "a value starting with '>' is read as a block of lines below it; quote the text, "
+            'e.g. text: "> 7.30 is {{alkalosis}}"',
+            id="leading-greater-than",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - | 2 or more\n      - Tone\n",
+            "cards/demo.yaml:",
+            "a value starting with '|' is read as a block of lines below it",
+            id="leading-bar",
+        ),
+    ],
+)
+def test_a_newcomers_yaml_mistake_gets_a_hint_that_says_what_to_do(
+    write_cards: WriteCards, body: str, where: str, hint: str
+) -> None:
+    output = checked(write_cards, body)
+    assert any(where in line and "error[invalid-yaml]" in line for line in output), output
+    assert any(line.startswith(f"  hint: {hint}") for line in output), output
+
+
+def test_a_forgotten_dash_between_two_list_items_is_an_error(write_cards: WriteCards) -> None:
+    items = "      - Weakness\n        Atrophy\n      - Tone\n"
+    output = checked(write_cards, "  - id: signs\n    text: Signs\n    list:\n" + items)
+    assert output[:2] == [
+        "cards/demo.yaml:11:9: error[merged-items]: this line continues the item "
+        "'Weakness Atrophy' above it: YAML joins the lines of an item into one text",
+        "  hint: start it with '- ' if it is an item of its own; for one long item, write it on "
+        "one line or in quotes",
+    ]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "      - Weakness of the\n          proximal muscles\n      - Tone\n",  # continued further in
+        '      - "Weakness of the\n        proximal muscles"\n      - Tone\n',  # quoted
+        "      [Weakness of the\n        proximal muscles, Tone]\n",  # a flow list
+    ],
+)
+def test_one_long_item_over_two_lines_is_one_item(write_cards: WriteCards, items: str) -> None:
+    write_cards(HEADER + "  - id: signs\n    text: Signs\n    list:\n" + items)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_file_without_a_deck_says_so_and_names_no_deck_for_it(write_cards: WriteCards) -> None:
+    write_cards(HEADER.replace("deck: Demo\n", ""))
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "cards/demo.yaml:1:1: error[missing-key]: a cards file is missing the key 'deck'",
+        "  hint: start the file with 'deck: Name', the Anki deck its cards go into ('::' makes "
+        "subdecks, e.g. deck: Neurology::Motor); lmndeck never names a deck after the file or "
+        "its folder",
+    ]
