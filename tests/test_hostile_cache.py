@@ -92,10 +92,10 @@ def keys(tmp_path: Path) -> Path:
     return folder
 
 
-def rebuild_from_nothing(project: Path, keys: Path) -> subprocess.CompletedProcess[str]:
-    """A build that must read every cache entry: no lock file (recovered from the deck, which
-    the cache does not hold), so nothing is skipped."""
-    (project / LOCK).unlink()
+def rebuild(project: Path, keys: Path) -> subprocess.CompletedProcess[str]:
+    """A build that must read every cache entry: the deck is gone, so nothing is up to date,
+    and the cards files are read through the cache."""
+    (project / DECK).unlink()
     return lmndeck(project, keys, "build")
 
 
@@ -139,7 +139,7 @@ def test_an_entry_signed_with_a_leaked_key_runs_nothing(
 ) -> None:
     ran = tmp_path / "the payload ran"
     forge(project, (keys / "lmndeck" / cache.SECRET_NAME).read_bytes(), PAYLOADS[payload](ran))
-    result = rebuild_from_nothing(project, keys)
+    result = rebuild(project, keys)
     assert result.returncode == 0, result.stderr
     assert not ran.exists()
     assert (project / DECK).read_bytes() == first_build[1]
@@ -165,7 +165,7 @@ def test_a_key_others_could_write_or_read_signs_nothing(
     ran = tmp_path / "the payload ran"
     forge(project, planted_key, _Call(os.system, f"touch '{ran}'"))
     forged = [entry.read_bytes() for entry in entries(project)]
-    result = rebuild_from_nothing(project, keys)
+    result = rebuild(project, keys)
     assert result.returncode == 0, result.stderr
     assert not ran.exists()
     assert (project / DECK).read_bytes() == first_build[1]
@@ -228,7 +228,7 @@ def test_a_cache_of_links_fifos_and_devices_costs_nothing(
     CACHES[case](project, outside)
     if case != "cache-linked-out":
         before = {}
-    result = rebuild_from_nothing(project, keys)  # a hang is a timeout, a flood a MemoryError
+    result = rebuild(project, keys)  # a hang is a timeout, a flood a MemoryError
     assert result.returncode == 0, result.stderr
     assert (project / DECK).read_bytes() == first_build[1]
     after = {path: path.read_bytes() for path in outside.rglob("*") if path.is_file()}
@@ -297,7 +297,7 @@ def test_a_cache_of_fifos_stops_no_warm_up_either(keys: Path, tmp_path: Path) ->
     for entry in entries(project):
         entry.unlink()
         os.mkfifo(entry)
-    (project / LOCK).unlink()  # recovered from the deck: every cards file is built
+    (project / "deck.apkg").unlink()
     result = lmndeck(project, keys, "build", "cards", "-o", "deck.apkg")
     assert result.returncode == 0, result.stderr
     assert (project / "deck.apkg").read_bytes() == expected
