@@ -319,9 +319,14 @@ class _File:
     def extra(self, chance: float) -> None:
         rng = self.rng
         if rng.random() < chance:
-            sentences = [_marked(rng, _words(rng, _length(rng, 4, 40))) for _ in range(3)]
-            text = (". " if rng.random() < 0.7 else ".\n").join(sentences[: rng.randint(1, 3)])
-            self.lines.append(f"    extra: {_scalar(rng, text.capitalize() + '.', 4)}")
+            sentences = [
+                _marked(rng, _words(rng, _length(rng, 4, 40)))
+                for _ in range(rng.choice((1, 1, 2, 3)))
+            ]
+            text = (". " if rng.random() < 0.7 else ".\n").join(
+                s[:1].upper() + s[1:] for s in sentences
+            )
+            self.lines.append(f"    extra: {_scalar(rng, text + '.', 4)}")
 
     def cloze(self, fact: int) -> None:
         rng = self.rng
@@ -477,9 +482,11 @@ def file_text(file: int, facts: int, seed: int = 0) -> str:
 def write_cards(root: Path, facts: int, files: int = FILES) -> list[Path]:
     """``facts`` facts (table rows count as facts) spread over ``files`` files of uneven sizes
     in ``root`` (the last three in a subfolder when there are ten files or more)."""
+    if facts < files:
+        raise ValueError(f"{facts} facts cannot fill {files} files")
     root.mkdir(parents=True, exist_ok=True)
     weights = [WEIGHTS[file % len(WEIGHTS)] for file in range(files)]
-    shares = [max(1, facts * weight // sum(weights)) for weight in weights]
+    shares = [1 + (facts - files) * weight // sum(weights) for weight in weights]
     shares[weights.index(max(weights))] += facts - sum(shares)
     paths = []
     for file, share in enumerate(shares):
