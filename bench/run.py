@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -53,14 +54,14 @@ class Sample:
 
 def timed(command: list[str], cwd: Path, sample: Sample) -> None:
     """Run ``command`` to its end: its wall-clock time and its peak resident memory."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read() if process.stderr else b""
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()}")
+    with tempfile.TemporaryFile() as errors:  # a pipe read at the end would fill and block
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        errors.seek(0)
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()}")
     sample.seconds.append(elapsed)
     sample.peak_mib.append(usage.ru_maxrss / 1024)  # KiB on Linux
 
@@ -80,6 +81,8 @@ def watched(
         output.append(line)
         if not line:
             raise SystemExit(f"{' '.join(command)} stopped:\n{''.join(output)}")
+    # Read what the watch prints next (a rebuild's warnings) lest a full pipe stop it
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     time.sleep(0.5)  # the line is printed as the watch starts: let it start
     before = _identity(deck)
     edit()
