@@ -14,6 +14,7 @@ import re
 import sqlite3
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ def _cloze(text: str) -> str:
 def _notes(data: dict[str, Any]) -> list[genanki.Note]:
     notes = []
     for fact in data.get("facts") or []:
+        if fact.get("draft"):
+            continue
         if "list" in fact:
             items = [f"{{{{c{n}::{item}}}}}" for n, item in enumerate(fact["list"], 1)]
             fields = [f"{fact['text']}<br>{'<br>'.join(items)}", fact.get("extra", "")]
@@ -51,21 +54,43 @@ def _notes(data: dict[str, Any]) -> list[genanki.Note]:
             fields = [_cloze(fact["text"]), fact.get("extra", "")]
             notes.append(genanki.Note(genanki.CLOZE_MODEL, fields, guid=fact["id"]))
     for table in data.get("comparisons") or []:
-        for row in table["rows"]:
-            for column, label in table["columns"].items():
-                cell = row[column]
-                text = cell["text"] if isinstance(cell, dict) else cell
-                guid = f"{table['id']}/{row['id']}/{column}"
-                question = f"{table['title']}: {row['feature']} in {label}?"
-                notes.append(genanki.Note(genanki.BASIC_MODEL, [question, text], guid=guid))
-                choice = f"{table['title']}: {row['feature']}: {text}"
-                notes.append(genanki.Note(genanki.BASIC_MODEL, [choice, label], guid=guid + "/d"))
+        if not table.get("draft"):
+            notes += _comparison(table)
+    return notes
+
+
+def _comparison(table: dict[str, Any]) -> list[genanki.Note]:
+    """A note per cell and per discrimination card: a cell unique in its row."""
+    notes = []
+    kinds = table.get("cards") or ["cells", "discrimination"]
+    labels = {
+        column: label["label"] if isinstance(label, dict) else label
+        for column, label in table["columns"].items()
+    }
+    for row in table["rows"]:
+        cells = {
+            column: row[column] if isinstance(row[column], dict) else {"text": row[column]}
+            for column in labels
+            if column in row
+        }
+        counts = Counter(" ".join(cell["text"].casefold().split()) for cell in cells.values())
+        for column, cell in cells.items():
+            guid = f"{table['id']}/{row.get('id', row['feature'])}/{column}"
+            if "cells" in kinds:
+                question = f"{table['title']}: {row['feature']} in {labels[column]}?"
+                notes.append(genanki.Note(genanki.BASIC_MODEL, [question, cell["text"]], guid=guid))
+            unique = counts[" ".join(cell["text"].casefold().split())] == 1
+            if "discrimination" in kinds and unique and cell.get("discrimination", True):
+                choice = f"{table['title']}: {row['feature']}: {cell['text']}"
+                notes.append(
+                    genanki.Note(genanki.BASIC_MODEL, [choice, labels[column]], guid=guid + "/d")
+                )
     return notes
 
 
 def baseline(cards: Path, out: Path) -> None:
     decks = []
-    for number, path in enumerate(sorted(cards.glob("*.yaml")), start=1):
+    for number, path in enumerate(sorted(cards.rglob("*.yaml")), start=1):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         deck = genanki.Deck(number, data["deck"])
         for note in _notes(data):

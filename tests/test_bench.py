@@ -17,5 +17,10 @@ def test_the_quick_benchmark_runs_every_measurement(tmp_path: Path) -> None:
         capture_output=True,
     )
     text = out.read_text(encoding="utf-8")
-    for measurement in ("baseline", "floor", "cold", "no-op", "one edit", "--version", "--help"):
+    measurements = (
+        *("baseline", "floor", "cold", "no-op", "reworded fact", "added fact", "fresh clone"),
+        *("watch: save to deck", "sync, fresh collection", "sync, one edit", "--version"),
+    )
+    for measurement in measurements:
         assert f"| 200 | {measurement} |" in text
+    assert "**" not in text  # no no-op rewrote the deck, no incremental build differed
