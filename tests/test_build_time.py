@@ -23,6 +23,14 @@ facts:
 JAN_1, JAN_2 = 1_767_225_600, 1_767_312_000
 
 
+@pytest.fixture
+def cards(tmp_path: Path) -> Path:
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "deck.yaml").write_text(CARDS, encoding="utf-8")
+    return folder
+
+
 def build(cards: Path, epoch: int, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     result = CliRunner().invoke(main, ["build", str(cards), "-o", str(cards.parent / "d.apkg")])
@@ -31,11 +39,8 @@ def build(cards: Path, epoch: int, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_an_epoch_older_than_the_lock_warns_and_a_later_one_does_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cards: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cards = tmp_path / "cards"
-    cards.mkdir()
-    (cards / "deck.yaml").write_text(CARDS, encoding="utf-8")
     assert "warning" not in build(cards, JAN_2, monkeypatch)
     (cards / "deck.yaml").write_text(CARDS.replace("reduce", "lower"), encoding="utf-8")
     output = build(cards, JAN_1, monkeypatch)
@@ -46,11 +51,8 @@ def test_an_epoch_older_than_the_lock_warns_and_a_later_one_does_not(
 
 
 def test_a_students_edit_after_the_build_time_stays_and_other_students_get_the_fix(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cards: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cards = tmp_path / "cards"
-    cards.mkdir()
-    (cards / "deck.yaml").write_text(CARDS, encoding="utf-8")
     build(cards, JAN_1, monkeypatch)
     editor = AnkiCollection(tmp_path / "editor" / "collection.anki2")
     other = AnkiCollection(tmp_path / "other" / "collection.anki2")
