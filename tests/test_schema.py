@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from lmndeck.cli import main
 from lmndeck.problems import ContentError
 from lmndeck.project import load_project
+from lmndeck.rules import RULE_IDS
 from lmndeck.schema import cards_schema
 from tests.test_docs import code_blocks
 from tests.test_media import png
@@ -108,7 +109,7 @@ def reader_accepts(text: str, tmp_path: Path) -> bool:
     (cards / "file.yaml").write_text(text, encoding="utf-8")
     (cards / "figure.png").write_bytes(png())
     try:
-        load_project(cards)
+        load_project(cards, rules=RULE_IDS)
     except ContentError:
         return False
     return True

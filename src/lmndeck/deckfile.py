@@ -11,8 +11,7 @@ from pathlib import Path
 import yaml
 
 from lmndeck.kinds import KINDS
-from lmndeck.kinds.base import FileContext, Item, Kind
-from lmndeck.model import DeckFile
+from lmndeck.kinds.base import DeckFile, FileContext, Item, Kind
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import ID, Reader
 from lmndeck.reserved import REMOVED_DECK, is_reserved_deck
@@ -37,6 +36,7 @@ class ReadFile:
     deck_file: DeckFile | None
     problems: list[Problem]
     ids: list[tuple[str, Position]]
+    rule_names: tuple[tuple[str, Position], ...] = ()  # see ``Reader.rule_names``
 
 
 def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFile:
@@ -81,8 +81,8 @@ def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFi
             "add a " + " or ".join(f"'{section}:'" for section in SECTIONS) + " list",
         )
     if reader.problems or deck is None:
-        return ReadFile(None, reader.problems, ids)
-    return ReadFile(DeckFile(path, deck, sections), [], ids)
+        return ReadFile(None, reader.problems, ids, tuple(reader.rule_names))
+    return ReadFile(DeckFile(path, deck, sections), [], ids, tuple(reader.rule_names))
 
 
 def _kind_of(node: yaml.Node, section: str) -> Kind:

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from lmndeck import cache
-from lmndeck.kinds.base import PlannedNote
+from lmndeck.kinds.base import DeckFile, PlannedNote
 from lmndeck.lock import Lock
-from lmndeck.model import DeckFile
 from lmndeck.numbering import Numbers, number
 from lmndeck.project import Project, deck_items
 from lmndeck.reconcile import FilledNote, content_hash

@@ -1,4 +1,4 @@
-"""Shared frozen types of the model: sources, previous ids and a cards file's items.
+"""Shared frozen types of the model: sources and previous ids.
 
 Each card kind's own types (a cloze fact, a comparison) live in its module under ``kinds``.
 """
@@ -6,12 +6,8 @@ Each card kind's own types (a cloze fact, a comparison) live in its module under
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from lmndeck.problems import Position
-
-if TYPE_CHECKING:
-    from lmndeck.kinds.base import Item
 
 
 @dataclass(frozen=True)
@@ -47,15 +43,3 @@ class PreviousId:
 
     id: str
     position: Position
-
-
-@dataclass(frozen=True)
-class DeckFile:
-    """One cards file: the items of one deck or subdeck, per card kind in study order."""
-
-    path: str
-    deck: str
-    sections: tuple[tuple[str, tuple[Item, ...]], ...]  # (kind name, its items)
-
-    def items(self, kind: str) -> tuple[Item, ...]:
-        return next((items for name, items in self.sections if name == kind), ())

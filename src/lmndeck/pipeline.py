@@ -52,6 +52,7 @@ from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
+from lmndeck.rules import RULE_IDS
 from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
 from lmndeck.writing import (
@@ -181,7 +182,7 @@ def _plan(
 ) -> Plan:
     if remember and warm_cache(cards_dir, progress):  # it told of the files it read
         progress = None
-    project = load_project(cards_dir, progress, remember)
+    project = load_project(cards_dir, progress, remember, RULE_IDS)
     path = lock_path(cards_dir)
     by_file = notes_by_file(project)
     planned = [note for notes in by_file for note in notes]
@@ -260,7 +261,7 @@ def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None
 def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     """Read and check the cards files: (what is counted, how many): files, then the items of
     each kind that has any; and the warnings. A ``ContentError`` carries every problem."""
-    project = load_project(cards_dir)
+    project = load_project(cards_dir, rules=RULE_IDS)
     items = [
         (kind.noun, sum(len(deck_file.items(kind.name)) for deck_file in project.files))
         for kind in KINDS

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lmndeck import cache
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.kinds import KINDS
-from lmndeck.kinds.base import Item, Kind
+from lmndeck.kinds.base import DeckFile, Item, Kind
 from lmndeck.loader import load_bytes
 from lmndeck.lock import CONTROL
 from lmndeck.media import Image, unchanged
-from lmndeck.model import DeckFile
 from lmndeck.problems import (
     RELATED,
     Code,
@@ -26,7 +25,7 @@ from lmndeck.problems import (
     file_position,
     place,
 )
-from lmndeck.reader import previous_id_problems
+from lmndeck.reader import previous_id_problems, suggest
 
 CARD_SUFFIXES = (".yaml", ".yml")  # in any case: '.YAML' files are cards files too
 
@@ -167,10 +166,16 @@ def _unreadable(path: Path, root: Path, what: str, error: OSError) -> Problem:
 Progress = Callable[[int, int], None]
 
 
-def load_project(root: Path, progress: Progress | None = None, remember: bool = False) -> Project:
+def load_project(
+    root: Path,
+    progress: Progress | None = None,
+    remember: bool = False,
+    rules: tuple[str, ...] | None = None,
+) -> Project:
     """The cards files of ``root``, read and checked; every problem in one ``ContentError``.
     Files read before come from the cache; ``remember`` stores what is read there (builds do;
-    check, diff and preview write nothing)."""
+    check, diff and preview write nothing). ``rules`` are the lint rules there are: a
+    'lint: ignore' naming another is a problem (the rules are lint's; None checks none)."""
     files: list[DeckFile] = []
     keys: list[str] = []
     ids: list[tuple[str, Position]] = []
@@ -188,6 +193,7 @@ def load_project(root: Path, progress: Progress | None = None, remember: bool = 
             problems.append(_unreadable(path, root, "file", error))
             continue
         problems.extend(read.problems)
+        problems.extend(_unknown_rules(read.rule_names, rules))
         ids.extend(read.ids)
         if read.deck_file:
             files.append(read.deck_file)
@@ -249,6 +255,18 @@ def fingerprint(root: Path) -> str | None:
     except (ContentError, OSError):
         return None
     return cache.digest(*keys)
+
+
+def _unknown_rules(
+    names: Iterable[tuple[str, Position]], rules: tuple[str, ...] | None
+) -> list[Problem]:
+    if rules is None:
+        return []
+    return [
+        Problem(where, f"'{name}' is not a lint rule", suggest(name, rules), code=Code.UNKNOWN_RULE)
+        for name, where in names
+        if name not in rules
+    ]
 
 
 def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:

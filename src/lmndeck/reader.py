@@ -37,6 +37,9 @@ class Reader:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    # every lint rule a 'lint: {ignore: […]}' names, where: checked against the rules by
+    # whoever knows them (``project.load_project``), since reading knows no rules
+    rule_names: list[tuple[str, Position]] = field(default_factory=list)
     _shared: dict[Hashable, Hashable] = field(default_factory=dict)
 
     def shared(self, value: _Value) -> _Value:
@@ -359,13 +362,11 @@ class Reader:
         lint = self.mapping(node, "lint", ("ignore",), ("ignore",))
         if lint is None or "ignore" not in lint:
             return _NO_RULES
-        # Imported here: the rules read projects, which are read with this module.
-        from lmndeck.rules import RULE_IDS
-
         ignore = lint["ignore"]
         names = [ignore] if isinstance(ignore, yaml.ScalarNode) else self.sequence(ignore, "ignore")
-        found = (self.known(name, "a lint rule", RULE_IDS, Code.UNKNOWN_RULE) for name in names)
-        return self.shared(frozenset(name for name in found if name is not None))
+        found = [(self.text(name, "a lint rule"), self.where(name)) for name in names]
+        self.rule_names.extend((name, where) for name, where in found if name is not None)
+        return self.shared(frozenset(name for name, _ in found if name is not None))
 
     def known(self, node: yaml.Node, noun: str, names: tuple[str, ...], code: Code) -> str | None:
         """The text of ``node`` when it is one of ``names``; else None, reported as not being

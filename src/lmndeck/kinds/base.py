@@ -91,6 +91,18 @@ class Item(Protocol):
     def notes(self, deck: str) -> Iterable[PlannedNote]: ...
 
 
+@dataclass(frozen=True)
+class DeckFile:
+    """One cards file: the items of one deck or subdeck, per card kind in study order."""
+
+    path: str
+    deck: str
+    sections: tuple[tuple[str, tuple[Item, ...]], ...]  # (kind name, its items)
+
+    def items(self, kind: str) -> tuple[Item, ...]:
+        return next((items for name, items in self.sections if name == kind), ())
+
+
 class Kind(Protocol):
     @property
     def name(self) -> str:

@@ -19,6 +19,7 @@ from lmndeck.kinds.base import (
     FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
+    DeckFile,
     FactNote,
     FileContext,
     PlannedNote,
@@ -28,7 +29,7 @@ from lmndeck.kinds.base import (
 from lmndeck.lockmerge import reserved_key
 from lmndeck.markup import inline
 from lmndeck.media import Image, extra_html
-from lmndeck.model import DeckFile, PreviousId, SourceRef
+from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
 from lmndeck.problems import Code, Position, Problem

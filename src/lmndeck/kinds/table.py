@@ -19,13 +19,14 @@ import yaml
 from lmndeck.kinds.base import (
     REMOVED_HELP,
     REMOVED_TEXT,
+    DeckFile,
     FileContext,
     OneCardKind,
     PlannedNote,
 )
 from lmndeck.markup import inline
 from lmndeck.media import Image, extra_html, read_image
-from lmndeck.model import DeckFile, PreviousId, SourceRef
+from lmndeck.model import PreviousId, SourceRef
 from lmndeck.notetypes import NoteType
 from lmndeck.problems import Code, Position
 from lmndeck.reader import (

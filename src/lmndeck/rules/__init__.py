@@ -50,7 +50,7 @@ def lint(cards_dir: Path) -> list[Problem]:
     of. A project or configuration that does not load raises ContentError, as a build does."""
     settings, problems = read_config(cards_dir, BY_ID)
     try:
-        project = load_project(cards_dir)
+        project = load_project(cards_dir, rules=RULE_IDS)
     except ContentError as error:
         raise ContentError([*problems, *error.problems]) from None
     if problems:
