@@ -17,8 +17,9 @@ import pytest
 
 from lmndeck.kinds.basic import BasicFact
 from lmndeck.kinds.cloze import ClozeFact
+from lmndeck.kinds.comparison import Comparison
 from lmndeck.kinds.listing import ListFact
-from lmndeck.kinds.table import Comparison, comparisons
+from lmndeck.kinds.table import comparisons
 from lmndeck.model import SourceRef, VideoSource
 from lmndeck.pipeline import build, check_build, default_output, notes_of, plan
 from lmndeck.project import Project, load_project

@@ -15,8 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from lmndeck.cli import main
-from lmndeck.kinds.discrimination import discriminating, names_own_column, own_abbreviations
-from lmndeck.kinds.table import Cell, Column, Row
+from lmndeck.kinds.comparison import (
+    Cell,
+    Column,
+    Row,
+    discriminating,
+    names_own_column,
+    own_abbreviations,
+)
 from lmndeck.model import SourceRef, TextSource
 from lmndeck.reconcile import REMOVED_TAG
 from tests.anki_client import RenderedCard, visible

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lmndeck.cli import main
-from lmndeck.kinds.table import Cell, Column, Comparison, Row, row_html
+from lmndeck.kinds.comparison import Cell, Column, Comparison, Row, row_html
 from lmndeck.markup import attribute, inline
 from lmndeck.model import SourceRef, TextSource
 from lmndeck.problems import Position

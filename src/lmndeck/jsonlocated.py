@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, NamedTuple
 
-from lmndeck.problems import Position
+from lmndeck.problems import Code, ContentError, Position, Problem
 
 _MAX_DEPTH = 4  # lock > notes > record > deletions
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -160,3 +160,16 @@ def _bisect(starts: list[int], offset: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def decoded(data: bytes, shown: str, what: str, hint: str) -> str:
+    """``data`` as UTF-8 text; a ``ContentError`` at the first byte that is not, ``what``
+    naming the file ('the lock file') and ``hint`` how to mend it."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
+        position = Position(shown, data.count(b"\n", 0, error.start) + 1, column)
+        problem = Problem(position, f"{what} is not valid UTF-8", hint, code=Code.NOT_UTF8)
+        raise ContentError([problem]) from None

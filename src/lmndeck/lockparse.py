@@ -23,6 +23,7 @@ from lmndeck.jsonlocated import (
     LockSyntaxError,
     Node,
     Object,
+    decoded,
     entries,
     offset_of,
     parse_fast,
@@ -34,7 +35,7 @@ from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord
 from lmndeck.lockconflict import split_conflict
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
-from lmndeck.problems import Code, ContentError, Position, Problem
+from lmndeck.problems import Code, ContentError, Problem
 
 # Bounds measured with Anki's backend: a note's mod is stored in 32 bits (larger values wrap
 # around, and imports then never update the note); a card's ord in 16 bits (number 65536
@@ -410,7 +411,7 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    text = _decode(data, shown).removeprefix("\ufeff")
+    text = decoded(data, shown, "the lock file", RESTORE_HINT).removeprefix("\ufeff")
     sides = split_conflict(text, shown)
     if sides is None:
         lock = _written_lock(path, shown, data, text) or parse_lock(text, Locator(text, shown))
@@ -486,21 +487,3 @@ def parse_lock(text: str, locator: Locator) -> Lock:
     if validator.problems:
         raise ContentError(validator.problems)
     return lock
-
-
-def _decode(data: bytes, shown: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
-        position = Position(shown, data.count(b"\n", 0, error.start) + 1, column)
-        raise ContentError(
-            [
-                Problem(
-                    position, "the lock file is not valid UTF-8", RESTORE_HINT, code=Code.NOT_UTF8
-                )
-            ]
-        ) from None
-
-

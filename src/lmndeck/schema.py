@@ -14,8 +14,9 @@ from typing import Any
 from lmndeck.deckfile import FILE_KEYS
 from lmndeck.kinds.basic import BASIC_KEYS
 from lmndeck.kinds.cloze import FACT_KEYS
+from lmndeck.kinds.comparison import CARD_NAMES
 from lmndeck.kinds.listing import LIST_KEYS
-from lmndeck.kinds.table import CARD_NAMES, CELL_KEYS, COLUMN_KEYS, COMPARISON_KEYS, ROW_KEYS
+from lmndeck.kinds.table import CELL_KEYS, COLUMN_KEYS, COMPARISON_KEYS, ROW_KEYS
 from lmndeck.rules import RULE_IDS
 from lmndeck.sources import SOURCE_KEYS
 

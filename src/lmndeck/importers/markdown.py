@@ -40,9 +40,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from lmndeck.kinds.discrimination import names_own_column, own_abbreviations
+from lmndeck.kinds.comparison import Column, names_own_column, own_abbreviations
 from lmndeck.kinds.listing import item_key
-from lmndeck.kinds.table import ROW_KEYS, Column, slug
+from lmndeck.kinds.table import ROW_KEYS, slug
 from lmndeck.loader import FORBIDDEN, load_text
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 from lmndeck.reserved import is_reserved_deck, is_reserved_tag

@@ -14,8 +14,6 @@ This kind has no section of its own: its notes come from the comparisons (``tabl
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,13 +21,13 @@ import genanki
 import yaml
 
 from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, OneCardKind
-from lmndeck.kinds.table import KIND as TABLE
-from lmndeck.kinds.table import (
-    Cell,
+from lmndeck.kinds.comparison import (
+    CARDS,
+    EXAMPLE,
     Column,
     Comparison,
     OneCellNote,
-    Row,
+    discriminating,
     row_html,
 )
 from lmndeck.markup import inline
@@ -37,50 +35,6 @@ from lmndeck.media import extra_html
 from lmndeck.notetypes import NoteType
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
-
-
-def normalized(text: str) -> str:
-    """A cell's text as compared with its row's others: without case and runs of spacing."""
-    return " ".join(text.casefold().split())
-
-
-def discriminating(row: Row, columns: tuple[Column, ...]) -> list[tuple[Column, Cell]]:
-    """The row's cells that make a discrimination card, with their columns: filled, unique in
-    the row, and not switched off."""
-    texts = Counter(normalized(cell.text) for cell in row.cells if cell is not None)
-    return [
-        (column, cell)
-        for column, cell in zip(columns, row.cells, strict=True)
-        if cell is not None and cell.discrimination and texts[normalized(cell.text)] == 1
-    ]
-
-
-def own_abbreviations(columns: tuple[Column, ...]) -> tuple[frozenset[str], ...]:
-    """Per column, the abbreviations in its label that no other label has (the "UMN" of "UMN
-    lesion" beside "LMN lesion"), casefolded: counted once for the whole table, so that a
-    table's cells are checked in time linear in its size, however many columns it has."""
-    words = [{word.casefold() for word in _words(column.label)} for column in columns]
-    labels_with = Counter(word for label in words for word in label)
-    return tuple(
-        frozenset(
-            word.casefold()
-            for word in _words(column.label)
-            if len(word) > 1 and word.isupper() and labels_with[word.casefold()] == 1
-        )
-        for column in columns
-    )
-
-
-def names_own_column(text: str, label: str, abbreviations: frozenset[str]) -> bool:
-    """Whether the text names its column: its whole ``label``, or one of the label's own
-    ``abbreviations`` (see ``own_abbreviations``). Other words of a label are not the answer:
-    "spinal cord" does not name "Spinal muscular atrophy"."""
-    found = {word.casefold() for word in _words(text)}
-    return bool(abbreviations & found) or normalized(label) in normalized(text)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)
 
 
 def discrimination_notes(comparison: Comparison, deck: str) -> list[DiscriminationNote]:
@@ -138,7 +92,7 @@ class Discrimination(OneCardKind):
     noun = "discrimination card"
     cards_noun = "discrimination"
     note_type = DISCRIMINATION
-    example = TABLE.example.replace("cards: [cells]", "cards: [discrimination]")
+    example = EXAMPLE.replace("[CARDS]", "[discrimination]")
     tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
@@ -146,3 +100,4 @@ class Discrimination(OneCardKind):
 
 
 KIND = Discrimination()
+CARDS["discrimination"] = discrimination_notes

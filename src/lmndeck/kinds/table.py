@@ -7,11 +7,9 @@ the cell's row with the asked cell marked. A comparison also makes discriminatio
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass
 
 import genanki
 import yaml
@@ -22,13 +20,26 @@ from lmndeck.kinds.base import (
     DeckFile,
     FileContext,
     OneCardKind,
-    PlannedNote,
+)
+from lmndeck.kinds.comparison import (
+    CARD_NAMES,
+    CARDS,
+    EXAMPLE,
+    Cell,
+    Column,
+    Comparison,
+    OneCellNote,
+    Row,
+    discriminating,
+    names_own_column,
+    own_abbreviations,
+    row_html,
 )
 from lmndeck.markup import inline
-from lmndeck.media import Image, extra_html, read_image
-from lmndeck.model import PreviousId, SourceRef
+from lmndeck.media import extra_html, read_image
+from lmndeck.model import PreviousId
 from lmndeck.notetypes import NoteType
-from lmndeck.problems import Code, Position
+from lmndeck.problems import Code
 from lmndeck.reader import (
     ID,
     ID_HINT,
@@ -57,110 +68,7 @@ COMPARISON_KEYS = (
 ROW_KEYS = ("id", "feature", "source", "was", "lint")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination", "lint")
-CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
 BOOLEANS = {"true": True, "false": False}
-
-
-@dataclass(frozen=True)
-class Column:
-    id: str
-    label: str
-    was: tuple[PreviousId, ...] = ()
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    source: SourceRef
-    discrimination: bool = True  # False: a cell that must not become a discrimination card
-    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this cell
-    position: Position | None = field(default=None, compare=False)  # for lint
-
-
-@dataclass(frozen=True)
-class Row:
-    id: str
-    feature: str
-    cells: tuple[Cell | None, ...]  # one per column of the table; None where left blank
-    was: tuple[PreviousId, ...] = ()
-    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the row's cells
-    position: Position | None = field(default=None, compare=False)  # for lint
-
-
-@dataclass(frozen=True)
-class Comparison:
-    id: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    extra: str
-    tags: tuple[str, ...]
-    position: Position
-    was: tuple[PreviousId, ...] = ()
-    cards: tuple[str, ...] = CARD_NAMES
-    image: Image | None = None  # on the back of every card of the comparison
-    draft: bool = False
-    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the whole table
-
-    def notes(self, deck: str) -> list[PlannedNote]:
-        """One note per filled cell, then one per discriminating cell (each as 'cards:' asks)."""
-        # Imported here: the discrimination kind builds on this module's comparisons.
-        from lmndeck.kinds.discrimination import discrimination_notes
-
-        notes: list[PlannedNote] = []
-        if "cells" in self.cards:
-            notes.extend(
-                CellNote(deck, self, row, column, cell)
-                for row in self.rows
-                for column, cell in zip(self.columns, row.cells, strict=True)
-                if cell is not None
-            )
-        if "discrimination" in self.cards:
-            notes.extend(discrimination_notes(self, deck))
-        return notes
-
-
-@dataclass(frozen=True)
-class OneCellNote:
-    """A note made of one cell, keyed '<prefix>/<comparison>/<row>/<column>' (a cell card, a
-    discrimination card), with one fixed card."""
-
-    prefix: ClassVar[str]
-    deck: str
-    comparison: Comparison
-    row: Row
-    column: Column
-    cell: Cell
-
-    @property
-    def key(self) -> str:
-        return self._key(self.comparison.id, self.row.id, self.column.id)
-
-    def _key(self, comparison: str, row: str, column: str) -> str:
-        return f"{self.prefix}/{comparison}/{row}/{column}"
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self.comparison.tags
-
-    @property
-    def source(self) -> SourceRef:
-        return self.cell.source
-
-    @property
-    def previous_keys(self) -> tuple[str, ...]:
-        """Any mix of the table's, row's and column's current and previous ids, so a table, a
-        row and a column renamed in one edit still find the cell's note."""
-        names = [
-            (item.id, *(previous.id for previous in item.was))
-            for item in (self.comparison, self.row, self.column)
-        ]
-        keys = (self._key(*ids) for ids in itertools.product(*names))
-        return tuple(key for key in keys if key != self.key)
-
-    @property
-    def card_keys(self) -> tuple[str, ...]:
-        return ()
 
 
 @dataclass(frozen=True)
@@ -202,16 +110,7 @@ class Table(OneCardKind):
     noun = "comparison"
     cards_noun = "table"
     note_type = CELL
-    example = """\
-comparisons:
-  - id: lmn-vs-umn
-    title: LMN vs UMN lesion
-    cards: [cells]
-    columns: {lmn: LMN lesion, umn: UMN lesion}
-    rows:
-      - {feature: Muscle tone, lmn: Reduced (hypotonia), umn: Increased (spasticity)}
-      - {feature: Reflexes, lmn: Reduced, umn: Exaggerated}
-"""
+    example = EXAMPLE.replace("[CARDS]", "[cells]")
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
@@ -219,6 +118,19 @@ comparisons:
 
 
 KIND = Table()
+
+
+def cell_notes(comparison: Comparison, deck: str) -> list[CellNote]:
+    """A note per filled cell."""
+    return [
+        CellNote(deck, comparison, row, column, cell)
+        for row in comparison.rows
+        for column, cell in zip(comparison.columns, row.cells, strict=True)
+        if cell is not None
+    ]
+
+
+CARDS["cells"] = cell_notes
 
 
 def comparisons(deck_file: DeckFile) -> list[Comparison]:
@@ -288,9 +200,6 @@ def _check_answers(
 ) -> None:
     """Reports each cell that would be a discrimination card naming its own column: its front
     would give the answer away."""
-    # Imported here: the discrimination kind builds on this module's comparisons.
-    from lmndeck.kinds.discrimination import discriminating, names_own_column, own_abbreviations
-
     abbreviations = dict(
         zip((column.id for column in columns), own_abbreviations(columns), strict=True)
     )
@@ -507,23 +416,3 @@ def _previous_id_hint(node: yaml.Node) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"
-
-
-def row_html(comparison: Comparison, row: Row, asked_column: str) -> str:
-    """The asked row across every column: its feature, then each column's label and value, the
-    asked one marked. Not the whole table: a cell's back would then grow with the table (a
-    200x8 table made a 125 MB collection) and would show every other answer of the table,
-    making the cell's siblings trivial for the rest of the day. The row keeps the comparison a
-    student needs; the style sheet lays it out as a table on wide screens and as stacked
-    label/value pairs on phones."""
-    pairs = "".join(
-        _pair(column, cell, column.id == asked_column)
-        for column, cell in zip(comparison.columns, row.cells, strict=True)
-    )
-    return f'<div class="lmn-feature">{inline(row.feature)}</div><dl class="lmn-pairs">{pairs}</dl>'
-
-
-def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
-    marked = ' class="lmn-asked"' if asked else ""
-    value = inline(cell.text) if cell else "—"
-    return f"<dt{marked}>{inline(column.label)}</dt><dd{marked}>{value}</dd>"

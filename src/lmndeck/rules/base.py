@@ -15,8 +15,8 @@ from typing import Protocol, TypeVar
 from lmndeck.kinds import basic, cloze, listing, table
 from lmndeck.kinds.basic import BasicFact
 from lmndeck.kinds.cloze import ClozeFact, Deletion
+from lmndeck.kinds.comparison import Cell, Column, Comparison, Row
 from lmndeck.kinds.listing import ListFact
-from lmndeck.kinds.table import Cell, Column, Comparison, Row
 from lmndeck.problems import Code, Level, Position
 from lmndeck.project import Project
 
