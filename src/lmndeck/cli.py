@@ -233,7 +233,8 @@ def _print_warnings(result: Plan | UpToDate) -> None:
     if result.changes.removed:
         click.echo(
             f"{len(result.changes.removed)} note(s) removed from the source stay in collections "
-            f"that imported them: search 'tag:{REMOVED_TAG}' in Anki to delete them.",
+            f"that imported them: 'lmndeck sync' deletes them, or search 'tag:{REMOVED_TAG}' "
+            "in Anki.",
             err=True,
         )
 
