@@ -83,6 +83,20 @@ def checked(write_cards: WriteCards, body: str) -> list[str]:
             "a value starting with '|' is read as a block of lines below it",
             id="leading-bar",
         ),
+        pytest.param(
+            "  - id: b\n    text: pH\n    list:\n      - > 7.30\n      - < 7.30\n",
+            "cards/demo.yaml:10:",
+            "a value starting with '>' is read as a block of lines below it; quote the text, "
+            'e.g. - "> 7.30"',
+            id="leading-greater-than-list-item",
+        ),
+        pytest.param(
+            "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
+            "    rows:\n      - {feature: pH, a: < 7.30, b: > 7.30}\n",
+            "cards/demo.yaml:12:",
+            "a value cannot start with '>' unquoted; quote it: \"> 7.30\"",
+            id="leading-greater-than-flow-cell",
+        ),
     ],
 )
 def test_a_newcomers_yaml_mistake_gets_a_hint_that_says_what_to_do(

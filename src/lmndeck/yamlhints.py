@@ -7,6 +7,7 @@ one space too far, Markdown pasted into a cards file, a value starting with '>' 
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -23,7 +24,10 @@ _MARKDOWN = re.compile(
     r"|\|.*\|\s*$"  # a table row
     r"|(?:- +)?(?:[\w-]+: +)?\*\*\S)"  # a value starting in bold (YAML reads '*' as an alias)
 )
-_BLOCK_VALUE = re.compile(r"^\s*(?:- +)?(?:[\w-]+: +)?([>|])(?![-+0-9]*\s*(?:#.*)?$)")
+# a value that starts with '>' or '|' followed by text: not the start of a block of lines
+_BLOCK_VALUE = re.compile(r"^\s*((?:- +)?(?:[\w-]+: +)?)([>|](?![-+0-9]*\s*(?:#.*)?$).*)$")
+# in a flow mapping or list ({a: > 7.30}), what follows the indicator up to the next ',' or '}'
+_FLOW_VALUE = re.compile(r"[>|@`%][^,}\]]*")
 
 
 def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
@@ -38,10 +42,15 @@ def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
         return hint
     for line in shown:
         if value := _BLOCK_VALUE.match(line):
+            example = f"{value[1].strip()} {json.dumps(value[2].strip(), ensure_ascii=False)}"
             return (
-                f"a value starting with '{value[1]}' is read as a block of lines below it; "
-                f'quote the text, e.g. text: "{line.split(": ", 1)[-1].strip()}"'
+                f"a value starting with '{value[2][0]}' is read as a block of lines below it; "
+                f"quote the text, e.g. {example.strip()}"
             )
+    unquoted = mark and "cannot start any token" in (error.problem or "") and mark.line < len(lines)
+    if unquoted and mark and (flow := _FLOW_VALUE.match(lines[mark.line], mark.column)):
+        quoted = json.dumps(flow[0].strip(), ensure_ascii=False)
+        return f"a value cannot start with '{flow[0][0]}' unquoted; quote it: {quoted}"
     return None
 
 
