@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lmndeck.cli import main
-from lmndeck.importers.markdown import cards_yaml, import_markdown, scalar
+from lmndeck.importers.cardsyaml import cards_yaml, scalar
+from lmndeck.importers.markdown import import_markdown
 from lmndeck.loader import FORBIDDEN
 from lmndeck.pipeline import build, plan
 from lmndeck.project import draft_problems, load_project

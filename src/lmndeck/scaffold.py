@@ -13,7 +13,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from lmndeck.importers.markdown import deck_name, scalar
+from lmndeck.importers.cardsyaml import deck_name, scalar
 from lmndeck.newfiles import refuse_existing, write_text
 from lmndeck.schema import schema_text
 

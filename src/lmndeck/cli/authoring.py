@@ -104,7 +104,8 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
       lmndeck import lecture.md -o cards/lecture.yaml --force
       lmndeck import lecture.md -o -
     """
-    from lmndeck.importers.markdown import cards_yaml, read_document
+    from lmndeck.importers.cardsyaml import cards_yaml
+    from lmndeck.importers.markdown import read_document
     from lmndeck.newfiles import refuse_existing, write_text
 
     imported = read_document(document)

@@ -21,18 +21,14 @@ blocks become items:
 
 A fact the importer is unsure about (its context names the answer, the term is long or cannot
 be a deletion) is a draft too, with a comment saying why. Ids come from the text, unique in the
-file, so importing the same document again gives the same file. The YAML is written here, every
-value either a plain scalar known to be read back as the same text or a double-quoted one.
+file, so importing the same document again gives the same file. ``cardsyaml`` writes
+the YAML.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 import yaml
@@ -40,192 +36,28 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from lmndeck.kinds.comparison import Column, names_own_column, own_abbreviations
+from lmndeck.importers.document import Comparison, Document, Fact
+from lmndeck.importers.inline import (
+    WIKI_LINK,
+    Ids,
+    Inline,
+    plain,
+    read_inline,
+    sentences,
+    tidy,
+    timestamp,
+)
+from lmndeck.importers.tables import comparison_columns, comparison_rows, table_title
 from lmndeck.kinds.listing import item_key
-from lmndeck.kinds.table import ROW_KEYS, slug
 from lmndeck.loader import FORBIDDEN, load_text
 from lmndeck.problems import Code, ContentError, Position, Problem, place
-from lmndeck.reserved import is_reserved_deck, is_reserved_tag
-from lmndeck.sources import YOUTUBE_ID, format_timestamp, parse_timestamp
-from lmndeck.tags import SEPARATOR, normalize_deck, normalize_tag
+from lmndeck.reserved import is_reserved_tag
+from lmndeck.sources import YOUTUBE_ID
+from lmndeck.tags import SEPARATOR, normalize_tag
 
-VIDEO, TEXT = "video", "text"  # the names of the document's source in the cards file
 LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
-ID_WORDS = 6  # an id made from text keeps its first words
-ABSENT = ("no", "none", "absent", "without", "not")  # a cell stating an absent sign
-# Words of a heading that names no particular table: under "Comparison" or "Summary table" a
-# comparison is titled after its columns instead.
-GENERIC_HEADING = frozenset(
-    {"a", "an", "and", "at", "comparison", "comparisons", "compared", "contrast", "difference"}
-    | {"differences", "glance", "key", "main", "overview", "quick", "recap", "reference"}
-    | {"review", "summary", "table", "tables", "the"}
-)
-TITLE_COLUMNS = 4  # a title names at most this many columns
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: str
-    fields: tuple[tuple[str, str], ...]  # (key, text) in the order written
-    time: str | None  # the video time it is cited at
-    why_draft: str | None = None  # set: a draft, and the comment saying what to review
-    items: tuple[str, ...] = ()  # a list fact's items
-    ordered: bool = False  # a list fact whose order is asked (numbered steps)
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    time: str | None
-    why_not_discrimination: str | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    feature: str
-    cells: tuple[Cell | None, ...]
-    id: str | None = None  # written only when the feature's slug is taken by another row
-
-
-@dataclass(frozen=True)
-class Comparison:
-    id: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    empty_rows: tuple[str, ...]  # features of rows without cells, kept as comments
-    extra: str = ""  # a callout after the table, shown on the back of its cards
-
-
-@dataclass
-class Document:
-    """What the importer found, in document order."""
-
-    name: str
-    title: str
-    tags: tuple[str, ...] = ()  # the front matter's, for every note of the file
-    video: str | None = None
-    author: str | None = None
-    facts: list[Fact] = field(default_factory=list)
-    comparisons: list[Comparison] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # blocks that are not text, as comments
-
-    @property
-    def drafts(self) -> int:
-        return sum(1 for fact in self.facts if fact.why_draft)
-
-
-# -- text of inline tokens --------------------------------------------------------------
-
-
-@dataclass
-class Inline:
-    """An inline run as plain text: its bold spans and video times, by character offset."""
-
-    text: str = ""
-    bold: list[tuple[int, int]] = field(default_factory=list)
-    times: list[tuple[int, str]] = field(default_factory=list)
-
-
-class _AnchorTime(HTMLParser):
-    """The time of a ``<a class="yt-timestamp" data-t="...">`` tag, read by an HTML parser."""
-
-    time: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "a" and "yt-timestamp" in (values.get("class") or "").split():
-            self.time = values.get("data-t")
-
-
-def anchor_time(tag: str) -> str | None:
-    parser = _AnchorTime()
-    parser.feed(tag)
-    parser.close()
-    return parser.time
-
-
-_WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
-
-
-def plain(token_text: str) -> str:
-    """A text token without wiki links (their label, else their target) and forbidden
-    characters (which lmndeck refuses, even escaped)."""
-    text = _WIKI_LINK.sub(lambda link: link.group(2) or link.group(1), token_text)
-    return FORBIDDEN.sub(" ", text)
-
-
-def read_inline(children: list[Token]) -> Inline:
-    run = Inline()
-    in_anchor = bold_start = 0
-    for token in children:
-        if token.type == "html_inline" and (time := anchor_time(token.content)) is not None:
-            run.times.append((len(run.text), time))
-            in_anchor += 1
-        elif token.type == "html_inline" and in_anchor and token.content.startswith("</a"):
-            in_anchor -= 1
-        elif in_anchor:  # the anchor's own text, '[00:08:09]'
-            continue
-        elif token.type in ("text", "code_inline"):
-            run.text += plain(token.content)
-        elif token.type in ("softbreak", "hardbreak", "html_inline"):
-            run.text += " "
-        elif token.type == "image":
-            run.text += plain(token.content)
-        elif token.type == "strong_open":
-            bold_start = len(run.text)
-        elif token.type == "strong_close":
-            run.bold.append((bold_start, len(run.text)))
-    return run
-
-
-def tidy(text: str) -> str:
-    """One line: spacing collapsed, no space before punctuation (left by removed anchors)."""
-    return re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(text.split()))
-
-
-def sentences(text: str) -> list[str]:
-    return [part for part in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text) if part]
-
-
-def timestamp(time: str | None) -> str | None:
-    """'00:08:09' -> '08:09'; None for what is not a time lmndeck reads."""
-    seconds = parse_timestamp(time.strip()) if time else None
-    return format_timestamp(seconds) if seconds is not None else None
-
-
-# -- ids -------------------------------------------------------------------------------
-
-
-def id_slug(text: str, fallback: str) -> str:
-    """An id from text: its first words, accents dropped, lowercase, '-' between words."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = slug(ascii_text).split("-")[:ID_WORDS]
-    made = "-".join(words)[:60].strip("-")
-    return made if made and made != "row" else fallback
-
-
-class Ids:
-    """Ids unique in the file, given in document order: the same document gets the same ids."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-        # per base, the number its next copy tries first: 2,000 equal labels are not 2,000
-        # tries each
-        self.next: dict[str, int] = {}
-
-    def take(self, text: str, fallback: str) -> str:
-        base = id_slug(text, fallback)
-        number = self.next.get(base, 1)
-        made = base if number == 1 else f"{base}-{number}"
-        while made in self.taken:
-            number += 1
-            made = f"{base}-{number}"
-        self.next[base] = number
-        self.taken.add(made)
-        return made
 
 
 # -- blocks -> items ---------------------------------------------------------------------
@@ -255,7 +87,7 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     ``shown``); ``cards_yaml`` writes them as a cards file."""
     md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
     # A wiki link's '|' would split a table cell in two: escaped, it stays in the cell.
-    tokens = md.parse(_WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
+    tokens = md.parse(WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
     meta, tags = _front_matter(tokens, shown or name)
     document = Document(name, meta.get("title") or PurePath(name).stem or name, tags=tags)
     video = meta.get("videoId") or ""
@@ -545,33 +377,13 @@ class _Walker:
             for row in body:
                 self.two_column_row(labels, row)
             return
-        columns = _columns(labels[1:])
-        abbreviations = own_abbreviations(columns)
+        columns = comparison_columns(labels[1:])
         title = table_title(self.heading, labels) or f"{self.document.title}: {labels[0]}"
         comparison_id = self.ids.take(title, "comparison")
-        made: list[Row] = []
-        empty: list[str] = []
-        row_ids: set[str] = set()
-        for number, row in enumerate(body, start=1):
-            feature = tidy(row[0].text) if row else ""
-            feature = feature or f"Row {number}"
-            cells = tuple(
-                _cell(row[at + 1], column.label, abbreviations[at]) if at + 1 < len(row) else None
-                for at, column in enumerate(columns)
-            )
-            if not any(cells):
-                empty.append(feature)
-                continue
-            row_id, explicit = slug(feature), None
-            while row_id in row_ids:  # the reader would take the feature's slug: write one
-                explicit = row_id = f"{slug(feature)}-{len(row_ids) + 1}"
-            row_ids.add(row_id)
-            made.append(Row(feature, cells, explicit))
+        made, empty = comparison_rows(columns, body)
         if made:
             self.last_comparison = len(self.document.comparisons)
-            self.document.comparisons.append(
-                Comparison(comparison_id, title, columns, tuple(made), tuple(empty))
-            )
+            self.document.comparisons.append(Comparison(comparison_id, title, columns, made, empty))
         else:
             self.document.skipped.append(f"the table '{title}', which has no cells")
 
@@ -584,34 +396,6 @@ class _Walker:
         fact_id = self.ids.take(feature, "row")
         fields = (("front", f"{feature}: {labels[-1]}?"), ("back", value))
         self.document.facts.append(Fact(fact_id, fields, time, "a table row of one column"))
-
-
-def _columns(labels: list[str]) -> tuple[Column, ...]:
-    ids = Ids()
-    ids.taken.update(ROW_KEYS)  # a column named 'feature' would be read as the row's feature
-    return tuple(Column(ids.take(label, "column"), label) for label in labels)
-
-
-def table_title(heading: str, labels: list[str]) -> str:
-    """A comparison's title: its heading, unless the heading says nothing of this table
-    ("Comparison", "Summary"): then its columns' labels, "LMN lesion vs UMN lesion"."""
-    words = {word.casefold() for word in re.findall(r"\w+", heading)}
-    if words and not words <= GENERIC_HEADING:
-        return heading
-    shown = labels[1 : 1 + TITLE_COLUMNS]
-    return " vs ".join(shown) + (" vs ..." if len(labels) > 1 + TITLE_COLUMNS else "")
-
-
-def _cell(run: Inline, label: str, abbreviations: frozenset[str]) -> Cell | None:
-    text = tidy(run.text)
-    if not text:
-        return None
-    time = timestamp(run.times[0][1]) if run.times else None
-    if text.split()[0].casefold().strip(".,;:") in ABSENT:
-        return Cell(text, time, "an absent sign points to no column")
-    if names_own_column(text, label, abbreviations):
-        return Cell(text, time, "names its own column")
-    return Cell(text, time)
 
 
 def key_term(run: Inline) -> str | None:
@@ -649,130 +433,3 @@ def _review(term: str, context: str) -> str | None:
     if named & set(re.findall(r"\w+", context.casefold())):
         return "the context names the answer: reword it"
     return None
-
-
-# -- the cards file as YAML text -----------------------------------------------------------
-
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`\\][^#:{}\[\],&*!|>'\"%@`\\]*")
-
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present
-
-
-def scalar(value: str, flow: bool = False) -> str:
-    """``value`` as a YAML scalar read back as this text: plain when YAML reads it back as
-    this very string (no indicator characters, not a number, boolean or null to a YAML 1.1
-    reader such as an editor's), else double-quoted with JSON's escapes (a subset of YAML's)."""
-    # PyYAML's pure-Python parser refuses a '?' inside a flow mapping's plain scalar, which
-    # libyaml reads: quote it, so the file reads the same with either.
-    plain = _PLAIN.fullmatch(value) and not (flow and "?" in value)
-    if plain and value == value.strip():
-        probe = f"{{k: {value}}}" if flow else f"k: {value}"
-        try:
-            if yaml.load(probe, Loader=_SAFE_LOADER) == {"k": value}:
-                return value
-        except yaml.YAMLError:
-            pass
-    return json.dumps(value, ensure_ascii=False)
-
-
-def deck_name(title: str) -> str:
-    """The title as one deck (no '::' subdecks), never a reserved one."""
-    deck = normalize_deck(title.replace(SEPARATOR, " - "))
-    return deck if deck and not is_reserved_deck(deck) else "Imported"
-
-
-def cards_yaml(document: Document) -> str:
-    return "\n".join(_lines(document)).rstrip("\n") + "\n"
-
-
-def _lines(document: Document) -> Iterator[str]:
-    source = VIDEO if document.video else TEXT
-    yield f"# Imported from {_comment(document.name)} by 'lmndeck import'."
-    if document.drafts:
-        yield f"# {document.drafts} draft(s) are left out of the deck: review each, then remove"
-        yield "# its 'draft: true'. Facts without it are in the deck: check them too."
-    yield f"deck: {scalar(deck_name(document.title))}"
-    if document.tags:
-        yield f"tags: [{', '.join(scalar(tag, flow=True) for tag in document.tags)}]"
-    yield "sources:"
-    yield f"  {source}:"
-    if document.video:
-        yield f"    youtube: {scalar(document.video)}"
-    yield f"    title: {scalar(document.title)}"
-    if document.author:
-        yield f"    author: {scalar(document.author)}"
-    yield f"source: {source}"
-    for skipped in document.skipped:
-        yield f"# not imported: {_comment(skipped)}"
-    if document.facts:
-        yield ""
-        yield "facts:"
-        for fact in document.facts:
-            yield from _fact(fact, source if document.video else None)
-    if document.comparisons:
-        yield "comparisons:"
-        for comparison in document.comparisons:
-            yield from _comparison(comparison, source if document.video else None)
-
-
-def _cited(video: str | None, time: str | None) -> str | None:
-    return f"{video} {time}" if video and time else None
-
-
-def _fact(fact: Fact, video: str | None) -> Iterator[str]:
-    yield f"  - id: {fact.id}"
-    (key, value), *rest = fact.fields
-    yield f"    {key}: {scalar(value)}"
-    if fact.items:
-        yield "    list:"
-        yield from (f"      - {scalar(item)}" for item in fact.items)
-    if fact.ordered:
-        yield "    ordered: true"
-    for key, value in rest:
-        yield f"    {key}: {scalar(value)}"
-    if cited := _cited(video, fact.time):
-        yield f"    source: {cited}"
-    if fact.why_draft:
-        yield f"    draft: true  # {_comment(fact.why_draft)}"
-    yield ""
-
-
-def _comparison(comparison: Comparison, video: str | None) -> Iterator[str]:
-    yield f"  - id: {comparison.id}"
-    yield f"    title: {scalar(comparison.title)}"
-    if comparison.extra:
-        yield f"    extra: {scalar(comparison.extra)}"
-    yield "    columns:"
-    for column in comparison.columns:
-        yield f"      {column.id}: {scalar(column.label)}"
-    yield "    rows:"
-    for row in comparison.rows:
-        yield f"      - feature: {scalar(row.feature)}"
-        if row.id:
-            yield f"        id: {row.id}"
-        for column, cell in zip(comparison.columns, row.cells, strict=True):
-            if cell is not None:
-                yield f"        {column.id}: {_cell_yaml(cell, video)}"
-    for feature in comparison.empty_rows:
-        yield f"      # a row without cells: {_comment(feature)}"
-    yield ""
-
-
-def _cell_yaml(cell: Cell, video: str | None) -> str:
-    cited = _cited(video, cell.time)
-    if cited is None and cell.why_not_discrimination is None:
-        return scalar(cell.text)
-    entries = [f"text: {scalar(cell.text, flow=True)}"]
-    if cited:
-        entries.append(f"source: {cited}")
-    if cell.why_not_discrimination:
-        entries.append("discrimination: false")
-    why = f"  # {cell.why_not_discrimination}" if cell.why_not_discrimination else ""
-    return "{" + ", ".join(entries) + "}" + why
-
-
-def _comment(text: str) -> str:
-    """Text for a comment: one line (a comment ends at the line's end: a file name with a line
-    break would start YAML of its own), without the characters cards files refuse."""
-    return " ".join(FORBIDDEN.sub(" ", text).split())
