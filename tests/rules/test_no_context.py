@@ -24,8 +24,12 @@ def test_fronts_with_too_few_words(write_cards: WriteCards) -> None:
 """
     assert found(write_cards, body, "no-context") == [
         (6, 22, "the card of 'muscle wasting' shows 2 words besides its answer (fewer than 4)"),
-        (11, 5, "the list's prompt 'Signs' has 1 word (fewer than 4)"),
-        (14, 5, "the front 'Clonus?' has 1 word (fewer than 2)"),
+        (11, 5, "the card of 'a' shows 1 word besides its answer (fewer than 4)"),
+        (
+            14,
+            5,
+            "the card of 'Rhythmic contractions' shows 1 word besides its answer (fewer than 2)",
+        ),
     ]
 
 

@@ -90,6 +90,61 @@ class Item(Protocol):
 
     def notes(self, deck: str) -> Iterable[PlannedNote]: ...
 
+    def lint_text(self) -> LintText:
+        """The item as the lint rules that read every kind see it (see ``LintText``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text of an item as its author wrote it, where, and the lint rules its place (the item,
+    or for a cell its row and comparison too) switches off."""
+
+    text: str
+    position: Position
+    ignored: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CardText:
+    """One card as lint reads it: what it asks, and what its front shows."""
+
+    answers: tuple[Written, ...]  # what the card asks (a cloze card: the deletions it hides)
+    # the texts its front shows, each apart, without hints that offer the answer among choices
+    front: tuple[str, ...]
+    position: Position  # where a finding about the whole card is reported
+    ignored: frozenset[str]
+    # the text of the front that no-context counts (hints included); None: the card is not
+    # counted (e.g. a list's later cards, whose front is its first card's with items shown)
+    context: str | None = None
+    terse: bool = False  # a front that may be short (a basic card's question)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an item, or a part of it, cites (for video-timestamp): ``named`` as messages name
+    it ("the fact 'lmn'", "the cell 'Weak'")."""
+
+    named: str
+    ref: SourceRef
+    position: Position
+    ignored: frozenset[str]
+    hint: str  # how to give it the time
+
+
+@dataclass(frozen=True)
+class LintText:
+    """An item as the lint rules that read every kind see it, in the kind's words: the rules
+    never look at a kind's own types, so a new kind is linted as soon as it says this."""
+
+    id: str
+    position: Position
+    ignored: frozenset[str]
+    cards: tuple[CardText, ...]
+    written: tuple[Written, ...]  # every text of it an author wrote (for anki-markup)
+    citations: tuple[Citation, ...]
+    statement: str | None = None  # what it teaches, answers in place (near-duplicate compares)
+
 
 @dataclass(frozen=True)
 class DeckFile:
@@ -173,6 +228,35 @@ class _Fact(Protocol):
     def source(self) -> SourceRef: ...
     @property
     def was(self) -> tuple[PreviousId, ...]: ...
+
+
+class _LintedFact(_Fact, Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def position(self) -> Position: ...
+    @property
+    def extra(self) -> str: ...
+    @property
+    def lint_ignore(self) -> frozenset[str]: ...
+
+
+def fact_lint_text(
+    fact: _LintedFact, cards: Iterable[CardText], texts: Iterable[str], statement: str
+) -> LintText:
+    """A fact's ``LintText`` (of any kind): its cards, the texts of its own keys and its extra,
+    at the fact's place; what it cites is the fact's source."""
+    where, ignored = fact.position, fact.lint_ignore
+    timed = f"write the second it is said at, e.g. source: {fact.source.source.name} 08:09"
+    return LintText(
+        fact.id,
+        where,
+        ignored,
+        tuple(cards),
+        tuple(Written(text, where, ignored) for text in (*texts, fact.extra)),
+        (Citation(f"the fact '{fact.id}'", fact.source, where, ignored, timed),),
+        statement,
+    )
 
 
 class FactNote:

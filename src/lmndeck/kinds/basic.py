@@ -18,9 +18,13 @@ from lmndeck.kinds.base import (
     FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
+    CardText,
     FactNote,
     FileContext,
+    LintText,
     OneCardKind,
+    Written,
+    fact_lint_text,
     read_fact_fields,
 )
 from lmndeck.markup import inline
@@ -49,6 +53,23 @@ class BasicFact:
     image: Image | None = None
     draft: bool = False
     lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for this fact
+
+    def lint_text(self) -> LintText:
+        where, ignored = self.position, self.lint_ignore
+        sides = [(self.front, self.back)] + [(self.back, self.front)] * self.reverse
+        cards = (
+            CardText(
+                (Written(back, where, ignored),),
+                (front,),
+                where,
+                ignored,
+                context=None if number else front,
+                terse=True,
+            )
+            for number, (front, back) in enumerate(sides)
+        )
+        texts = (self.front, self.back)
+        return fact_lint_text(self, cards, texts, f"{self.front} {self.back}")
 
     def notes(self, deck: str) -> tuple[BasicNote, ...]:
         forward = BasicNote(f"fact/{self.id}", deck, self, reverse=False)

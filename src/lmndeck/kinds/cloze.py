@@ -9,7 +9,7 @@ note whose deletions Anki does not recognise has no cards at all: it would be in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import genanki
@@ -19,11 +19,15 @@ from lmndeck.kinds.base import (
     FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
+    CardText,
     DeckFile,
     FactNote,
     FileContext,
+    LintText,
     PlannedNote,
+    Written,
     deletion_ords,
+    fact_lint_text,
     read_fact_fields,
 )
 from lmndeck.lockmerge import reserved_key
@@ -35,6 +39,7 @@ from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
+from lmndeck.wording import offers_choices
 
 FACT_KEYS = ("id", "text", *FACT_FIELD_KEYS)
 
@@ -86,6 +91,59 @@ class ClozeFact:
 
     def notes(self, deck: str) -> tuple[ClozeNote]:
         return (ClozeNote(f"fact/{self.id}", deck, self),)
+
+    def lint_text(self) -> LintText:
+        places = {id(deletion): where for deletion, where in deletion_places(self)}
+        cards = (
+            CardText(
+                tuple(Written(d.answer, places[id(d)], self.lint_ignore) for d in asked),
+                (front,),
+                places[id(asked[0])],
+                self.lint_ignore,
+                context=with_choices,
+            )
+            for (asked, front), (_, with_choices) in zip(
+                cloze_cards(self, choices=False), cloze_cards(self), strict=True
+            )
+        )
+        parts = [part if isinstance(part, str) else part.answer for part in self.parts]
+        hints = [deletion.hint or "" for deletion in self.deletions]
+        return fact_lint_text(self, cards, [*parts, *hints], plain_text(self))
+
+
+def deletion_places(fact: ClozeFact) -> Iterator[tuple[Deletion, Position]]:
+    """Each deletion of the fact with the place of its '{{' (the fact's, when unknown)."""
+    positions = fact.deletion_positions or tuple(fact.position for _ in fact.deletions)
+    yield from zip(fact.deletions, positions, strict=True)
+
+
+def cloze_cards(
+    fact: ClozeFact, *, choices: bool = True
+) -> Iterator[tuple[tuple[Deletion, ...], str]]:
+    """Each card of a cloze fact: its deletions (one, or those sharing a label) and its front as
+    Anki shows it: those deletions hidden (their hints shown, but with ``choices=False`` not the
+    hints that offer choices), every other deletion's answer shown as text."""
+    by_key: dict[str, list[Deletion]] = {}
+    for key, deletion in zip(fact.deletion_keys, fact.deletions, strict=True):
+        by_key.setdefault(key, []).append(deletion)
+    for asked in by_key.values():
+        front = " ".join(_shown(part, asked, choices) for part in fact.parts)
+        yield tuple(asked), front
+
+
+def _shown(part: str | Deletion, asked: list[Deletion], choices: bool) -> str:
+    if isinstance(part, str):
+        return part
+    if not any(part is deletion for deletion in asked):
+        return part.answer
+    if part.hint and (choices or not offers_choices(part.hint)):
+        return part.hint
+    return ""
+
+
+def plain_text(fact: ClozeFact) -> str:
+    """The fact's text with every answer in place: the statement it teaches."""
+    return " ".join(part if isinstance(part, str) else part.answer for part in fact.parts)
 
 
 def _deletion_keys(deletions: tuple[Deletion, ...]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from lmndeck.kinds.base import PlannedNote
+from lmndeck.kinds.base import CardText, Citation, LintText, PlannedNote, Written
 from lmndeck.markup import inline
 from lmndeck.media import Image
 from lmndeck.model import PreviousId, SourceRef
@@ -85,6 +85,34 @@ class Comparison:
         return [
             note for name in CARD_NAMES if name in self.cards for note in CARDS[name](self, deck)
         ]
+
+    def lint_text(self) -> LintText:
+        """A card per filled cell, its front the title, the row's feature and the column's
+        label; a cell's text, source and rules are its own, its row's and the comparison's."""
+        ignored = self.lint_ignore
+        texts = (self.title, self.extra, *(column.label for column in self.columns))
+        written = [Written(text, self.position, ignored) for text in texts]
+        cards, citations = [], []
+        for row in self.rows:
+            row_ignored = row.lint_ignore | ignored
+            written.append(Written(row.feature, row.position or self.position, row_ignored))
+            for column, cell in zip(self.columns, row.cells, strict=True):
+                if cell is None:
+                    continue
+                where = cell.position or row.position or self.position
+                answer = Written(cell.text, where, cell.lint_ignore | row_ignored)
+                written.append(answer)
+                front = (self.title, row.feature, column.label)
+                cards.append(CardText((answer,), front, where, answer.ignored))
+                hint = (
+                    f"write it as {{text: ..., source: {cell.source.source.name} 08:09}}, or "
+                    "give its row a timed 'source:'"
+                )
+                named = f"the cell '{cell.text}'"
+                citations.append(Citation(named, cell.source, where, answer.ignored, hint))
+        return LintText(
+            self.id, self.position, ignored, tuple(cards), tuple(written), tuple(citations)
+        )
 
 
 @dataclass(frozen=True)

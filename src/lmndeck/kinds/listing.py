@@ -19,10 +19,14 @@ from lmndeck.kinds.base import (
     FACT_FIELD_KEYS,
     REMOVED_HELP,
     REMOVED_TEXT,
+    CardText,
     FactNote,
     FileContext,
+    LintText,
     PlannedNote,
+    Written,
     deletion_ords,
+    fact_lint_text,
     read_fact_fields,
 )
 from lmndeck.kinds.cloze import OPEN, card_numbers, normal
@@ -57,6 +61,24 @@ class ListFact:
 
     def notes(self, deck: str) -> tuple[ListNote]:
         return (ListNote(f"fact/{self.id}", deck, self),)
+
+    def lint_text(self) -> LintText:
+        """A card per item, its front the prompt and the items before it; no-context counts
+        the prompt once, on the first card."""
+        ignored = self.lint_ignore
+        positions = self.item_positions or tuple(self.position for _ in self.items)
+        cards = (
+            CardText(
+                (Written(item, where, ignored),),
+                (self.prompt, *self.items[:number]),
+                self.position,
+                ignored,
+                context=None if number else self.prompt,
+            )
+            for number, (item, where) in enumerate(zip(self.items, positions, strict=True))
+        )
+        texts = (self.prompt, *self.items)
+        return fact_lint_text(self, cards, texts, " ".join(texts))
 
 
 @dataclass(frozen=True)

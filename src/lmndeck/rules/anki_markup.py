@@ -28,11 +28,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lmndeck.kinds.cloze import ClozeFact
-from lmndeck.kinds.listing import ListFact
 from lmndeck.problems import Code, Level, Position
 from lmndeck.project import Project
-from lmndeck.rules.base import Fact, Finding, Options, cells, comparisons, facts
+from lmndeck.rules.base import Finding, Options, linted
 
 ID = Code.ANKI_MARKUP
 LEVEL = Level.WARNING
@@ -64,27 +62,9 @@ _MARKUP = (
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
-    for fact in facts(project):
-        for text in _fact_texts(fact):
-            yield from _findings(text, fact.position, fact.lint_ignore)
-    for comparison in comparisons(project):
-        texts = [comparison.title, comparison.extra, *(c.label for c in comparison.columns)]
-        for text in texts:
-            yield from _findings(text, comparison.position, comparison.lint_ignore)
-        for row in comparison.rows:
-            ignored = row.lint_ignore | comparison.lint_ignore
-            yield from _findings(row.feature, row.position or comparison.position, ignored)
-    for placed in cells(project):
-        yield from _findings(placed.cell.text, placed.position, placed.ignored)
-
-
-def _fact_texts(fact: Fact) -> list[str]:
-    if isinstance(fact, ClozeFact):
-        parts = [part if isinstance(part, str) else part.answer for part in fact.parts]
-        return [*parts, *(deletion.hint or "" for deletion in fact.deletions), fact.extra]
-    if isinstance(fact, ListFact):
-        return [fact.prompt, *fact.items, fact.extra]
-    return [fact.front, fact.back, fact.extra]
+    for item in linted(project):
+        for written in item.written:
+            yield from _findings(written.text, written.position, written.ignored)
 
 
 def _findings(text: str, where: Position, ignored: frozenset[str]) -> Iterator[Finding]:

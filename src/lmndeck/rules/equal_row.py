@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lmndeck.kinds.comparison import Comparison
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Finding, Options, comparisons
+from lmndeck.rules.base import Finding, Options, items
 
 ID = Code.EQUAL_ROW
 LEVEL = Level.WARNING
@@ -45,7 +46,7 @@ def said(text: str) -> tuple[str, ...]:
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
-    for comparison in comparisons(project):
+    for comparison in items(project, Comparison):
         for row in comparison.rows:
             filled = [cell for cell in row.cells if cell is not None]
             if len(filled) > 1 and len({said(cell.text) for cell in filled}) == 1:

@@ -29,10 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lmndeck.kinds.cloze import Deletion
+from lmndeck.kinds.cloze import ClozeFact, Deletion, deletion_places
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Finding, Options, cloze_facts, deletion_places
+from lmndeck.rules.base import Finding, Options, items
 
 ID = Code.LIST_IN_DELETION
 LEVEL = Level.WARNING
@@ -44,14 +44,14 @@ _HINT = "write it as a list fact: text: <what the items are>, list: [item, item,
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     least = int(options["min-items"])
-    for fact in cloze_facts(project):
+    for fact in items(project, ClozeFact):
         places = {id(deletion): where for deletion, where in deletion_places(fact)}
         for deletion in fact.deletions:
-            items = [item for item in _SEPARATOR.split(deletion.answer) if item.strip()]
-            if len(items) >= least:
+            listed = [item for item in _SEPARATOR.split(deletion.answer) if item.strip()]
+            if len(listed) >= least:
                 yield Finding(
                     places[id(deletion)],
-                    f"the answer '{deletion.answer}' is a list of {len(items)} items",
+                    f"the answer '{deletion.answer}' is a list of {len(listed)} items",
                     _HINT,
                     fact.lint_ignore,
                 )

@@ -24,18 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lmndeck.problems import Code, Level, Position
+from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import (
-    Finding,
-    Options,
-    basic_facts,
-    cells,
-    cloze_facts,
-    deletion_places,
-    list_facts,
-    words,
-)
+from lmndeck.rules.base import Finding, Options, cards
+from lmndeck.wording import words
 
 ID = Code.LONG_ANSWER
 LEVEL = Level.WARNING
@@ -44,26 +36,13 @@ OPTIONS: Options = {"max-words": 5}
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     limit = int(options["max-words"])
-    answers: list[tuple[str, Position, frozenset[str], str]] = []
-    for fact in cloze_facts(project):
-        for deletion, where in deletion_places(fact):
-            answers.append((deletion.answer, where, fact.lint_ignore, "deletions"))
-    for listed in list_facts(project):
-        positions = listed.item_positions or tuple(listed.position for _ in listed.items)
-        for item, where in zip(listed.items, positions, strict=True):
-            answers.append((item, where, listed.lint_ignore, "items"))
-    for basic in basic_facts(project):
-        answers.append((basic.back, basic.position, basic.lint_ignore, "cards"))
-        if basic.reverse:
-            answers.append((basic.front, basic.position, basic.lint_ignore, "cards"))
-    for placed in cells(project):
-        answers.append((placed.cell.text, placed.position, placed.ignored, "rows or cells"))
-    for answer, where, ignored, pieces in answers:
-        count = len(words(answer))
-        if count > limit:
-            yield Finding(
-                where,
-                f"the answer '{answer}' has {count} words (more than {limit})",
-                f"ask one small piece at a time: split it into shorter {pieces}",
-                ignored,
-            )
+    for card in cards(project):
+        for answer in card.answers:
+            count = len(words(answer.text))
+            if count > limit:
+                yield Finding(
+                    answer.position,
+                    f"the answer '{answer.text}' has {count} words (more than {limit})",
+                    "ask one small piece at a time: split it into shorter answers",
+                    answer.ignored,
+                )

@@ -26,11 +26,10 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 
-from lmndeck.kinds.basic import BasicFact
-from lmndeck.kinds.cloze import ClozeFact
 from lmndeck.problems import RELATED, Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Fact, Finding, Options, facts, plain_text, words
+from lmndeck.rules.base import Finding, Options, linted
+from lmndeck.wording import words
 
 ID = Code.NEAR_DUPLICATE
 LEVEL = Level.WARNING
@@ -39,8 +38,8 @@ OPTIONS: Options = {"threshold": 0.8}
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     threshold = float(options["threshold"])
-    found = list(facts(project))
-    texts = [frozenset(words(_text(fact))) for fact in found]
+    found = [item for item in linted(project) if item.statement is not None]
+    texts = [frozenset(words(item.statement or "")) for item in found]
     frequency = Counter(word for text in texts for word in text)
     # Prefix filtering (Bayardo et al., "Scaling up all pairs similarity search"): with the words
     # of every text in one order, rarest first, two texts at least ``threshold`` similar share
@@ -59,7 +58,7 @@ def check(project: Project, options: Options) -> Iterator[Finding]:
                 fact.position,
                 f"the fact '{fact.id}' says nearly what '{first.id}' says",
                 "keep one of them, or make them ask different things; the other is at " + RELATED,
-                fact.lint_ignore | first.lint_ignore,
+                fact.ignored | first.ignored,
                 related=first.position,
             )
         for word in prefix:
@@ -70,11 +69,3 @@ def _similar(text: frozenset[str], other: frozenset[str], threshold: float) -> b
     """Whether the Jaccard similarity of the two texts reaches ``threshold``."""
     common = len(text & other)
     return common >= threshold * (len(text) + len(other) - common)
-
-
-def _text(fact: Fact) -> str:
-    if isinstance(fact, ClozeFact):
-        return plain_text(fact)
-    if isinstance(fact, BasicFact):
-        return f"{fact.front} {fact.back}"
-    return " ".join((fact.prompt, *fact.items))

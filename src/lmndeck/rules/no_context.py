@@ -28,16 +28,8 @@ from collections.abc import Iterator
 
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import (
-    Finding,
-    Options,
-    basic_facts,
-    cloze_cards,
-    cloze_facts,
-    deletion_places,
-    list_facts,
-    words,
-)
+from lmndeck.rules.base import Finding, Options, cards
+from lmndeck.wording import words
 
 ID = Code.NO_CONTEXT
 LEVEL = Level.WARNING
@@ -47,32 +39,18 @@ _HINT = "say what is asked: the subject, the situation, the kind of answer expec
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
-    least = int(options["min-words"])
-    for fact in cloze_facts(project):
-        places = {id(deletion): where for deletion, where in deletion_places(fact)}
-        for asked, front in cloze_cards(fact):
-            count = len(words(front))
-            if count < least:
-                yield Finding(
-                    places[id(asked[0])],
-                    f"the card of '{asked[0].answer}' shows {_words(count)} besides its answer "
-                    f"(fewer than {least})",
-                    _HINT,
-                    fact.lint_ignore,
-                )
-    basic_least = int(options["basic-min-words"])
-    fronts = [
-        ("the list's prompt", listed.prompt, listed.position, listed.lint_ignore, least)
-        for listed in list_facts(project)
-    ] + [
-        ("the front", basic.front, basic.position, basic.lint_ignore, basic_least)
-        for basic in basic_facts(project)
-    ]
-    for what, text, where, ignored, limit in fronts:
-        count = len(words(text))
-        if count < limit:
+    for card in cards(project):
+        if card.context is None:
+            continue
+        least = int(options["basic-min-words" if card.terse else "min-words"])
+        count = len(words(card.context))
+        if count < least:
             yield Finding(
-                where, f"{what} '{text}' has {_words(count)} (fewer than {limit})", _HINT, ignored
+                card.position,
+                f"the card of '{card.answers[0].text}' shows {_words(count)} besides its "
+                f"answer (fewer than {least})",
+                _HINT,
+                card.ignored,
             )
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lmndeck.kinds.cloze import ClozeFact, deletion_places
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Finding, Options, cloze_facts, deletion_places
+from lmndeck.rules.base import Finding, Options, items
 
 ID = Code.TOO_MANY_DELETIONS
 LEVEL = Level.WARNING
@@ -36,7 +37,7 @@ OPTIONS: Options = {"max": 3}
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
     limit = int(options["max"])
-    for fact in cloze_facts(project):
+    for fact in items(project, ClozeFact):
         keys = list(dict.fromkeys(fact.deletion_keys))
         if len(keys) <= limit:
             continue

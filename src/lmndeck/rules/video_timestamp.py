@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from lmndeck.model import SourceRef, VideoSource
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
-from lmndeck.rules.base import Finding, Options, cells, facts
+from lmndeck.rules.base import Finding, Options, linted
 
 ID = Code.VIDEO_TIMESTAMP
 LEVEL = Level.WARNING
@@ -36,26 +36,16 @@ OPTIONS: Options = {}
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
-    for fact in facts(project):
-        if _untimed(fact.source):
-            yield Finding(
-                fact.position,
-                f"the fact '{fact.id}' cites the video '{fact.source.source.name}' without a "
-                "timestamp",
-                f"write the second it is said at, e.g. source: {fact.source.source.name} 08:09",
-                fact.lint_ignore,
-            )
-    for placed in cells(project):
-        ref = placed.cell.source
-        if _untimed(ref):
-            yield Finding(
-                placed.position,
-                f"the cell '{placed.cell.text}' cites the video '{ref.source.name}' without a "
-                "timestamp",
-                f"write it as {{text: ..., source: {ref.source.name} 08:09}}, or give its row "
-                "a timed 'source:'",
-                placed.ignored,
-            )
+    for item in linted(project):
+        for cited in item.citations:
+            if _untimed(cited.ref):
+                yield Finding(
+                    cited.position,
+                    f"{cited.named} cites the video '{cited.ref.source.name}' without a "
+                    "timestamp",
+                    cited.hint,
+                    cited.ignored,
+                )
 
 
 def _untimed(ref: SourceRef) -> bool:
