@@ -1,6 +1,6 @@
 """The module graph of src/lmndeck stays a graph that points one way (issue 21): no import
-cycle, counting imports inside functions and under TYPE_CHECKING, and no module over 500
-lines."""
+cycle, counting imports inside functions and under TYPE_CHECKING; no module over 500 lines;
+and outside the kinds no module names a kind module, but the rules of one kind."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "lmndeck"
+# What every module may know of the kinds: the registry, the interface, and the comparison
+# model (its columns, rows and cells), which two kinds make cards of and the Markdown importer
+# writes: it is no kind's own.
+KIND_INTERFACE = {"lmndeck.kinds", "lmndeck.kinds.base", "lmndeck.kinds.comparison"}
+# The rules of one kind, and the kind each reads.
+KIND_RULES = {
+    "lmndeck.rules.list_in_deletion": "lmndeck.kinds.cloze",
+    "lmndeck.rules.too_many_deletions": "lmndeck.kinds.cloze",
+    "lmndeck.rules.equal_row": "lmndeck.kinds.comparison",
+}
 
 
 def modules() -> dict[str, Path]:
@@ -57,3 +67,18 @@ def test_no_module_over_500_lines() -> None:
         for path in SRC.rglob("*.py")
     }
     assert {name: lines for name, lines in long.items() if lines > 500} == {}
+
+
+def test_outside_the_kinds_no_module_names_a_kind_module() -> None:
+    known = modules()
+    named = {
+        name: {
+            target
+            for target in imports(path, known)
+            if target.startswith("lmndeck.kinds.") and target not in KIND_INTERFACE
+        }
+        - {KIND_RULES.get(name)}
+        for name, path in known.items()
+        if name != "lmndeck.kinds" and not name.startswith("lmndeck.kinds.")
+    }
+    assert {name: targets for name, targets in named.items() if targets} == {}

@@ -1,7 +1,8 @@
 """Every card kind of the registry, held to what lmndeck promises of any card: its example
 builds, imports into real Anki with no empty card and no copied note type, shows in the
 preview what Anki shows, is valid for the editor schema, passes 'lint --strict', and its
-removed notes reach a collection that has them. A kind added without all of that fails here.
+removed notes reach a collection that has them, and lint reads each of its cards. A kind added
+without all of that fails here.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import Kind
 from lmndeck.pipeline import build, plan
 from lmndeck.preview import preview
+from lmndeck.project import load_project
 from lmndeck.reserved import REMOVED_TAG
+from lmndeck.rules.base import cards as lint_cards
 from lmndeck.templating import FILTERS, UnknownFilter, filters_used, render
 from tests.anki_client import AnkiCollection, visible
 from tests.test_preview import cards_of
@@ -93,6 +96,20 @@ def test_the_example_passes_strict_lint(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["lint", "--strict", str(cards)])
     assert result.exit_code == 0, result.output
+
+
+def test_lint_reads_every_card_anki_makes_of_the_example(kind: Kind, tmp_path: Path) -> None:
+    """The cross-kind rules (answer-leak, no-context, long-answer...) read a kind's cards only
+    through its items' lint_text: a card missing there is a card they silently skip. A kind
+    without a section makes its cards of another kind's items, which lint reads as written."""
+    if kind.section is None:
+        pytest.skip("its cards are made of another kind's items")
+    cards = cards_dir(tmp_path, kind)
+    read = list(lint_cards(load_project(cards)))
+    assert len(read) == sum(count for _, count in plan(cards).cards_by_kind)
+    for card in read:
+        assert card.answers and all(answer.text.strip() for answer in card.answers)
+        assert any(text.strip() for text in card.front)
 
 
 def test_a_removed_note_of_the_kind_reaches_a_collection_that_has_it(

@@ -3,24 +3,20 @@ mistakes flagged while typing (yaml-language-server reads it from a file's first
 
 lmndeck's reader stays the authority (it reports what a schema cannot: cloze syntax, unique
 ids, sources that exist); the schema accepts every file the reader accepts. Its keys are the
-reader's own key lists, and tests/test_schema.py checks the two agree.
+reader's own key lists: each kind writes its items' part (``Kind.schema``) from its own, and
+tests/test_schema.py checks the two agree. The keys are described here, each once.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
 
-from lmndeck.deckfile import FILE_KEYS
-from lmndeck.kinds.basic import BASIC_KEYS
-from lmndeck.kinds.cloze import FACT_KEYS
-from lmndeck.kinds.comparison import CARD_NAMES
-from lmndeck.kinds.listing import LIST_KEYS
-from lmndeck.kinds.table import CELL_KEYS, COLUMN_KEYS, COMPARISON_KEYS, ROW_KEYS
+from lmndeck.deckfile import FILE_KEYS, SECTIONS
+from lmndeck.kinds import KINDS
+from lmndeck.kinds.base import Schema
 from lmndeck.rules import RULE_IDS
 from lmndeck.sources import SOURCE_KEYS
-
-Schema = dict[str, Any]
 
 # Every value is read as the text typed, so a YAML reader's numbers and booleans are text too.
 TEXT: Schema = {"type": ["string", "number", "boolean"]}
@@ -87,20 +83,12 @@ _KEYS: dict[str, Schema] = {
         "description": "Column id: its label (or {label: ..., was: ...}).",
     },
     "rows": {"type": "array", "items": _ref("row"), "minItems": 1},
-    "cards": {
-        "type": "array",
-        "items": {"enum": list(CARD_NAMES)},
-        "minItems": 1,
-        "description": "The kinds of card the table makes (default: both).",
-    },
     "deck": {**TEXT, "description": "The deck of the file's notes; '::' makes subdecks."},
     "sources": {
         "type": "object",
         "additionalProperties": _ref("source"),
         "description": "Names you choose, cited by 'source:'.",
     },
-    "facts": {"type": "array", "items": _ref("fact")},
-    "comparisons": {"type": "array", "items": _ref("comparison")},
     "feature": {**TEXT, "description": "The row's label; its slug is the row's id by default."},
     "label": TEXT,
     "discrimination": {**FLAG, "description": "false: the cell makes no discrimination card."},
@@ -113,51 +101,73 @@ _IN: dict[tuple[str, str], Schema] = {
 }
 
 
-def _object(where: str, keys: tuple[str, ...], required: tuple[str, ...]) -> Schema:
-    return {
-        "type": "object",
-        "properties": {key: _IN.get((where, key), _KEYS[key]) for key in keys},
-        "required": list(required),
-        "additionalProperties": False,
-    }
+class _Parts:
+    """What the kinds build their schemas of (see ``kinds.base.SchemaParts``)."""
+
+    text = TEXT
+
+    def object(
+        self,
+        where: str,
+        keys: tuple[str, ...],
+        required: tuple[str, ...],
+        own: Mapping[str, Schema] | None = None,
+    ) -> Schema:
+        described = {**_KEYS, **(own or {})}
+        return {
+            "type": "object",
+            "properties": {key: _IN.get((where, key), described[key]) for key in keys},
+            "required": list(required),
+            "additionalProperties": False,
+        }
+
+    def ref(self, name: str) -> Schema:
+        return _ref(name)
 
 
-def _row() -> Schema:
-    """A row: its own keys, and a cell under each column id."""
-    row = _object("row", ROW_KEYS, ("feature",))
-    row["additionalProperties"] = {"anyOf": [TEXT, _ref("cell")]}
-    return row
+_PARTS = _Parts()
+
+
+def _sections() -> tuple[dict[str, Schema], dict[str, Schema]]:
+    """Each section's key (a list of its items) and the definitions of its items: the kinds'
+    own, and for a section of several kinds one telling them apart by their marker keys (a
+    fact with 'front:' is a basic card, with 'list:' a list, else a cloze fact)."""
+    keys: dict[str, Schema] = {}
+    definitions: dict[str, Schema] = {}
+    for section in SECTIONS:
+        kinds = [kind for kind in KINDS if kind.section == section]
+        own = {kind.name: kind.schema(_PARTS) for kind in kinds}
+        (default,) = (kind for kind in kinds if kind.marker is None)
+        item = _ref(_first(own[default.name]))
+        for kind in reversed(kinds):
+            if kind.marker is not None:
+                marked = {"type": "object", "required": [kind.marker]}
+                item = {"if": marked, "then": _ref(_first(own[kind.name])), "else": item}
+        if len(kinds) > 1:
+            definitions[default.noun] = item
+            item = _ref(default.noun)
+        keys[section] = {"type": "array", "items": item}
+        for kind in kinds:
+            definitions.update(own[kind.name])
+    return keys, definitions
+
+
+def _first(definitions: dict[str, Schema]) -> str:
+    return next(iter(definitions))
 
 
 def cards_schema() -> Schema:
     """The schema of one cards file."""
+    sections, definitions = _sections()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "lmndeck cards file",
         "description": "Facts and comparison tables that lmndeck builds into an Anki deck.",
-        **_object("file", FILE_KEYS, ("deck",)),
+        **_PARTS.object("file", FILE_KEYS, ("deck",), sections),
         "$defs": {
             "id": ID,
-            "source": _object("source", SOURCE_KEYS, ("title",)),
-            # A fact's kind is told by its marker key: 'front:' a basic card, 'list:' a list.
-            "fact": {
-                "if": {"type": "object", "required": ["front"]},
-                "then": _ref("basic"),
-                "else": {
-                    "if": {"type": "object", "required": ["list"]},
-                    "then": _ref("list"),
-                    "else": _ref("cloze"),
-                },
-            },
-            "cloze": _object("cloze", FACT_KEYS, ("id", "text")),
-            "basic": _object("basic", BASIC_KEYS, ("id", "front", "back")),
-            "list": _object("list", LIST_KEYS, ("id", "text", "list")),
-            "comparison": _object(
-                "comparison", COMPARISON_KEYS, ("id", "title", "columns", "rows")
-            ),
-            "column": _object("column", COLUMN_KEYS, ("label",)),
-            "row": _row(),
-            "cell": _object("cell", CELL_KEYS, ("text",)),
+            "source": _PARTS.object("source", SOURCE_KEYS, ("title",)),
+            **definitions,
         },
     }
 

@@ -22,3 +22,9 @@ def offers_choices(hint: str) -> bool:
     """Whether a hint offers the answer among alternatives ("UMN or LMN?"): a fair question,
     not a leak."""
     return "or" in words(hint) or "/" in hint
+
+
+def text_key(text: str) -> str:
+    """What identifies a text across edits (a list item, a deletion's answer, a cell among its
+    row's): its characters, whatever its spacing and case."""
+    return " ".join(text.split()).casefold()

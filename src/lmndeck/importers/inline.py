@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from markdown_it.token import Token
 
-from lmndeck.kinds.table import slug
+from lmndeck.kinds.comparison import slug
 from lmndeck.loader import FORBIDDEN
 from lmndeck.sources import format_timestamp, parse_timestamp
 

@@ -48,12 +48,12 @@ from lmndeck.importers.inline import (
     timestamp,
 )
 from lmndeck.importers.tables import comparison_columns, comparison_rows, table_title
-from lmndeck.kinds.listing import item_key
 from lmndeck.loader import FORBIDDEN, load_text
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 from lmndeck.reserved import is_reserved_tag
 from lmndeck.sources import YOUTUBE_ID
 from lmndeck.tags import SEPARATOR, normalize_tag
+from lmndeck.wording import text_key
 
 LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
@@ -251,7 +251,7 @@ class _Walker:
             if token.type == "inline" and token.level == level + 3
         ]
         texts = [tidy(run.text) for run in items]
-        if len(texts) < 2 or len({item_key(text) for text in texts}) < len(texts):
+        if len(texts) < 2 or len({text_key(text) for text in texts}) < len(texts):
             return self.each_bullet(tokens)
         if any(
             key_term(run) or braces(text) or not text

@@ -7,8 +7,7 @@ import re
 
 from lmndeck.importers.document import Cell, Row
 from lmndeck.importers.inline import Ids, Inline, tidy, timestamp
-from lmndeck.kinds.comparison import Column, names_own_column, own_abbreviations
-from lmndeck.kinds.table import ROW_KEYS, slug
+from lmndeck.kinds.comparison import ROW_KEYS, Column, names_own_column, own_abbreviations, slug
 
 ABSENT = ("no", "none", "absent", "without", "not")  # a cell stating an absent sign
 # Words of a heading that names no particular table: under "Comparison" or "Summary table" a

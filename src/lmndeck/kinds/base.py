@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
 import yaml
 
@@ -158,6 +158,34 @@ class DeckFile:
         return next((items for name, items in self.sections if name == kind), ())
 
 
+Schema = dict[str, Any]
+
+
+class SchemaParts(Protocol):
+    """What a kind builds its JSON Schema of; ``lmndeck.schema`` gives it, and describes each key
+    of the format once."""
+
+    @property
+    def text(self) -> Schema:
+        """A text value (YAML's numbers and booleans are read as text too)."""
+        ...
+
+    def object(
+        self,
+        where: str,
+        keys: tuple[str, ...],
+        required: tuple[str, ...],
+        own: Mapping[str, Schema] | None = None,
+    ) -> Schema:
+        """An object of ``keys`` and no other, as written in ``where`` (a key's description
+        may depend on it); ``own``: the schemas of keys that only this kind has."""
+        ...
+
+    def ref(self, name: str) -> Schema:
+        """A reference to a definition of the schema (the kinds' and ``id``, ``source``)."""
+        ...
+
+
 class Kind(Protocol):
     @property
     def name(self) -> str:
@@ -203,6 +231,11 @@ class Kind(Protocol):
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
         """One item of the section, or None when it has problems (reported to ``reader``)."""
+        ...
+
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        """The JSON-schema definitions of its items by name, the item's own first (what
+        ``lmndeck schema`` writes for editors); none for a kind without a section."""
         ...
 
     @property

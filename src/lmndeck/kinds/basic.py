@@ -23,6 +23,8 @@ from lmndeck.kinds.base import (
     FileContext,
     LintText,
     OneCardKind,
+    Schema,
+    SchemaParts,
     Written,
     fact_lint_text,
     read_fact_fields,
@@ -134,6 +136,9 @@ facts:
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> BasicFact | None:
         return read_basic_fact(reader, node, context)
+
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        return {"basic": parts.object("basic", BASIC_KEYS, ("id", "front", "back"))}
 
 
 KIND = Basic()

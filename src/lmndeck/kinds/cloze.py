@@ -25,6 +25,8 @@ from lmndeck.kinds.base import (
     FileContext,
     LintText,
     PlannedNote,
+    Schema,
+    SchemaParts,
     Written,
     deletion_ords,
     fact_lint_text,
@@ -39,7 +41,7 @@ from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
-from lmndeck.wording import offers_choices
+from lmndeck.wording import offers_choices, text_key
 
 FACT_KEYS = ("id", "text", *FACT_FIELD_KEYS)
 
@@ -56,7 +58,7 @@ class Deletion:
     @property
     def base_key(self) -> str:
         """What identifies this deletion across edits: its label, else its answer."""
-        return "@" + self.label if self.label else " ".join(self.answer.split()).casefold()
+        return "@" + self.label if self.label else text_key(self.answer)
 
 
 ClozePart = str | Deletion
@@ -212,6 +214,9 @@ facts:
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFact | None:
         return read_fact(reader, node, context)
+
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        return {"cloze": parts.object("cloze", FACT_KEYS, ("id", "text"))}
 
     numbered = True
 
@@ -419,4 +424,4 @@ def card_numbers(text: str, today: Mapping[str, list[str]]) -> Numbers:
 
 
 def normal(answer_html: str) -> str:
-    return " ".join(answer_html.split()).casefold()
+    return text_key(answer_html)

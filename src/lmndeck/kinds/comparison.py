@@ -21,8 +21,10 @@ from lmndeck.markup import inline
 from lmndeck.media import Image
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.problems import Position
+from lmndeck.wording import text_key
 
 CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
+ROW_KEYS = ("id", "feature", "source", "was", "lint")  # a row's own keys; the rest are cells
 # What each of CARD_NAMES makes of a comparison, filled in by the kind that makes it.
 CARDS: dict[str, Callable[[Comparison, str], Sequence[PlannedNote]]] = {}
 # Cards of a comparison as a cards file writes them: the kinds' examples (see kinds.base).
@@ -178,19 +180,14 @@ def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
     return f"<dt{marked}>{inline(column.label)}</dt><dd{marked}>{value}</dd>"
 
 
-def normalized(text: str) -> str:
-    """A cell's text as compared with its row's others: without case and runs of spacing."""
-    return " ".join(text.casefold().split())
-
-
 def discriminating(row: Row, columns: tuple[Column, ...]) -> list[tuple[Column, Cell]]:
     """The row's cells that make a discrimination card, with their columns: filled, unique in
     the row, and not switched off."""
-    texts = Counter(normalized(cell.text) for cell in row.cells if cell is not None)
+    texts = Counter(text_key(cell.text) for cell in row.cells if cell is not None)
     return [
         (column, cell)
         for column, cell in zip(columns, row.cells, strict=True)
-        if cell is not None and cell.discrimination and texts[normalized(cell.text)] == 1
+        if cell is not None and cell.discrimination and texts[text_key(cell.text)] == 1
     ]
 
 
@@ -215,8 +212,13 @@ def names_own_column(text: str, label: str, abbreviations: frozenset[str]) -> bo
     ``abbreviations`` (see ``own_abbreviations``). Other words of a label are not the answer:
     "spinal cord" does not name "Spinal muscular atrophy"."""
     found = {word.casefold() for word in _words(text)}
-    return bool(abbreviations & found) or normalized(label) in normalized(text)
+    return bool(abbreviations & found) or text_key(label) in text_key(text)
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+def slug(text: str) -> str:
+    """A row's id from its feature (when it has no 'id:')."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 import genanki
 import yaml
 
-from lmndeck.kinds.base import REMOVED_HELP, REMOVED_TEXT, FileContext, Item, OneCardKind
+from lmndeck.kinds.base import (
+    REMOVED_HELP,
+    REMOVED_TEXT,
+    FileContext,
+    Item,
+    OneCardKind,
+    Schema,
+    SchemaParts,
+)
 from lmndeck.kinds.comparison import (
     CARDS,
     EXAMPLE,
@@ -97,6 +105,9 @@ class Discrimination(OneCardKind):
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
         raise NotImplementedError("discrimination cards have no section: comparisons make them")
+
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        return {}
 
 
 KIND = Discrimination()

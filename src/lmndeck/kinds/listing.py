@@ -24,6 +24,8 @@ from lmndeck.kinds.base import (
     FileContext,
     LintText,
     PlannedNote,
+    Schema,
+    SchemaParts,
     Written,
     deletion_ords,
     fact_lint_text,
@@ -38,6 +40,7 @@ from lmndeck.numbering import Numbers
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
+from lmndeck.wording import text_key
 
 LIST_KEYS = ("id", "text", "list", "ordered", *FACT_FIELD_KEYS)
 ORDER_MATTERS = "in order"
@@ -94,7 +97,7 @@ class ListNote(FactNote):
     @property
     def card_keys(self) -> tuple[str, ...]:
         """One key per item, in list order."""
-        return tuple(item_key(item) for item in self.fact.items)
+        return tuple(text_key(item) for item in self.fact.items)
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         fact = self.fact
@@ -135,6 +138,9 @@ facts:
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> ListFact | None:
         return read_list_fact(reader, node, context)
 
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        return {"list": parts.object("list", LIST_KEYS, ("id", "text", "list"))}
+
     numbered = True
 
     def ords(self, numbers: Mapping[str, int]) -> tuple[int, ...]:
@@ -142,7 +148,7 @@ facts:
 
     def numbers_in(self, fields: tuple[str, ...], note: PlannedNote | None) -> Numbers:
         today = (
-            {item_key(item): [normal(item_html(item))] for item in note.fact.items}
+            {text_key(item): [normal(item_html(item))] for item in note.fact.items}
             if isinstance(note, ListNote)
             else {}
         )
@@ -191,7 +197,7 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Posi
                 )
             )
             continue
-        key = item_key(item)
+        key = text_key(item)
         if key in first:
             reader.report(
                 item_node,
@@ -218,11 +224,6 @@ def _items(reader: Reader, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Posi
     return tuple(items), tuple(positions)
 
 
-def item_key(item: str) -> str:
-    """What identifies an item across edits: its text, whatever its spacing and case."""
-    return " ".join(item.split()).casefold()
-
-
 def prompt_html(fact: ListFact) -> str:
     order = f' <span class="lmn-order">({ORDER_MATTERS})</span>' if fact.ordered else ""
     return inline(fact.prompt) + order
@@ -232,7 +233,7 @@ def items_html(fact: ListFact, numbers: Mapping[str, int]) -> str:
     """The Items field: the list, each item one deletion of its own card."""
     tag = "ol" if fact.ordered else "ul"
     items = "".join(
-        f"<li>{{{{c{numbers[item_key(item)]}::{item_html(item)}}}}}</li>" for item in fact.items
+        f"<li>{{{{c{numbers[text_key(item)]}::{item_html(item)}}}}}</li>" for item in fact.items
     )
     return f'<{tag} class="lmn-items">{items}</{tag}>'
 

@@ -7,7 +7,6 @@ the cell's row with the asked cell marked. A comparison also makes discriminatio
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,11 +19,14 @@ from lmndeck.kinds.base import (
     DeckFile,
     FileContext,
     OneCardKind,
+    Schema,
+    SchemaParts,
 )
 from lmndeck.kinds.comparison import (
     CARD_NAMES,
     CARDS,
     EXAMPLE,
+    ROW_KEYS,
     Cell,
     Column,
     Comparison,
@@ -34,6 +36,7 @@ from lmndeck.kinds.comparison import (
     names_own_column,
     own_abbreviations,
     row_html,
+    slug,
 )
 from lmndeck.markup import inline
 from lmndeck.media import extra_html, read_image
@@ -65,7 +68,6 @@ COMPARISON_KEYS = (
     "draft",
     "lint",
 )
-ROW_KEYS = ("id", "feature", "source", "was", "lint")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination", "lint")
 BOOLEANS = {"true": True, "false": False}
@@ -115,6 +117,25 @@ class Table(OneCardKind):
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
         return read_comparison(reader, node, context)
+
+    def schema(self, parts: SchemaParts) -> dict[str, Schema]:
+        """A comparison, its columns, its rows (their own keys, and a cell under each column
+        id) and its cells."""
+        cards = {
+            "type": "array",
+            "items": {"enum": list(CARD_NAMES)},
+            "minItems": 1,
+            "description": "The kinds of card the table makes (default: both).",
+        }
+        required = ("id", "title", "columns", "rows")
+        row = parts.object("row", ROW_KEYS, ("feature",))
+        row["additionalProperties"] = {"anyOf": [parts.text, parts.ref("cell")]}
+        return {
+            "comparison": parts.object("comparison", COMPARISON_KEYS, required, {"cards": cards}),
+            "column": parts.object("column", COLUMN_KEYS, ("label",)),
+            "row": row,
+            "cell": parts.object("cell", CELL_KEYS, ("text",)),
+        }
 
 
 KIND = Table()
@@ -412,7 +433,3 @@ def _previous_id_hint(node: yaml.Node) -> str:
             f"'{slug(str(node.value))}'? ('lmndeck diff' shows the old one)"
         )
     return ID_HINT
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "row"
