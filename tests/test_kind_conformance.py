@@ -24,6 +24,7 @@ from lmndeck.preview import preview
 from lmndeck.project import load_project
 from lmndeck.reserved import REMOVED_TAG
 from lmndeck.rules.base import cards as lint_cards
+from lmndeck.scaffold import new_project
 from lmndeck.templating import FILTERS, UnknownFilter, filters_used, render
 from tests.anki_client import AnkiCollection, visible
 from tests.test_preview import cards_of
@@ -130,6 +131,13 @@ def test_a_removed_note_of_the_kind_reaches_a_collection_that_has_it(
     assert log.conflicting == 0 and len(removed) == log.updated > 0
     assert len(collection.cards(f"tag:{REMOVED_TAG}")) == before  # their cards and reviews stay
     assert len(collection.cards()) == before + 1
+
+
+def test_the_starter_project_has_cards_of_every_kind(tmp_path: Path) -> None:
+    """'lmndeck init' shows a newcomer one example of every kind."""
+    new_project(tmp_path / "new", force=False)
+    made = {noun for noun, _ in plan(tmp_path / "new" / "cards").cards_by_kind}
+    assert made == {kind.cards_noun for kind in KINDS}
 
 
 def test_note_type_ids_and_names_are_unique_across_kinds() -> None:
