@@ -46,7 +46,7 @@ def test_build_writes_the_deck_into_dist_named_after_the_top_deck(project: Path)
     result = run("build")
     assert result.exit_code == 0, result.output
     assert (project / DECK).is_file()
-    assert f"Built {DECK}: 6 notes, 6 cards (2 cloze, 4 table)" in result.output
+    assert f"Built {DECK}: 6 notes, 6 cards (2 cloze, 4 comparison)" in result.output
     assert (project / "cards" / "lmndeck.lock").is_file()
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from lmndeck.kinds.basic import BasicFact
+from lmndeck.kinds.cells import comparisons
 from lmndeck.kinds.cloze import ClozeFact
 from lmndeck.kinds.comparison import Comparison
 from lmndeck.kinds.listing import ListFact
-from lmndeck.kinds.table import comparisons
 from lmndeck.model import SourceRef, VideoSource
 from lmndeck.pipeline import build, check_build, default_output, notes_of, plan
 from lmndeck.project import Project, load_project

@@ -39,7 +39,7 @@ def test_init_then_build_works_at_once_and_anki_imports_every_kind(
     )
     assert (
         "Built dist/mydeck.apkg: 15 notes, 19 cards "
-        "(1 cloze, 2 basic, 5 list, 6 table, 5 discrimination)" in built.stdout
+        "(1 cloze, 2 basic, 5 list, 6 comparison, 5 discrimination)" in built.stdout
     )
     assert built.stderr == ""  # no warning, no note
     # The example teaches good cards: lint finds nothing in it, even under --strict.

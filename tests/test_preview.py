@@ -370,9 +370,9 @@ def test_fronts_hide_the_deletions_and_backs_show_them(driven: Driven) -> None:
             assert not re.search(rf"\b{re.escape(answer.casefold())}\b", front), card
 
 
-def test_table_cards_render_their_row_as_a_table(driven: Driven) -> None:
+def test_comparison_cards_render_their_row_as_a_table(driven: Driven) -> None:
     tables = [card["pairs"] for card in driven["cards"] if card["pairs"]]
-    assert len(tables) == CARDS["table"] + CARDS.get("discrimination", 0)  # both show the row
+    assert len(tables) == CARDS["comparison"] + CARDS.get("discrimination", 0)  # both show the row
     for pairs in tables:
         assert pairs["display"] == "grid" and pairs["height"] > 0
         assert pairs["dt"] == pairs["dd"] >= 2

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
+from lmndeck.kinds.cells import comparisons
 from lmndeck.kinds.cloze import facts
-from lmndeck.kinds.table import comparisons
 from lmndeck.lock import NoteRecord, lock_path
 from lmndeck.lockparse import read_lock_file
 from lmndeck.pipeline import build

@@ -41,7 +41,7 @@ NOTE_TYPE_KIND = {
     "lmndeck cloze": "cloze",
     "lmndeck basic": "basic",
     "lmndeck list": "list",
-    "lmndeck comparison cell": "table",
+    "lmndeck comparison cell": "comparison",
     "lmndeck discrimination": "discrimination",
 }
 
@@ -72,7 +72,7 @@ def test_the_counts_are_what_anki_imports(
         for card in imported
     )
     assert {kind: count.cards for kind, count in counted.by_kind.items()} == by_kind
-    assert list(counted.by_kind) == ["cloze", "basic", "list", "table"]  # study order
+    assert list(counted.by_kind) == ["cloze", "basic", "list", "comparison"]  # study order
 
     by_tag = Counter(tag for card in imported for tag in collection.note(card.note_id).tags)
     assert {tag: count.cards for tag, count in counted.by_tag.items()} == by_tag

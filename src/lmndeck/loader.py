@@ -247,7 +247,7 @@ class _Composer:
                         position_of_mark(_mark(event.start_mark), self.path),
                         f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)",
                         "a cards file nests a few levels (a list of facts, a fact's keys, "
-                        "a table's rows and cells); close the '[' or '{' you opened or "
+                        "a comparison's rows and cells); close the '[' or '{' you opened or "
                         "indent less",
                         code=Code.TOO_DEEP,
                     )

@@ -75,7 +75,7 @@ _KEYS: dict[str, Schema] = {
         "description": "A list fact's items: one card each (overlapping cloze).",
     },
     "ordered": {**FLAG, "description": "true when the order of the items matters."},
-    "title": {**TEXT, "description": "The table's title."},
+    "title": {**TEXT, "description": "The comparison's title."},
     "columns": {
         "type": "object",
         "minProperties": 2,
@@ -162,7 +162,7 @@ def cards_schema() -> Schema:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "lmndeck cards file",
-        "description": "Facts and comparison tables that lmndeck builds into an Anki deck.",
+        "description": "Facts and comparisons that lmndeck builds into an Anki deck.",
         **_PARTS.object("file", FILE_KEYS, ("deck",), sections),
         "$defs": {
             "id": ID,

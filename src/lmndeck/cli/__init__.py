@@ -24,7 +24,7 @@ from lmndeck.cli.sync import sync_command
 @click.group(name="lmndeck", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="lmndeck")
 def main() -> None:
-    """Turn YAML fact files into an Anki deck: cloze, list, basic, comparison-table
+    """Turn YAML fact files into an Anki deck: cloze, list, basic, comparison
     and discrimination cards, with images.
 
     \b

@@ -5,7 +5,7 @@ Adding a kind: a module here (see ``base``), its templates, and a line in ``KIND
 
 from __future__ import annotations
 
-from lmndeck.kinds import basic, cloze, discrimination, listing, table
+from lmndeck.kinds import basic, cells, cloze, discrimination, listing
 from lmndeck.kinds.base import Kind
 from lmndeck.notetypes import NoteType
 
@@ -13,7 +13,7 @@ KINDS: tuple[Kind, ...] = (
     cloze.KIND,
     basic.KIND,
     listing.KIND,
-    table.KIND,
+    cells.KIND,
     discrimination.KIND,
 )
 

@@ -211,7 +211,7 @@ class Kind(Protocol):
 
     @property
     def cards_noun(self) -> str:
-        """What its cards are called in a build's summary: '73 cloze', '39 table'."""
+        """What its cards are called in a build's summary: '73 cloze', '39 comparison'."""
         ...
 
     @property

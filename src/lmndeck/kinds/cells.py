@@ -1,4 +1,4 @@
-"""Comparisons: a `comparisons:` table, one note per filled cell ("cell" cards).
+"""Comparison cells: the `comparisons:` section, one note per filled cell of a comparison.
 
 Each cell's card asks the cell, with its row's feature and its column's label; its back shows
 the cell's row with the asked cell marked. A comparison also makes discrimination cards (see
@@ -78,7 +78,7 @@ class CellNote(OneCellNote):
     prefix = "cell"
 
     @property
-    def kind(self) -> Table:
+    def kind(self) -> Cells:
         return KIND
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
@@ -105,12 +105,12 @@ CELL = NoteType.numbered(
 )
 
 
-class Table(OneCardKind):
+class Cells(OneCardKind):
     name = "cell"
     section = "comparisons"
     marker = None
     noun = "comparison"
-    cards_noun = "table"
+    cards_noun = "comparison"
     note_type = CELL
     example = EXAMPLE.replace("[CARDS]", "[cells]")
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
@@ -125,7 +125,7 @@ class Table(OneCardKind):
             "type": "array",
             "items": {"enum": list(CARD_NAMES)},
             "minItems": 1,
-            "description": "The kinds of card the table makes (default: both).",
+            "description": "The kinds of card the comparison makes (default: both).",
         }
         required = ("id", "title", "columns", "rows")
         row = parts.object("row", ROW_KEYS, ("feature",))
@@ -138,7 +138,7 @@ class Table(OneCardKind):
         }
 
 
-KIND = Table()
+KIND = Cells()
 
 
 def cell_notes(comparison: Comparison, deck: str) -> list[CellNote]:
@@ -170,12 +170,12 @@ def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Co
     header = _columns(reader, entries["columns"]) if "columns" in entries else None
     extra = reader.extra(entries)
     tags = context.tags + reader.tags(entries.get("tags"))
-    table_source = source_ref(reader, entries.get("source"), context.sources, context.cited)
+    comparison_source = source_ref(reader, entries.get("source"), context.sources, context.cited)
     cards = _cards(reader, entries["cards"]) if "cards" in entries else CARD_NAMES
     rows: list[Row] = []
     if header is not None and "rows" in entries:  # rows are read against usable columns only
         asks = cards is not None and "discrimination" in cards
-        rows = _rows(reader, entries["rows"], header, context.sources, table_source, asks)
+        rows = _rows(reader, entries["rows"], header, context.sources, comparison_source, asks)
     was = reader.previous_ids(entries, comparison_id, "comparison")
     image = read_image(reader, entries.get("image"), context.cards_dir)
     draft = reader.draft(entries)
@@ -241,7 +241,7 @@ def _rows(
     node: yaml.Node,
     header: _Header,
     sources: Sources,
-    table_source: Cited,
+    comparison_source: Cited,
     asks: bool,
 ) -> list[Row]:
     """The comparison's rows; ``asks``: whether its cells make discrimination cards."""
@@ -249,7 +249,7 @@ def _rows(
     row_ids: dict[str, yaml.Node] = {}
     row_nodes = reader.sequence(node, "rows")
     for row_node in row_nodes:
-        row = _row(reader, row_node, header, sources, table_source, asks)
+        row = _row(reader, row_node, header, sources, comparison_source, asks)
         if row is None:
             continue
         if row.id in row_ids:
@@ -284,7 +284,7 @@ class _Header:
 
 
 def _columns(reader: Reader, node: yaml.Node) -> _Header | None:
-    """The table's columns; None when fewer than two are usable (its rows cannot be read)."""
+    """The comparison's columns; None when fewer than two are usable (its rows cannot be read)."""
     if not isinstance(node, yaml.MappingNode):
         reader.report(
             node,
@@ -347,7 +347,7 @@ def _row(
     node: yaml.Node,
     header: _Header,
     sources: Sources,
-    table_source: Cited,
+    comparison_source: Cited,
     asks: bool,
 ) -> Row | None:
     column_ids = tuple(column.id for column in header.columns)
@@ -359,7 +359,7 @@ def _row(
         row_id = reader.identifier(entries["id"], "row id")
     else:
         row_id = slug(feature) if feature else None
-    row_source = source_ref(reader, entries.get("source"), sources, table_source)
+    row_source = source_ref(reader, entries.get("source"), sources, comparison_source)
     cells = tuple(
         _cell(reader, entries[column_id], sources, row_source) if column_id in entries else None
         for column_id in column_ids
@@ -405,7 +405,7 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
                 Code.MISSING_SOURCE,
                 "the cell has no source",
                 "write the cell as {text: ..., source: video 08:09}, "
-                "or give the row or table a 'source:'",
+                "or give the row or comparison a 'source:'",
             )
     if text is None or ref is None:
         return None

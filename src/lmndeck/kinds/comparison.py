@@ -1,7 +1,7 @@
-"""A comparison table: its columns, rows and cells, and what the kinds that make cards of it
+"""A comparison: its columns, rows and cells, and what the kinds that make cards of it
 share (the row a card's back shows, which cells discriminate their row).
 
-Two kinds make cards of a comparison: ``table`` (a card per cell, which also reads the
+Two kinds make cards of a comparison: ``cells`` (a card per cell, which also reads the
 ``comparisons:`` section) and ``discrimination`` (a "which column?" card per cell unique in its
 row). Each registers what it makes under its name of ``cards:`` in ``CARDS``, so that neither
 needs the other and this module needs neither.
@@ -79,7 +79,7 @@ class Comparison:
     cards: tuple[str, ...] = CARD_NAMES
     image: Image | None = None  # on the back of every card of the comparison
     draft: bool = False
-    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the whole table
+    lint_ignore: frozenset[str] = frozenset()  # lint rules switched off for the whole comparison
 
     def notes(self, deck: str) -> list[PlannedNote]:
         """The notes of each kind of card 'cards:' asks for, in ``CARD_NAMES``' order: one per
@@ -146,8 +146,8 @@ class OneCellNote:
 
     @property
     def previous_keys(self) -> tuple[str, ...]:
-        """Any mix of the table's, row's and column's current and previous ids, so a table, a
-        row and a column renamed in one edit still find the cell's note."""
+        """Any mix of the comparison's, row's and column's current and previous ids, so a
+        comparison, a row and a column renamed in one edit still find the cell's note."""
         names = [
             (item.id, *(previous.id for previous in item.was))
             for item in (self.comparison, self.row, self.column)

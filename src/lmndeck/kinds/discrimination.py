@@ -9,7 +9,7 @@ fasciculations", is no evidence for the other column). A cell that names its own
 give the answer away: the comparison reader reports it as an error (see
 ``names_own_column``), so the author rewords it or switches it off.
 
-This kind has no section of its own: its notes come from the comparisons (``table``).
+This kind has no section of its own: its notes come from the comparisons (``cells`` reads them).
 """
 
 from __future__ import annotations
