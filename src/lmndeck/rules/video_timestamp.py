@@ -41,8 +41,7 @@ def check(project: Project, options: Options) -> Iterator[Finding]:
             if _untimed(cited.ref):
                 yield Finding(
                     cited.position,
-                    f"{cited.named} cites the video '{cited.ref.source.name}' without a "
-                    "timestamp",
+                    f"{cited.named} cites the video '{cited.ref.source.name}' without a timestamp",
                     cited.hint,
                     cited.ignored,
                 )
