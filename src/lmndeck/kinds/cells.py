@@ -7,7 +7,7 @@ the cell's row with the asked cell marked. A comparison also makes discriminatio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import genanki
@@ -16,6 +16,7 @@ import yaml
 from lmndeck.kinds.base import (
     REMOVED_HELP,
     REMOVED_TEXT,
+    CardText,
     DeckFile,
     FileContext,
     OneCardKind,
@@ -27,6 +28,7 @@ from lmndeck.kinds.comparison import (
     CARDS,
     EXAMPLE,
     ROW_KEYS,
+    CardMaker,
     Cell,
     Column,
     Comparison,
@@ -151,7 +153,15 @@ def cell_notes(comparison: Comparison, deck: str) -> list[CellNote]:
     ]
 
 
-CARDS["cells"] = cell_notes
+def cell_lint_cards(comparison: Comparison) -> Iterator[CardText]:
+    """A card per filled cell: its front the title, the row's feature and the column's label."""
+    for row, column, cell in comparison.filled():
+        answer = comparison.cell_text(row, cell)
+        front = (comparison.title, row.feature, column.label)
+        yield CardText((answer,), front, answer.position, answer.ignored)
+
+
+CARDS["cells"] = CardMaker(cell_notes, cell_lint_cards)
 
 
 def comparisons(deck_file: DeckFile) -> list[Comparison]:

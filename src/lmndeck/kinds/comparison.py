@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -25,8 +25,18 @@ from lmndeck.wording import text_key
 
 CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
 ROW_KEYS = ("id", "feature", "source", "was", "lint")  # a row's own keys; the rest are cells
+
+
+@dataclass(frozen=True)
+class CardMaker:
+    """What a kind makes of a comparison: its notes, and its cards as lint reads them."""
+
+    notes: Callable[[Comparison, str], Sequence[PlannedNote]]
+    lint_cards: Callable[[Comparison], Iterator[CardText]]
+
+
 # What each of CARD_NAMES makes of a comparison, filled in by the kind that makes it.
-CARDS: dict[str, Callable[[Comparison, str], Sequence[PlannedNote]]] = {}
+CARDS: dict[str, CardMaker] = {}
 # Cards of a comparison as a cards file writes them: the kinds' examples (see kinds.base).
 EXAMPLE = """\
 comparisons:
@@ -85,36 +95,54 @@ class Comparison:
         """The notes of each kind of card 'cards:' asks for, in ``CARD_NAMES``' order: one per
         filled cell, then one per discriminating cell."""
         return [
-            note for name in CARD_NAMES if name in self.cards for note in CARDS[name](self, deck)
+            note
+            for name in CARD_NAMES
+            if name in self.cards
+            for note in CARDS[name].notes(self, deck)
         ]
 
     def lint_text(self) -> LintText:
-        """A card per filled cell, its front the title, the row's feature and the column's
-        label; a cell's text, source and rules are its own, its row's and the comparison's."""
+        """The cards of each kind 'cards:' asks for, as that kind says; every text written, a
+        cell's with its own place, and the source of each cell."""
         ignored = self.lint_ignore
         texts = (self.title, self.extra, *(column.label for column in self.columns))
         written = [Written(text, self.position, ignored) for text in texts]
-        cards, citations = [], []
-        for row in self.rows:
-            row_ignored = row.lint_ignore | ignored
-            written.append(Written(row.feature, row.position or self.position, row_ignored))
-            for column, cell in zip(self.columns, row.cells, strict=True):
-                if cell is None:
-                    continue
-                where = cell.position or row.position or self.position
-                answer = Written(cell.text, where, cell.lint_ignore | row_ignored)
-                written.append(answer)
-                front = (self.title, row.feature, column.label)
-                cards.append(CardText((answer,), front, where, answer.ignored))
-                hint = (
-                    f"write it as {{text: ..., source: {cell.source.source.name} 08:09}}, or "
-                    "give its row a timed 'source:'"
-                )
-                named = f"the cell '{cell.text}'"
-                citations.append(Citation(named, cell.source, where, answer.ignored, hint))
+        written += [
+            Written(row.feature, row.position or self.position, row.lint_ignore | ignored)
+            for row in self.rows
+        ]
+        citations = []
+        for row, _, cell in self.filled():
+            text = self.cell_text(row, cell)
+            written.append(text)
+            hint = (
+                f"write it as {{text: ..., source: {cell.source.source.name} 08:09}}, or "
+                "give its row a timed 'source:'"
+            )
+            named = f"the cell '{cell.text}'"
+            citations.append(Citation(named, cell.source, text.position, text.ignored, hint))
+        cards = [
+            card
+            for name in CARD_NAMES
+            if name in self.cards
+            for card in CARDS[name].lint_cards(self)
+        ]
         return LintText(
             self.id, self.position, ignored, tuple(cards), tuple(written), tuple(citations)
         )
+
+    def filled(self) -> Iterator[tuple[Row, Column, Cell]]:
+        """Each filled cell with its row and column, row by row."""
+        for row in self.rows:
+            for column, cell in zip(self.columns, row.cells, strict=True):
+                if cell is not None:
+                    yield row, column, cell
+
+    def cell_text(self, row: Row, cell: Cell) -> Written:
+        """A cell's text where it is written (else its row's, its comparison's place), with the
+        rules it, its row and the comparison switch off."""
+        where = cell.position or row.position or self.position
+        return Written(cell.text, where, cell.lint_ignore | row.lint_ignore | self.lint_ignore)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ This kind has no section of its own: its notes come from the comparisons (``cell
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import genanki
@@ -23,15 +23,18 @@ import yaml
 from lmndeck.kinds.base import (
     REMOVED_HELP,
     REMOVED_TEXT,
+    CardText,
     FileContext,
     Item,
     OneCardKind,
     Schema,
     SchemaParts,
+    Written,
 )
 from lmndeck.kinds.comparison import (
     CARDS,
     EXAMPLE,
+    CardMaker,
     Column,
     Comparison,
     OneCellNote,
@@ -111,4 +114,17 @@ class Discrimination(OneCardKind):
 
 
 KIND = Discrimination()
-CARDS["discrimination"] = discrimination_notes
+
+
+def discrimination_lint_cards(comparison: Comparison) -> Iterator[CardText]:
+    """A card per discriminating cell: it asks the column, its front the row's feature and the
+    cell; the title and the choices it shows name every column, a fair question, not a leak."""
+    for row in comparison.rows:
+        for column, cell in discriminating(row, comparison.columns):
+            shown = comparison.cell_text(row, cell)
+            asked = Written(column.label, shown.position, shown.ignored)
+            front = (row.feature, cell.text)
+            yield CardText((asked,), front, shown.position, shown.ignored)
+
+
+CARDS["discrimination"] = CardMaker(discrimination_notes, discrimination_lint_cards)
