@@ -53,9 +53,9 @@ def branches(tmp_path: Path) -> tuple[Path, Path]:
 def during_packaging(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     """Run ``change`` once the build has planned, before it writes: git's moment."""
 
-    def package_bytes(contents: PackageContents) -> bytes:
+    def package_bytes(contents: PackageContents, working: Path | None = None) -> bytes:
         change()
-        return package.package_bytes(contents)
+        return package.package_bytes(contents, working)
 
     monkeypatch.setattr(pipeline, "package_bytes", package_bytes)
 

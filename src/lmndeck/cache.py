@@ -12,7 +12,8 @@ time. It holds
   replaces the old one.
 - ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
   cards files, of the lock file and of the deck, the deck's inode and time, what it reported):
-  a build that finds everything as that build left it writes nothing.
+  a build that finds everything as that build left it writes nothing; and what the next
+  build updates to write its package (see ``workspace``).
 
 Nothing in it is trusted blindly: an entry that cannot be read, is cut short, or was stored by
 another version (or other code of lmndeck), for another file or for other bytes counts as missing (and is replaced), so
@@ -78,6 +79,11 @@ def digest(*parts: bytes | str) -> str:
 # reads old entries.
 _FORMAT = f"lmndeck {__version__} {_code_stamp()} cache 2"
 _GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
+
+
+def key(*parts: str) -> str:
+    """A key for an entry of ``parts``: another version or other code never reads it."""
+    return digest(_FORMAT, *parts)
 
 
 def cache_dir(cards_dir: Path) -> Path:
@@ -246,12 +252,8 @@ def tidy(cards_dir: Path) -> None:
 def _write(path: Path, *data: bytes) -> None:
     """Replace ``path`` atomically (a reader sees the old file or the new one, never a part)."""
     try:
-        root = path.parent.parent
-        root.mkdir(exist_ok=True)
-        path.parent.mkdir(exist_ok=True)
-        if not _own_folder(path.parent):
+        if not prepared(path):
             return
-        _write_gitignore(root / ".gitignore")
         descriptor, name = temporary_file(path)
         try:
             with os.fdopen(descriptor, "wb") as handle:  # closing it ends the lock: rename first
@@ -262,6 +264,21 @@ def _write(path: Path, *data: bytes) -> None:
             Path(name).unlink(missing_ok=True)
     except OSError:
         return
+
+
+def prepared(path: Path) -> bool:
+    """Whether the cache folder of ``path`` is there (made if need be, the cache with its
+    .gitignore) and neither it nor the cache is a link: a file of the cache may be written
+    there."""
+    try:
+        path.parent.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(exist_ok=True)
+        if not _own_folder(path.parent):
+            return False
+        _write_gitignore(path.parent.parent / ".gitignore")
+    except OSError:
+        return False
+    return True
 
 
 def _write_gitignore(path: Path) -> None:
