@@ -1,7 +1,5 @@
-"""Stage 5: write the .apkg: a SQLite collection (see collection) inside a zip, byte-identical
-for equal input. The zip is written here with fixed entry times and deflated, where genanki's
-carries the wall-clock time and is stored uncompressed.
-"""
+"""Stage 5: write the .apkg: a SQLite collection (see collection) inside a zip (see zipping),
+byte-identical for equal input; read one back, and write files whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,7 +7,6 @@ import errno
 import io
 import json
 import os
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -20,9 +17,7 @@ from lmndeck.collection import write_collection
 from lmndeck.contents import OutputNote as OutputNote
 from lmndeck.contents import PackageContents as PackageContents
 from lmndeck.staging import remove_stale_temporaries, temporary_file
-
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
+from lmndeck.zipping import Chunks, ZipWriter, file_pieces, pieces_of
 
 # The lock as it was after the build, inside the package: a lost lock file is recovered from the
 # last built deck with every note's identity and every card number, retired ones included.
@@ -31,38 +26,27 @@ LOCK_ENTRY = "lmndeck.lock"
 COLLECTION_ENTRY = "collection.anki2"
 
 
-def package_bytes(contents: PackageContents, working: Path | None = None) -> bytes:
-    """The .apkg file's bytes; ``working``: the collection's working file, to update in place
-    (see ``collection.write_collection``)."""
+def package_bytes(
+    contents: PackageContents, working: Path | None = None, chunks: Chunks | None = None
+) -> bytes:
+    """The .apkg file's bytes. ``working``: the collection's working file, to update in place
+    (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's
+    entries, and where this one's are kept (see ``zipping``). Neither changes the bytes."""
     buffer = io.BytesIO()
-    entries: list[tuple[str, bytes]] = [("media", media_map(contents))]
-    if contents.lock_file:
-        entries.append((LOCK_ENTRY, contents.lock_file))
-    # Anki's package format: media file N is the zip entry "N", named in the "media" map.
-    entries.extend((str(number), image.data) for number, image in enumerate(contents.media))
-    with (
-        tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch,
-        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out,
-    ):
+    out = ZipWriter(buffer, chunks or Chunks())
+    with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
         collection = Path(scratch) / COLLECTION_ENTRY
         write_collection(contents, collection, working)
-        entry = _entry(COLLECTION_ENTRY)
-        entry.file_size = collection.stat().st_size  # as writestr sets it: the same header
-        with open(collection, "rb") as source, out.open(entry, "w") as target:
-            shutil.copyfileobj(source, target, _CHUNK)
-        for name, data in entries:
-            out.writestr(_entry(name), data)
+        with open(collection, "rb") as source:
+            out.add(COLLECTION_ENTRY, file_pieces(source))
+    out.add("media", pieces_of(media_map(contents)))
+    if contents.lock_file:
+        out.add(LOCK_ENTRY, pieces_of(contents.lock_file))
+    # Anki's package format: media file N is the zip entry "N", named in the "media" map.
+    for number, image in enumerate(contents.media):
+        out.add(str(number), pieces_of(image.data))
+    out.close()
     return buffer.getvalue()
-
-
-_CHUNK = 1 << 20
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = 0o644 << 16
-    return entry
 
 
 def media_map(contents: PackageContents) -> bytes:

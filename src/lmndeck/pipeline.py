@@ -55,7 +55,7 @@ from lmndeck.recover import previous_lock
 from lmndeck.rules import RULE_IDS
 from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
-from lmndeck.workspace import working_collection
+from lmndeck.workspace import workspace
 from lmndeck.writing import (
     build_lock,
     holds,
@@ -329,8 +329,8 @@ def build(
         refuse_output_in_cards_dir(cards_dir, target)
         if on_planned:
             on_planned(result)
-        with working_collection(record) as working:
-            deck = package_bytes(result.contents, working)
+        with workspace(record) as kept:
+            deck = package_bytes(result.contents, kept.collection, kept.chunks)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.

@@ -1,0 +1,135 @@
+"""The package's zip, written here rather than by ``zipfile``: every entry is deflated in
+independent chunks of ``CHUNK`` bytes, each ended with a full flush, so that the chunks
+concatenate into one valid deflate stream and a chunk deflates to the same bytes wherever it
+lies. A build then deflates only the chunks whose bytes the last build did not have (see
+``Chunks``): after one edit, a few of a collection's hundred. The entries have fixed times and
+permissions, and the file is the same byte for byte for the same entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import BinaryIO
+
+CHUNK = 256 * 1024
+_LEVEL = 6  # zlib's default, as zipfile's
+_RAW = -15  # a raw deflate stream, as zip entries hold
+_END = zlib.compressobj(_LEVEL, zlib.DEFLATED, _RAW).flush()  # an empty last block: the end
+_DOS_DATE = 1 << 5 | 1  # 1980-01-01, the earliest a zip can say; time 00:00:00
+_VERSION = 20  # zip 2.0: deflate
+_MADE_ON_UNIX = 3 << 8 | _VERSION
+_PERMISSIONS = 0o644 << 16
+
+
+class Chunks:
+    """Deflated chunks by the hash of their bytes: those of the last build (``known``) are
+    reused, and ``used`` holds this build's, for the next one."""
+
+    def __init__(self, known: Mapping[bytes, bytes] | None = None) -> None:
+        self._known = known or {}
+        self.used: dict[bytes, bytes] = {}
+
+    def deflate(self, chunk: bytes | memoryview) -> bytes:
+        key = hashlib.sha256(chunk).digest()
+        deflated = self.used.get(key) or self._known.get(key)
+        if deflated is None:
+            compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, _RAW)
+            deflated = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+        self.used[key] = deflated
+        return deflated
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: bytes
+    crc: int
+    size: int
+    deflated: int
+    offset: int
+
+
+class ZipWriter:
+    """Writes entries to ``out`` (from its start) and, closed, the zip's directory."""
+
+    def __init__(self, out: BinaryIO, chunks: Chunks) -> None:
+        self._out = out
+        self._chunks = chunks
+        self._entries: list[_Entry] = []
+        self._offset = 0
+
+    def add(self, name: str, pieces: Iterable[bytes | memoryview]) -> None:
+        """The entry ``name`` holding ``pieces`` joined, each at most ``CHUNK`` bytes and all
+        but the last exactly that (see ``pieces_of``): chunks are cut at the same places."""
+        crc = size = 0
+        deflated: list[bytes] = []
+        for piece in pieces:
+            crc = zlib.crc32(piece, crc)
+            size += len(piece)
+            deflated.append(self._chunks.deflate(piece))
+        deflated.append(_END)
+        entry = _Entry(name.encode("ascii"), crc, size, sum(map(len, deflated)), self._offset)
+        header = struct.pack(
+            "<IHHHHHIIIHH",
+            0x04034B50,  # a local file header
+            _VERSION,
+            0,  # flags
+            zlib.DEFLATED,
+            0,  # time
+            _DOS_DATE,
+            entry.crc,
+            entry.deflated,
+            entry.size,
+            len(entry.name),
+            0,  # extra field
+        )
+        self._write(header, entry.name, *deflated)
+        self._entries.append(entry)
+
+    def close(self) -> None:
+        start = self._offset
+        for entry in self._entries:
+            record = struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,  # a central directory header
+                _MADE_ON_UNIX,
+                _VERSION,
+                0,
+                zlib.DEFLATED,
+                0,
+                _DOS_DATE,
+                entry.crc,
+                entry.deflated,
+                entry.size,
+                len(entry.name),
+                0,  # extra field
+                0,  # comment
+                0,  # disk
+                0,  # internal attributes
+                _PERMISSIONS,
+                entry.offset,
+            )
+            self._write(record, entry.name)
+        count = len(self._entries)
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, self._offset - start, start, 0)
+        self._write(end)
+
+    def _write(self, *parts: bytes) -> None:
+        for part in parts:
+            self._out.write(part)
+            self._offset += len(part)
+
+
+def pieces_of(data: bytes) -> Iterable[memoryview]:
+    """``data`` in ``CHUNK``-byte pieces (none for no bytes)."""
+    view = memoryview(data)
+    return (view[start : start + CHUNK] for start in range(0, len(data), CHUNK))
+
+
+def file_pieces(file: BinaryIO) -> Iterable[bytes]:
+    """The file's bytes from where it is, in ``CHUNK``-byte pieces."""
+    while piece := file.read(CHUNK):
+        yield piece
