@@ -70,16 +70,17 @@ def _fill_and_copy(contents: PackageContents, working: Path, out: Path) -> None:
     try:
         fresh = not connection.execute("SELECT 1 FROM col").fetchone()
         connection.execute("BEGIN")
-        notes = contents.notes
-        if fresh:
-            connection.execute(_INSERT["col"], _col_row(contents))
-            connection.executemany(_INSERT["notes"], _note_rows(notes, contents.note_types))
-            connection.executemany(_INSERT["cards"], _card_rows(notes))
-        else:
-            _update(connection, "col", [_col_row(contents)])
-            by_id = sorted(range(len(notes)), key=lambda index: notes[index].id)
-            _update(connection, "notes", _note_rows((notes[i] for i in by_id), contents.note_types))
-            _update(connection, "cards", _card_rows(notes))  # already in the order of their ids
+        by_id = sorted(contents.notes, key=lambda note: note.id)
+        rows = {
+            "col": [_col_row(contents)],
+            "notes": _note_rows(by_id, contents.note_types),
+            "cards": _card_rows(by_id),
+        }
+        for table, table_rows in rows.items():
+            if fresh:
+                connection.executemany(_INSERT[table], table_rows)
+            else:
+                _update(connection, table, table_rows)
         connection.execute("COMMIT")
         connection.execute("VACUUM INTO ?", (str(out),))
     finally:
@@ -235,10 +236,13 @@ def _note_rows(
 
 
 def _card_rows(notes: Iterable[OutputNote]) -> Iterator[Row]:
+    """The cards of ``notes`` (in the order of their ids), in the order of their own ids: a
+    card's id is its note's, or the one after the card before. Taken in the order of note ids,
+    not of study, a new note (whose id is the newest) leaves every other card's id as it was."""
     card_id = 0
-    for position, note in enumerate(notes, start=1):
+    for note in notes:
         for ord_ in note.ords:
             card_id = max(card_id + 1, note.id)
-            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, -1, 0, 0, position) + (
+            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, -1, 0, 0, note.due) + (
                 0,
             ) * 8 + ("",)

@@ -23,6 +23,7 @@ class OutputNote:
     tags: tuple[str, ...]
     ords: tuple[int, ...]
     removed: bool = False  # a tombstone: no cards (``ords`` is empty)
+    due: int = 0  # its cards' new-card position (see studyorder)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
 from lmndeck.rules import RULE_IDS
+from lmndeck.studyorder import study_positions
 from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
 from lmndeck.workspace import workspace
@@ -193,7 +194,8 @@ def _plan(
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
     filled = filled_notes(project, by_file, matched.lock, remember)
-    notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    positions = study_positions([len(notes) for notes in by_file])
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = dumps_lock(lock).encode("utf-8")
