@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from lmndeck import cache
 from lmndeck.fields import file_notes, filled_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import Lock, dumps_lock
+from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import MAX_MOD, remember_lock
@@ -72,7 +72,7 @@ from lmndeck.writing import default_output as default_output
 class Plan:
     """Everything a build would write, computed without writing anything."""
 
-    project: Project
+    project: Project  # without its files' models in a build's plan (freed while it was made)
     contents: PackageContents
     lock: Lock
     lock_file: bytes  # the lock as written, encoded once: 25 MB at 100k facts
@@ -82,6 +82,7 @@ class Plan:
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
     before: Lock = field(default_factory=Lock)  # the lock the build started from
+    image_files: tuple[Path, ...] = ()  # of the images the cards files show
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -193,28 +194,40 @@ def _plan(
     )
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = filled_notes(project, by_file, matched.lock, remember)
+    del planned
+    target = output or default_output(project, matched.lock)  # the lock has its namespace now
     positions = study_positions([len(notes) for notes in by_file])
+    media = images_of(project)
+    image_files = tuple(image.path for f in project.files for image in images(f) if image.path)
+    problems = [*draft_problems(project)]
+    read = [cards_dir / deck_file.path for deck_file in project.files]
+    keys = project.keys or ("",) * len(project.files)
+    work = list(zip(project.files, keys, by_file, strict=True))
+    del by_file
+    if remember:  # a build: each file's model goes once its notes are rendered
+        project = replace(project, files=(), keys=())
+    filled = filled_notes(project.root, work, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
-    lock_file = dumps_lock(lock).encode("utf-8")
+    lock_file = encode_lock(lock)
     old_file = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
+        PackageContents(tuple(notes), note_types, lock_file, media),
         lock,
         lock_file,
         lock_file != old_file,
         changes,
-        output or default_output(project, lock),
+        target,
         tuple(previous.notices),
         (
             *_epoch_problems(when, previous.lock, cards_dir, now),
-            *unread_items(cards_dir, changes.removed, [cards_dir / f.path for f in project.files]),
-            *draft_problems(project),
+            *unread_items(cards_dir, changes.removed, read),
+            *problems,
         ),
         previous.lock,
+        image_files,
     )
 
 
@@ -448,12 +461,7 @@ def _remember(
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
         "note_types": _note_types(),
-        "images": _image_files(
-            image.path
-            for deck_file in result.project.files
-            for image in images(deck_file)
-            if image.path
-        ),
+        "images": _image_files(result.image_files),
         "live_notes": result.live_notes,
         "cards_by_kind": result.cards_by_kind,
     }
