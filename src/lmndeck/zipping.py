@@ -51,6 +51,24 @@ class _Entry:
     deflated: int
     offset: int
 
+    def fields(self) -> bytes:
+        """What its local header and its central directory header both say, in this order:
+        the version needed, flags, method, time, date, checksum, sizes, name and extra
+        field lengths."""
+        return struct.pack(
+            "<HHHHHIIIHH",
+            _VERSION,
+            0,
+            zlib.DEFLATED,
+            0,
+            _DOS_DATE,
+            self.crc,
+            self.deflated,
+            self.size,
+            len(self.name),
+            0,
+        )
+
 
 class ZipWriter:
     """Writes entries to ``out`` (from its start) and, closed, the zip's directory."""
@@ -72,45 +90,18 @@ class ZipWriter:
             deflated.append(self._chunks.deflate(piece))
         deflated.append(_END)
         entry = _Entry(name.encode("ascii"), crc, size, sum(map(len, deflated)), self._offset)
-        header = struct.pack(
-            "<IHHHHHIIIHH",
-            0x04034B50,  # a local file header
-            _VERSION,
-            0,  # flags
-            zlib.DEFLATED,
-            0,  # time
-            _DOS_DATE,
-            entry.crc,
-            entry.deflated,
-            entry.size,
-            len(entry.name),
-            0,  # extra field
-        )
+        header = struct.pack("<I", 0x04034B50) + entry.fields()  # a local file header
         self._write(header, entry.name, *deflated)
         self._entries.append(entry)
 
     def close(self) -> None:
         start = self._offset
         for entry in self._entries:
-            record = struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,  # a central directory header
-                _MADE_ON_UNIX,
-                _VERSION,
-                0,
-                zlib.DEFLATED,
-                0,
-                _DOS_DATE,
-                entry.crc,
-                entry.deflated,
-                entry.size,
-                len(entry.name),
-                0,  # extra field
-                0,  # comment
-                0,  # disk
-                0,  # internal attributes
-                _PERMISSIONS,
-                entry.offset,
+            record = (
+                struct.pack("<IH", 0x02014B50, _MADE_ON_UNIX)  # a central directory header
+                + entry.fields()
+                # no comment, disk 0, no internal attributes; the permissions; its local header
+                + struct.pack("<HHHII", 0, 0, 0, _PERMISSIONS, entry.offset)
             )
             self._write(record, entry.name)
         count = len(self._entries)
