@@ -21,12 +21,10 @@ def entries(seed: int = 0) -> dict[str, bytes]:
 
 
 def zipped(contents: dict[str, bytes], chunks: Chunks) -> bytes:
-    buffer = io.BytesIO()
-    out = ZipWriter(buffer, chunks)
+    out = ZipWriter(chunks)
     for name, data in contents.items():
         out.add(name, pieces_of(data))
-    out.close()
-    return buffer.getvalue()
+    return out.close()
 
 
 def test_pythons_zipfile_reads_every_entry_and_its_checksum() -> None:

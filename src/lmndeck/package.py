@@ -4,7 +4,6 @@ byte-identical for equal input; read one back, and write files whole or not at a
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import tempfile
@@ -32,8 +31,7 @@ def package_bytes(
     """The .apkg file's bytes. ``working``: the collection's working file, to update in place
     (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's
     entries, and where this one's are kept (see ``zipping``). Neither changes the bytes."""
-    buffer = io.BytesIO()
-    out = ZipWriter(buffer, chunks or Chunks())
+    out = ZipWriter(chunks or Chunks())
     with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
         collection = Path(scratch) / COLLECTION_ENTRY
         write_collection(contents, collection, working)
@@ -45,8 +43,7 @@ def package_bytes(
     # Anki's package format: media file N is the zip entry "N", named in the "media" map.
     for number, image in enumerate(contents.media):
         out.add(str(number), pieces_of(image.data))
-    out.close()
-    return buffer.getvalue()
+    return out.close()
 
 
 def media_map(contents: PackageContents) -> bytes:

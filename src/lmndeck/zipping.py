@@ -71,10 +71,11 @@ class _Entry:
 
 
 class ZipWriter:
-    """Writes entries to ``out`` (from its start) and, closed, the zip's directory."""
+    """A zip of the entries added, whole once closed (its parts are joined only then: the zip
+    is never held twice, as a buffer and its bytes, while it is written)."""
 
-    def __init__(self, out: BinaryIO, chunks: Chunks) -> None:
-        self._out = out
+    def __init__(self, chunks: Chunks) -> None:
+        self._parts: list[bytes] = []
         self._chunks = chunks
         self._entries: list[_Entry] = []
         self._offset = 0
@@ -94,7 +95,7 @@ class ZipWriter:
         self._write(header, entry.name, *deflated)
         self._entries.append(entry)
 
-    def close(self) -> None:
+    def close(self) -> bytes:
         start = self._offset
         for entry in self._entries:
             record = (
@@ -107,11 +108,13 @@ class ZipWriter:
         count = len(self._entries)
         end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, self._offset - start, start, 0)
         self._write(end)
+        data = b"".join(self._parts)
+        self._parts = []
+        return data
 
     def _write(self, *parts: bytes) -> None:
-        for part in parts:
-            self._out.write(part)
-            self._offset += len(part)
+        self._parts.extend(parts)
+        self._offset += sum(map(len, parts))
 
 
 def pieces_of(data: bytes) -> Iterable[memoryview]:
