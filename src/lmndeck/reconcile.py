@@ -145,6 +145,8 @@ def _follow_renames(notes: Sequence[PlannedNote], lock: Lock, changes: Changes) 
     """
     current = {note.key for note in notes}
     for note in notes:
+        if not note.previous_keys:  # most notes: nothing to follow
+            continue
         old = next(
             (key for key in note.previous_keys if key in lock.notes and key not in current), None
         )
@@ -175,6 +177,8 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
 def _report_cards(
     changes: Changes, key: str, record: NoteRecord, active: dict[str, int], new_note: bool
 ) -> None:
+    if not new_note and record.deletions == active:  # most notes: the same cards
+        return
     before = set(record.deletions.values())
     now = set(active.values())
     if new_note:
