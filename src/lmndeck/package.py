@@ -31,19 +31,19 @@ def package_bytes(
     """The .apkg file's bytes. ``working``: the collection's working file, to update in place
     (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's
     entries, and where this one's are kept (see ``zipping``). Neither changes the bytes."""
-    out = ZipWriter(chunks or Chunks())
-    with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
-        collection = Path(scratch) / COLLECTION_ENTRY
-        write_collection(contents, collection, working)
-        with open(collection, "rb") as source:
-            out.add(COLLECTION_ENTRY, file_pieces(source))
-    out.add("media", pieces_of(media_map(contents)))
-    if contents.lock_file:
-        out.add(LOCK_ENTRY, pieces_of(contents.lock_file))
-    # Anki's package format: media file N is the zip entry "N", named in the "media" map.
-    for number, image in enumerate(contents.media):
-        out.add(str(number), pieces_of(image.data))
-    return out.close()
+    with ZipWriter(chunks or Chunks()) as out:
+        with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
+            collection = Path(scratch) / COLLECTION_ENTRY
+            write_collection(contents, collection, working)
+            with open(collection, "rb") as source:
+                out.add(COLLECTION_ENTRY, file_pieces(source))
+        out.add("media", pieces_of(media_map(contents)))
+        if contents.lock_file:
+            out.add(LOCK_ENTRY, pieces_of(contents.lock_file))
+        # Anki's package format: media file N is the zip entry "N", named in the "media" map.
+        for number, image in enumerate(contents.media):
+            out.add(str(number), pieces_of(image.data))
+        return out.close()
 
 
 def media_map(contents: PackageContents) -> bytes:
