@@ -108,7 +108,7 @@ class UpToDate:
     cards_by_kind: list[tuple[str, int]]
     changes: Changes = field(default_factory=Changes)
     notices: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()  # none: a build with warnings is never skipped
+    warnings: tuple[Problem, ...] = ()  # drafts: a build with other warnings is never skipped
 
 
 @contextmanager
@@ -353,7 +353,9 @@ def _up_to_date(
 ) -> tuple[UpToDate, Path] | None:
     """What the last build built, if the cards files, the lock file and the deck are still
     what it read and wrote (checked byte for byte, not by times)."""
-    record = cache.read_record(record_path) if record_path and cards else None
+    if record_path is None or cards is None:
+        return None
+    record = cache.read_record(record_path)
     if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
         return None
     try:
@@ -369,7 +371,10 @@ def _up_to_date(
         if _image_files(Path(path) for path, _ in record["images"]) != record["images"]:
             return None
         cards_by_kind = [(str(noun), int(number)) for noun, number in record["cards_by_kind"]]
-        return UpToDate(int(record["live_notes"]), cards_by_kind), output or target
+        drafts = _drafts_of(record_path, cards, int(record["drafts"]))
+        if drafts is None:
+            return None
+        return UpToDate(int(record["live_notes"]), cards_by_kind, warnings=drafts), output or target
     except (OSError, KeyError, TypeError, ValueError):
         return None
 
@@ -392,8 +397,9 @@ def _remember(
     """Record what this build read and wrote, for the next one to compare."""
     if record_path is None:
         return
-    # A recovered or merged lock, or warnings (drafts) to repeat: let the next build look.
-    if cards is None or result.notices or result.warnings:
+    # A recovered or merged lock, or warnings that depend on more than the cards files: let
+    # the next build look. Drafts depend on the cards files alone: kept, to be repeated.
+    if cards is None or result.notices or any(w.code is not Code.DRAFT for w in result.warnings):
         cache.forget_record(record_path)
         return
     try:
@@ -411,8 +417,29 @@ def _remember(
         "images": _image_files(result.image_files),
         "live_notes": result.live_notes,
         "cards_by_kind": result.cards_by_kind,
+        "drafts": len(result.warnings),
     }
+    if result.warnings:  # a signed entry: the record is plain JSON, which no warning is
+        cache.store(_drafts_entry(record_path), _drafts_key(cards), result.warnings)
     cache.write_record(record_path, record)
+
+
+def _drafts_entry(record_path: Path) -> Path:
+    return record_path.with_suffix(".drafts.pickle")
+
+
+def _drafts_key(cards: str) -> str:
+    return cache.key("drafts", cards)
+
+
+def _drafts_of(record_path: Path, cards: str, count: int) -> tuple[Problem, ...] | None:
+    """The draft warnings the last build gave, as many as it recorded; None if not kept."""
+    if not count:
+        return ()
+    drafts = cache.load(_drafts_entry(record_path), _drafts_key(cards))
+    if not isinstance(drafts, tuple) or len(drafts) != count:
+        return None
+    return drafts if all(isinstance(draft, Problem) for draft in drafts) else None
 
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
