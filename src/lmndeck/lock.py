@@ -99,13 +99,9 @@ def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
 
 
-def dumps_lock(lock: Lock) -> str:
-    return "".join(_lock_text(lock))
-
-
 def encode_lock(lock: Lock) -> bytes:
-    """The lock file's bytes: ``dumps_lock`` encoded piece by piece, never held whole as text
-    too (25 MB at 100k facts, and as much again for the text joined)."""
+    """The lock file's bytes: its text encoded piece by piece, never held whole as text too
+    (25 MB at 100k facts, and as much again for the text joined)."""
     return b"".join(piece.encode("utf-8") for piece in _lock_text(lock))
 
 
