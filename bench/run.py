@@ -52,18 +52,45 @@ class Sample:
         return f"{min(self.seconds):.3f}-{max(self.seconds):.3f}"
 
 
+# Every measured command runs under this launcher, a fresh small process that times it and
+# reads its peak memory: Linux starts a child's peak at the peak of the process it was forked
+# from, so a command forked from this runner (hundreds of MB at 100k facts, having read decks)
+# would report the runner's peak. SIGTERM is passed on (a watch is stopped so).
+LAUNCHER = """
+import os, signal, sys, time
+start = time.perf_counter()
+child = os.fork()
+if child == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGTERM))
+_, status, usage = os.wait4(child, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{time.perf_counter() - start} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def launched(command: list[str], report: Path) -> list[str]:
+    return [PYTHON, "-c", LAUNCHER, str(report), *command]
+
+
+def launch_report(report: Path) -> tuple[float, float, int]:
+    """The command's wall-clock seconds, peak MiB and exit code, as the launcher wrote them."""
+    seconds, kib, code = report.read_text().split()
+    return float(seconds), int(kib) / 1024, int(code)
+
+
 def timed(command: list[str], cwd: Path, sample: Sample) -> None:
     """Run ``command`` to its end: its wall-clock time and its peak resident memory."""
-    with tempfile.TemporaryFile() as errors:  # a pipe read at the end would fill and block
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report"
+        # stderr to a file: a pipe read at the end would fill and block
+        subprocess.run(launched(command, report), cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        seconds, peak, code = launch_report(report)
         errors.seek(0)
-        if os.waitstatus_to_exitcode(status):
+        if code:
             raise SystemExit(f"{' '.join(command)} failed:\n{errors.read().decode()}")
-    sample.seconds.append(elapsed)
-    sample.peak_mib.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    sample.seconds.append(seconds)
+    sample.peak_mib.append(peak)
 
 
 def watched(
@@ -72,8 +99,14 @@ def watched(
     """Start ``build --watch``, save one edit once it watches, and time the save to the
     rebuilt deck on disk (the watch's wait for the files to be quiet included)."""
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    scratch = tempfile.TemporaryDirectory()
+    report = Path(scratch.name) / "report"
     process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment
+        launched(command, report),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=environment,
     )
     assert process.stdout is not None
     output = []
@@ -96,8 +129,9 @@ def watched(
     # SIGTERM, which stops a watch as Ctrl-C does: a shell starts a background job with
     # SIGINT ignored, and its children, a watch too, inherit that.
     process.send_signal(signal.SIGTERM)
-    _, _, usage = os.wait4(process.pid, 0)
-    sample.peak_mib.append(usage.ru_maxrss / 1024)
+    process.wait()
+    sample.peak_mib.append(launch_report(report)[1])
+    scratch.cleanup()
 
 
 def _identity(path: Path) -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -53,9 +54,9 @@ def branches(tmp_path: Path) -> tuple[Path, Path]:
 def during_packaging(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     """Run ``change`` once the build has planned, before it writes: git's moment."""
 
-    def package_bytes(contents: PackageContents) -> bytes:
+    def package_bytes(contents: PackageContents, *kept: Any) -> bytes:
         change()
-        return package.package_bytes(contents)
+        return package.package_bytes(contents, *kept)
 
     monkeypatch.setattr(pipeline, "package_bytes", package_bytes)
 

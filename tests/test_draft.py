@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from lmndeck.cli import main
-from lmndeck.pipeline import build, plan
+from lmndeck.pipeline import UpToDate, build, plan
+from lmndeck.problems import Code
 from tests.anki_client import AnkiCollection
 from tests.conftest import SAMPLE, WriteCards
 
@@ -110,3 +111,23 @@ def test_a_reviewed_draft_joins_the_deck_for_students(
     log = collection.import_package(deck)
     # the new notes: a cloze, a basic and its reverse, a list, two cells, two discrimination
     assert (log.new, log.updated) == (8, 0)
+
+
+def test_a_rebuild_with_nothing_changed_but_drafts_writes_nothing_and_counts_them_again(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_cards(DRAFTS)
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    deck = tmp_path / "dist" / "demo.apkg"
+    before = deck.stat()
+    again = CliRunner().invoke(main, ["build"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines() == [
+        "Built dist/demo.apkg: 1 notes, 1 cards (1 cloze); 4 drafts left out "
+        "('lmndeck check' lists them)."
+    ]
+    assert (deck.stat().st_ino, deck.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    result, _ = build(tmp_path / "cards")
+    assert isinstance(result, UpToDate)
+    assert [warning.code for warning in result.warnings] == [Code.DRAFT] * 4

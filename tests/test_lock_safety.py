@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lmndeck.cli import main
 from lmndeck.formats import text as format_problem
 from lmndeck.jsonlocated import Locator
-from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, dumps_lock, lock_path, note_json
+from lmndeck.lock import Lock, NoteRecord, NoteTypeRecord, encode_lock, lock_path, note_json
 from lmndeck.lockmerge import merge_locks, reserved_key
 from lmndeck.lockparse import parse_lock, readable
 from lmndeck.package import LOCK_ENTRY
@@ -729,7 +729,7 @@ def test_dumps_of_a_read_lock_is_the_same_text(sample_lock: str, author: Author)
 
     read = read_lock_file(author.lock, "lock")
     assert read is not None
-    assert dumps_lock(read.lock) == sample_lock
+    assert encode_lock(read.lock).decode("utf-8") == sample_lock
 
 
 def test_lock_merge_reports_a_missing_or_damaged_file_cleanly(author: Author) -> None:
@@ -827,7 +827,7 @@ def test_a_lock_marked_as_readable_is_read_back_as_it_is(
     lock = Lock(namespace, notes)
     event(f"readable: {readable(lock)}")
     if readable(lock):
-        text = dumps_lock(lock)
+        text = encode_lock(lock).decode("utf-8")
         assert parse_lock(text, Locator(text, "lmndeck.lock")) == lock
 
 

@@ -44,15 +44,36 @@ def test_the_same_cards_build_the_same_deck_less_the_removed_notes_cards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same notes, note types and cards; removed notes come without cards since (their
-    card, and with it their deck, is all that changed)."""
+    card, and with it their deck, is all that changed). New-card positions are numbered per
+    file since (see studyorder), in the same order: an import never changes them on cards a
+    collection has."""
     apkg = rebuild(tmp_path, monkeypatch)
     now, before = rows(apkg), rows(FIXTURE / "deck.apkg")
     assert now["notes"] == before["notes"] and now["models"] == before["models"]
     removed = {row[0] for row in before["notes"] if REMOVED_TAG in str(row[5])}
     assert len(removed) == 1
-    assert now["cards"] == [row for row in before["cards"] if row[1] not in removed]
+    kept = [row for row in before["cards"] if row[1] not in removed]
+    assert [without_due(row) for row in now["cards"]] == [without_due(row) for row in kept]
+    assert in_study_order(now["cards"]) == in_study_order(kept)
     lock = (tmp_path / "cards" / "lmndeck.lock").read_bytes()
     assert lock == (FIXTURE / "cards" / "lmndeck.lock").read_bytes()
+
+
+DUE = 8  # the cards table's column of new-card positions
+
+
+def without_due(row: tuple[object, ...]) -> tuple[object, ...]:
+    return row[:DUE] + row[DUE + 1 :]
+
+
+def in_study_order(cards: list[tuple[object, ...]]) -> list[object]:
+    """The card ids by position, then by card number (ord)."""
+    return [row[0] for row in sorted(cards, key=lambda row: (number(row[DUE]), number(row[3])))]
+
+
+def number(value: object) -> int:
+    assert isinstance(value, int)
+    return value
 
 
 def rows(apkg: Path) -> dict[str, list[tuple[object, ...]]]:

@@ -12,7 +12,8 @@ time. It holds
   replaces the old one.
 - ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
   cards files, of the lock file and of the deck, the deck's inode and time, what it reported):
-  a build that finds everything as that build left it writes nothing.
+  a build that finds everything as that build left it writes nothing; and what the next
+  build updates to write its package (see ``workspace``).
 
 Nothing in it is trusted blindly: an entry that cannot be read, is cut short, or was stored by
 another version (or other code of lmndeck), for another file or for other bytes counts as missing (and is replaced), so
@@ -43,7 +44,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lmndeck import __version__
 from lmndeck.staging import remove_stale_temporaries_in, temporary_file
@@ -78,6 +79,11 @@ def digest(*parts: bytes | str) -> str:
 # reads old entries.
 _FORMAT = f"lmndeck {__version__} {_code_stamp()} cache 2"
 _GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete\n*\n"
+
+
+def key(*parts: str) -> str:
+    """A key for an entry of ``parts``: another version or other code never reads it."""
+    return digest(_FORMAT, *parts)
 
 
 def cache_dir(cards_dir: Path) -> Path:
@@ -128,13 +134,34 @@ def store(entry: Path, key: str, value: object) -> None:
     secret = _secret()
     if secret is None:  # no key to sign with: no cache, builds only take longer
         return
+    header = _header(key)
+
+    def fill(handle: BinaryIO) -> None:
+        # Pickled straight into the file and signed as it goes, the signature written last
+        # at the start: an entry is never held whole in memory (a 100k-fact deck's deflated
+        # chunks are 25 MB, its lock 20 MB pickled).
+        signature = hmac.new(secret, header, digestmod=hashlib.sha256)
+        handle.write(bytes(_SIGNATURE_BYTES) + header)
+        pickle.Pickler(_Signing(handle, signature), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        handle.seek(0)
+        handle.write(signature.digest())
+
     try:
-        value_bytes = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        _write(entry, fill)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
-    # Written in parts, not joined: a 100k-fact deck's lock is 20 MB pickled.
-    header = _header(key)
-    _write(entry, _sign(secret, header, value_bytes), header, value_bytes)
+
+
+class _Signing:
+    """A file that each write to also updates a signature."""
+
+    def __init__(self, handle: BinaryIO, signature: hmac.HMAC) -> None:
+        self._handle = handle
+        self._signature = signature
+
+    def write(self, data: bytes) -> int:
+        self._signature.update(data)
+        return self._handle.write(data)
 
 
 def writable() -> bool:
@@ -243,25 +270,40 @@ def tidy(cards_dir: Path) -> None:
             remove_stale_temporaries_in(folder)
 
 
-def _write(path: Path, *data: bytes) -> None:
-    """Replace ``path`` atomically (a reader sees the old file or the new one, never a part)."""
+def _write(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Replace ``path`` atomically (a reader sees the old file or the new one, never a part)
+    with ``data``, or what ``data`` writes into the file it is given."""
     try:
-        root = path.parent.parent
-        root.mkdir(exist_ok=True)
-        path.parent.mkdir(exist_ok=True)
-        if not _own_folder(path.parent):
+        if not prepared(path):
             return
-        _write_gitignore(root / ".gitignore")
         descriptor, name = temporary_file(path)
         try:
-            with os.fdopen(descriptor, "wb") as handle:  # closing it ends the lock: rename first
-                handle.writelines(data)
+            with os.fdopen(descriptor, "w+b") as handle:  # closing it ends the lock: rename first
+                if callable(data):
+                    data(handle)
+                else:
+                    handle.write(data)
                 handle.flush()
                 os.rename(name, path)  # replaces atomically on POSIX, as the deck's os.replace
         finally:
             Path(name).unlink(missing_ok=True)
     except OSError:
         return
+
+
+def prepared(path: Path) -> bool:
+    """Whether the cache folder of ``path`` is there (made if need be, the cache with its
+    .gitignore) and neither it nor the cache is a link: a file of the cache may be written
+    there."""
+    try:
+        path.parent.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(exist_ok=True)
+        if not _own_folder(path.parent):
+            return False
+        _write_gitignore(path.parent.parent / ".gitignore")
+    except OSError:
+        return False
+    return True
 
 
 def _write_gitignore(path: Path) -> None:

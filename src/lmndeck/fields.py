@@ -3,14 +3,14 @@ cache (see ``cache``) where a build rendered the same note with the same numbers
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 from lmndeck import cache
 from lmndeck.kinds.base import DeckFile, PlannedNote
 from lmndeck.lock import Lock
 from lmndeck.numbering import Numbers, number
-from lmndeck.project import Project, deck_items
+from lmndeck.project import deck_items
 from lmndeck.reconcile import FilledNote, content_hash
 
 # A note's fields depend on the note and on its cards' numbers, nothing else.
@@ -19,15 +19,20 @@ Rendered = dict[RenderKey, tuple[tuple[str, ...], str]]  # -> (fields, content h
 
 
 def filled_notes(
-    project: Project, notes: Sequence[Sequence[PlannedNote]], lock: Lock, remember: bool = False
+    root: Path,
+    files: list[tuple[DeckFile, str, tuple[PlannedNote, ...]]],
+    lock: Lock,
+    remember: bool = False,
 ) -> Iterator[FilledNote]:
-    """Every note of the project, ``notes`` per file (``file_notes`` of each of its files),
-    with its card numbers, kept from the lock, and its fields, rendered by its kind: from the
-    cache for the notes of a file with the same bytes whose numbers are the same, which is most
-    of them in a rebuild. ``remember`` stores what was rendered anew."""
-    keys = project.keys or [""] * len(project.files)
-    for deck_file, key, in_file in zip(project.files, keys, notes, strict=True):
-        entry = fields_entry(project.root, deck_file)
+    """Every note of ``files`` (each cards file of the project at ``root`` with its cache key
+    and its notes, ``file_notes``), with its card numbers, kept from the lock, and its fields,
+    rendered by its kind: from the cache for the notes of a file with the same bytes whose
+    numbers are the same, which is most of them in a rebuild. ``remember`` stores what was
+    rendered anew. Each file is taken off ``files`` as its notes are reached: a caller that
+    keeps no other reference to a file's model lets it go once its notes are filled."""
+    while files:
+        deck_file, key, in_file = files.pop(0)
+        entry = fields_entry(root, deck_file)
         known: Rendered = (cache.load(entry, key) if key else None) or {}
         rendered: Rendered = {}
         for note in in_file:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lmndeck.lock import dumps_lock
+from lmndeck.lock import encode_lock
 from lmndeck.lockmerge import merge_locks
 from lmndeck.lockparse import LockFile, read_lock_file
 from lmndeck.package import write_in_order
@@ -21,7 +21,7 @@ def merge_lock_files(ours: Path, theirs: Path, base: Path | None = None) -> list
         _read_existing(path) for path in (ours, theirs, *([base] if base and with_base else []))
     ]
     merged = merge_locks(*(read.lock for read in reads))
-    write_in_order([(ours, dumps_lock(merged.lock).encode("utf-8"))])
+    write_in_order([(ours, encode_lock(merged.lock))])
     return [notice for read in reads for notice in read.notices] + merged.resolutions
 
 

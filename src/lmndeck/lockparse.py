@@ -371,7 +371,7 @@ def _valid_record(record: NoteRecord) -> bool:
 
 
 def readable(lock: Lock) -> bool:
-    """Whether reading the lock file ``dumps_lock`` writes of ``lock`` finds nothing wrong,
+    """Whether reading the lock file ``encode_lock`` writes of ``lock`` finds nothing wrong,
     checked on the records (a tenth of the time of reading the file)."""
     texts = [lock.namespace, *lock.notes, *(record.hash for record in lock.note_types.values())]
     return (
@@ -440,7 +440,7 @@ def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
 
 def _written_lock(path: Path, shown: str, data: bytes, text: str) -> Lock | None:
     """The lock in ``text`` when a build wrote these bytes (see ``remember_lock``), read by
-    the C decoder straight into records: a lock ``dumps_lock`` wrote has every field right,
+    the C decoder straight into records: a lock ``encode_lock`` wrote has every field right,
     each key once and its notes sorted, so checking it would find nothing. None otherwise."""
     entry = cache.file_entry(path.parent, path, "lock")
     if cache.load(entry, cache.file_key(shown, data)) is not True:

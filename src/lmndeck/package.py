@@ -1,41 +1,22 @@
-"""Stage 5: write the .apkg: a SQLite collection inside a zip, byte-identical for equal input.
-
-genanki supplies the collection schema and the note type and deck JSON. The rows are written
-here with bulk inserts, because genanki stamps every note with one build time (per-note times
-are what make re-imports update the right notes) and runs one statement per row; the zip is
-written here with fixed entry times and deflated, where genanki's carries the wall-clock time
-and is stored uncompressed.
-"""
+"""Stage 5: write the .apkg: a SQLite collection (see collection) inside a zip (see zipping),
+byte-identical for equal input; read one back, and write files whole or not at all."""
 
 from __future__ import annotations
 
 import errno
-import functools
-import hashlib
-import io
 import json
 import os
-import re
-import shutil
-import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
-
-from lmndeck.media import Image
-from lmndeck.notetypes import NoteType
+from lmndeck.collection import write_collection
+from lmndeck.contents import OutputNote as OutputNote
+from lmndeck.contents import PackageContents as PackageContents
 from lmndeck.staging import remove_stale_temporaries, temporary_file
-
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_FIELD_SEPARATOR = "\x1f"
-_TAGS = re.compile(r"<[^>]*>")
-
+from lmndeck.zipping import Chunks, ZipWriter, file_pieces, pieces_of
 
 # The lock as it was after the build, inside the package: a lost lock file is recovered from the
 # last built deck with every note's identity and every card number, retired ones included.
@@ -44,151 +25,25 @@ LOCK_ENTRY = "lmndeck.lock"
 COLLECTION_ENTRY = "collection.anki2"
 
 
-@dataclass(frozen=True, slots=True)
-class OutputNote:
-    """A note ready to be packaged."""
-
-    key: str
-    guid: str
-    id: int
-    mod: int
-    kind: str  # its card kind's name
-    deck: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    ords: tuple[int, ...]
-    removed: bool = False  # a tombstone: no cards (``ords`` is empty)
-
-
-@dataclass(frozen=True)
-class PackageContents:
-    notes: tuple[OutputNote, ...]
-    note_types: Mapping[str, tuple[NoteType, int]]  # by kind: the note type and its mod
-    lock_file: bytes = b""  # the lock file, shipped in the package (see recover)
-    media: tuple[Image, ...] = ()  # in a fixed order (see media.media_of)
-
-
-@functools.cache  # asked for every card
-def deck_id(name: str) -> int:
-    """Anki matches decks by name; a fixed id per name keeps packages reproducible."""
-    digest = hashlib.sha256(name.encode()).digest()
-    return 1 << 40 | int.from_bytes(digest[:5], "big")
-
-
-def write_collection(contents: PackageContents, path: Path) -> None:
-    """The collection's SQLite file at ``path`` (a new file): on disk, not in memory, where a
-    deck of 100,000 facts held it twice (about 200 MB) while it was serialized."""
-    connection = sqlite3.connect(path)
-    try:
-        # A scratch file: nothing to recover if the build stops, so no journal and no syncing.
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.executescript(APKG_SCHEMA)
-        connection.executescript(APKG_COL)
-        decks = sorted({note.deck for note in contents.notes if note.ords})
-        first_deck = deck_id(decks[0]) if decks else 1
-        _write_col_json(connection, decks, contents.note_types, first_deck)
-        connection.executemany(
-            "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')",
-            _note_rows(contents.notes, contents.note_types),
-        )
-        connection.executemany(
-            "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')",
-            _card_rows(contents.notes),
-        )
-        connection.commit()
-    finally:
-        connection.close()
-    with open(path, "r+b") as file:
-        # The header as an in-memory database has it (and decks have always shipped): a file
-        # counts its writes and names the SQLite version that wrote it, which would make the
-        # bytes depend on the machine's SQLite.
-        for offset, size in _HEADER_COUNTERS:
-            file.seek(offset)
-            file.write(bytes(size))
-
-
-# The database header's file change counter, version-valid-for number and SQLite version.
-_HEADER_COUNTERS = ((24, 4), (92, 8))
-
-
-def _write_col_json(
-    connection: sqlite3.Connection,
-    decks: list[str],
-    note_types: Mapping[str, tuple[NoteType, int]],
-    default_deck: int,
-) -> None:
-    (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
-    all_decks = json.loads(decks_json)
-    for name in decks:
-        all_decks[str(deck_id(name))] = genanki.Deck(deck_id(name), name).to_json()
-    models = {
-        str(note_type.model_id): note_type.model_json(mod, default_deck)
-        for _, (note_type, mod) in sorted(note_types.items(), key=lambda item: item[0])
-    }
-    connection.execute(
-        "UPDATE col SET decks = ?, models = ?",
-        (json.dumps(all_decks, sort_keys=True), json.dumps(models, sort_keys=True)),
-    )
-
-
-def _note_rows(
-    notes: Iterable[OutputNote], note_types: Mapping[str, tuple[NoteType, int]]
-) -> Iterable[tuple[object, ...]]:
-    for note in notes:
-        note_type, _ = note_types[note.kind]
-        tags = f" {' '.join(note.tags)} " if note.tags else ""
-        sort_field = _TAGS.sub("", note.fields[0])
-        yield (
-            note.id,
-            note.guid,
-            note_type.model_id,
-            note.mod,
-            tags,
-            _FIELD_SEPARATOR.join(note.fields + ("",) * (note_type.field_count - len(note.fields))),
-            sort_field,
-        )
-
-
-def _card_rows(notes: Iterable[OutputNote]) -> Iterable[tuple[object, ...]]:
-    card_id = 0
-    for position, note in enumerate(notes, start=1):
-        for ord_ in note.ords:
-            card_id = max(card_id + 1, note.id)
-            yield (card_id, note.id, deck_id(note.deck), ord_, note.mod, position)
-
-
-def package_bytes(contents: PackageContents) -> bytes:
-    """The .apkg file's bytes."""
-    buffer = io.BytesIO()
-    entries: list[tuple[str, bytes]] = [("media", media_map(contents))]
-    if contents.lock_file:
-        entries.append((LOCK_ENTRY, contents.lock_file))
-    # Anki's package format: media file N is the zip entry "N", named in the "media" map.
-    entries.extend((str(number), image.data) for number, image in enumerate(contents.media))
-    with (
-        tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch,
-        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as out,
-    ):
-        collection = Path(scratch) / COLLECTION_ENTRY
-        write_collection(contents, collection)
-        entry = _entry(COLLECTION_ENTRY)
-        entry.file_size = collection.stat().st_size  # as writestr sets it: the same header
-        with open(collection, "rb") as source, out.open(entry, "w") as target:
-            shutil.copyfileobj(source, target, _CHUNK)
-        for name, data in entries:
-            out.writestr(_entry(name), data)
-    return buffer.getvalue()
-
-
-_CHUNK = 1 << 20
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = 0o644 << 16
-    return entry
+def package_bytes(
+    contents: PackageContents, working: Path | None = None, chunks: Chunks | None = None
+) -> bytes:
+    """The .apkg file's bytes. ``working``: the collection's working file, to update in place
+    (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's
+    entries, and where this one's are kept (see ``zipping``). Neither changes the bytes."""
+    with ZipWriter(chunks or Chunks()) as out:
+        with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
+            collection = Path(scratch) / COLLECTION_ENTRY
+            write_collection(contents, collection, working)
+            with open(collection, "rb") as source:
+                out.add(COLLECTION_ENTRY, file_pieces(source))
+        out.add("media", pieces_of(media_map(contents)))
+        if contents.lock_file:
+            out.add(LOCK_ENTRY, pieces_of(contents.lock_file))
+        # Anki's package format: media file N is the zip entry "N", named in the "media" map.
+        for number, image in enumerate(contents.media):
+            out.add(str(number), pieces_of(image.data))
+        return out.close()
 
 
 def media_map(contents: PackageContents) -> bytes:

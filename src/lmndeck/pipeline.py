@@ -11,20 +11,19 @@ A build first has the files the cache lacks read and rendered into it on every c
 from __future__ import annotations
 
 import gc
-import os
-import re
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from lmndeck import cache
+from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
+from lmndeck.buildtime import current_time, epoch_problems
 from lmndeck.fields import file_notes, filled_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import Lock, dumps_lock
+from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import MAX_MOD, remember_lock
@@ -33,10 +32,8 @@ from lmndeck.package import PackageContents, package_bytes
 from lmndeck.problems import (
     Code,
     ContentError,
-    Level,
     Problem,
     file_position,
-    given_position,
     place,
 )
 from lmndeck.project import Progress as Progress
@@ -53,8 +50,10 @@ from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
 from lmndeck.recover import previous_lock
 from lmndeck.rules import RULE_IDS
+from lmndeck.studyorder import study_positions
 from lmndeck.unread import unread_items
 from lmndeck.warmup import warm_cache
+from lmndeck.workspace import workspace
 from lmndeck.writing import (
     build_lock,
     holds,
@@ -70,7 +69,7 @@ from lmndeck.writing import default_output as default_output
 class Plan:
     """Everything a build would write, computed without writing anything."""
 
-    project: Project
+    project: Project  # without its files' models in a build's plan (freed while it was made)
     contents: PackageContents
     lock: Lock
     lock_file: bytes  # the lock as written, encoded once: 25 MB at 100k facts
@@ -80,6 +79,7 @@ class Plan:
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
     before: Lock = field(default_factory=Lock)  # the lock the build started from
+    image_files: tuple[Path, ...] = ()  # of the images the cards files show
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -108,36 +108,7 @@ class UpToDate:
     cards_by_kind: list[tuple[str, int]]
     changes: Changes = field(default_factory=Changes)
     notices: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()  # none: a build with warnings is never skipped
-
-
-SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
-# Anki keeps a note's modification time in 32 bits: a package note with mod 2**32 arrives with
-# mod 0 and is never updated again (measured with Anki's backend). Builds stop at 2100, which
-# leaves decades of the one-second steps that reconcile adds to a changed note's time.
-TIME_LIMIT = 4102444800  # 2100-01-01T00:00:00Z, exclusive
-
-
-def current_time(cards_dir: Path = Path(".")) -> int:
-    """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
-    value = os.environ.get(SOURCE_DATE_EPOCH, "")
-    if not value.strip():
-        return int(time.time())
-    digits = value.strip()
-    if re.fullmatch(r"[0-9]{1,10}", digits) and 0 < int(digits) < TIME_LIMIT:
-        return int(digits)
-    raise ContentError(
-        [
-            Problem(
-                file_position(Path(SOURCE_DATE_EPOCH), cards_dir),
-                f"{SOURCE_DATE_EPOCH}={value!r} is not a build time lmndeck can use",
-                f"set it to whole seconds since 1970-01-01 UTC, from 1 to {TIME_LIMIT - 1} "
-                f"(before 2100), e.g. {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct), "
-                "or unset it to use the current time",
-                code=Code.INVALID_BUILD_TIME,
-            )
-        ]
-    )
+    warnings: tuple[Problem, ...] = ()  # drafts: a build with other warnings is never skipped
 
 
 @contextmanager
@@ -191,49 +162,41 @@ def _plan(
     )
     when = current_time(cards_dir) if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
-    filled = filled_notes(project, by_file, matched.lock, remember)
-    notes, lock, changes = reconcile(filled, matched, previous.lock, when)
+    del planned
+    target = output or default_output(project, matched.lock)  # the lock has its namespace now
+    positions = study_positions([len(notes) for notes in by_file])
+    media = images_of(project)
+    image_files = tuple(image.path for f in project.files for image in images(f) if image.path)
+    problems = [*draft_problems(project)]
+    read = [cards_dir / deck_file.path for deck_file in project.files]
+    keys = project.keys or ("",) * len(project.files)
+    work = list(zip(project.files, keys, by_file, strict=True))
+    del by_file
+    if remember:  # a build: each file's model goes once its notes are rendered
+        project = replace(project, files=(), keys=())
+    filled = filled_notes(project.root, work, matched.lock, remember)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
-    lock_file = dumps_lock(lock).encode("utf-8")
+    lock_file = encode_lock(lock)
     old_file = path.read_bytes() if path.exists() else None
     return Plan(
         project,
-        PackageContents(tuple(notes), note_types, lock_file, images_of(project)),
+        PackageContents(tuple(notes), note_types, lock_file, media),
         lock,
         lock_file,
         lock_file != old_file,
         changes,
-        output or default_output(project, lock),
+        target,
         tuple(previous.notices),
         (
-            *_epoch_problems(when, previous.lock, cards_dir, now),
-            *unread_items(cards_dir, changes.removed, [cards_dir / f.path for f in project.files]),
-            *draft_problems(project),
+            *epoch_problems(when, previous.lock, cards_dir, now),
+            *unread_items(cards_dir, changes.removed, read),
+            *problems,
         ),
         previous.lock,
+        image_files,
     )
-
-
-def _epoch_problems(when: int, lock: Lock, cards_dir: Path, given: int | None) -> list[Problem]:
-    """A warning when SOURCE_DATE_EPOCH is older than the newest time the lock gives a note: a
-    note changed now gets a time just after its last one, which may be older than a student's
-    own edit of it since, and Anki keeps the newer version, so the change would not reach them."""
-    newest = max((record.mod for record in lock.notes.values()), default=0)
-    if given is not None or not os.environ.get(SOURCE_DATE_EPOCH, "").strip() or when >= newest:
-        return []
-    return [
-        Problem(
-            given_position(Path(SOURCE_DATE_EPOCH)),
-            f"{SOURCE_DATE_EPOCH}={when} is older than the last build's time ({newest}): "
-            "a changed note gets a time just after its previous one, and students who edited "
-            "it in Anki since keep their edit instead",
-            f"unset it to build with the current time, or set it to this change's commit "
-            f"time: {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct)",
-            code=Code.OLD_BUILD_TIME,
-            level=Level.WARNING,
-        )
-    ]
 
 
 def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:
@@ -328,7 +291,8 @@ def build(
         refuse_output_in_cards_dir(cards_dir, target)
         if on_planned:
             on_planned(result)
-        deck = package_bytes(result.contents)
+        with workspace(record) as kept:
+            deck = package_bytes(result.contents, kept.collection, kept.chunks)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
@@ -389,7 +353,9 @@ def _up_to_date(
 ) -> tuple[UpToDate, Path] | None:
     """What the last build built, if the cards files, the lock file and the deck are still
     what it read and wrote (checked byte for byte, not by times)."""
-    record = cache.read_record(record_path) if record_path and cards else None
+    if record_path is None or cards is None:
+        return None
+    record = cache.read_record(record_path)
     if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
         return None
     try:
@@ -405,7 +371,10 @@ def _up_to_date(
         if _image_files(Path(path) for path, _ in record["images"]) != record["images"]:
             return None
         cards_by_kind = [(str(noun), int(number)) for noun, number in record["cards_by_kind"]]
-        return UpToDate(int(record["live_notes"]), cards_by_kind), output or target
+        drafts = _drafts_of(record_path, cards, int(record["drafts"]))
+        if drafts is None:
+            return None
+        return UpToDate(int(record["live_notes"]), cards_by_kind, warnings=drafts), output or target
     except (OSError, KeyError, TypeError, ValueError):
         return None
 
@@ -428,8 +397,9 @@ def _remember(
     """Record what this build read and wrote, for the next one to compare."""
     if record_path is None:
         return
-    # A recovered or merged lock, or warnings (drafts) to repeat: let the next build look.
-    if cards is None or result.notices or result.warnings:
+    # A recovered or merged lock, or warnings that depend on more than the cards files: let
+    # the next build look. Drafts depend on the cards files alone: kept, to be repeated.
+    if cards is None or result.notices or any(w.code is not Code.DRAFT for w in result.warnings):
         cache.forget_record(record_path)
         return
     try:
@@ -444,16 +414,32 @@ def _remember(
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
         "note_types": _note_types(),
-        "images": _image_files(
-            image.path
-            for deck_file in result.project.files
-            for image in images(deck_file)
-            if image.path
-        ),
+        "images": _image_files(result.image_files),
         "live_notes": result.live_notes,
         "cards_by_kind": result.cards_by_kind,
+        "drafts": len(result.warnings),
     }
+    if result.warnings:  # a signed entry: the record is plain JSON, which no warning is
+        cache.store(_drafts_entry(record_path), _drafts_key(cards), result.warnings)
     cache.write_record(record_path, record)
+
+
+def _drafts_entry(record_path: Path) -> Path:
+    return record_path.with_suffix(".drafts.pickle")
+
+
+def _drafts_key(cards: str) -> str:
+    return cache.key("drafts", cards)
+
+
+def _drafts_of(record_path: Path, cards: str, count: int) -> tuple[Problem, ...] | None:
+    """The draft warnings the last build gave, as many as it recorded; None if not kept."""
+    if not count:
+        return ()
+    drafts = cache.load(_drafts_entry(record_path), _drafts_key(cards))
+    if not isinstance(drafts, tuple) or len(drafts) != count:
+        return None
+    return drafts if all(isinstance(draft, Problem) for draft in drafts) else None
 
 
 def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:

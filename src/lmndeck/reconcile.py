@@ -85,16 +85,21 @@ def match(notes: Sequence[PlannedNote], previous: Lock, namespace: str) -> Match
 
 
 def reconcile(
-    filled: Iterable[FilledNote], matched: Matched, previous: Lock, now: int
+    filled: Iterable[FilledNote],
+    matched: Matched,
+    previous: Lock,
+    now: int,
+    positions: Iterable[int],
 ) -> tuple[list[OutputNote], Lock, Changes]:
     """The notes to package, the lock to save, and what changed since ``previous``
-    (``matched``'s lock and changes are completed in place)."""
+    (``matched``'s lock and changes are completed in place); ``positions``: each filled
+    note's new-card position (see studyorder)."""
     lock, changes = matched.lock, matched.changes
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
     output: list[OutputNote] = []
     seen: set[str] = set()
-    for item in filled:
+    for item, position in zip(filled, positions, strict=True):
         note, fields, active = item.note, item.fields, item.numbers.active
         kind = note.kind.name
         seen.add(note.key)
@@ -119,7 +124,8 @@ def reconcile(
             changes.changed.append(note.key)
         _report_cards(changes, note.key, record, active, is_new)
         record.deck, record.deletions, record.retired = note.deck, active, item.numbers.retired
-        output.append(_output(note.key, record, fields, note.tags, note.kind.ords(active)))
+        ords = note.kind.ords(active)
+        output.append(_output(note.key, record, fields, note.tags, ords, due=position))
     for key in sorted(set(lock.notes) - seen):
         output.append(_tombstone(key, lock.notes[key], now, changes))
     _reconcile_note_types(lock, now, changes)
@@ -139,6 +145,8 @@ def _follow_renames(notes: Sequence[PlannedNote], lock: Lock, changes: Changes) 
     """
     current = {note.key for note in notes}
     for note in notes:
+        if not note.previous_keys:  # most notes: nothing to follow
+            continue
         old = next(
             (key for key in note.previous_keys if key in lock.notes and key not in current), None
         )
@@ -169,6 +177,8 @@ def _claim_recovered(lock: Lock, keys: list[str]) -> None:
 def _report_cards(
     changes: Changes, key: str, record: NoteRecord, active: dict[str, int], new_note: bool
 ) -> None:
+    if not new_note and record.deletions == active:  # most notes: the same cards
+        return
     before = set(record.deletions.values())
     now = set(active.values())
     if new_note:
@@ -185,6 +195,7 @@ def _output(
     tags: tuple[str, ...],
     ords: tuple[int, ...],
     removed: bool = False,
+    due: int = 0,
 ) -> OutputNote:
     return OutputNote(
         key=key,
@@ -197,6 +208,7 @@ def _output(
         tags=tags,
         ords=ords,
         removed=removed,
+        due=due,
     )
 
 

@@ -4,7 +4,7 @@ the first after an upgrade of lmndeck, which keys the cache by its version).
 
 Reading a file and rendering its notes depend on that file alone, and are most of a first
 build's time. Each child process takes a share of the files, by size, and stores what it makes
-with ``cache.store``, as a build would; this process takes a share too. Nothing is handed over
+with ``cache.store``, as a build would, while this process waits. Nothing is handed over
 but through the cache, whose entries are checked when loaded: a child that fails or is killed
 only leaves its files to be read again by the build, and the deck is the same byte for byte.
 The fields are rendered with the numbers of new notes (``fields.first_fields``); a note the lock
@@ -32,7 +32,7 @@ WORTH_A_PROCESS = 256 * 1024
 
 def warm_cache(cards_dir: Path, progress: Progress | None = None) -> bool:
     """Read and render the files of ``cards_dir`` that the cache lacks, on every core, into the
-    cache; ``progress`` is told of each file this process reads. False when nothing was done:
+    cache; ``progress`` is told of the files read as each child is done. False when nothing was done:
     too little to share, a single core, or a cache that cannot be written. Temporary files
     that killed builds left in the cache are deleted first."""
     cache.tidy(cards_dir)
@@ -46,22 +46,23 @@ def warm_cache(cards_dir: Path, progress: Progress | None = None) -> bool:
     shares = _shares(missing, min(_cores(), len(missing)))
     if len(shares) < 2 or sum(size for size, _ in missing) < WORTH_A_PROCESS:
         return False
-    children = [_fork(cards_dir, share) for share in shares[1:]]
+    # Every share goes to a child, none to this process: the memory a share's reading takes
+    # would stay with it (Python keeps what it freed), and the build's peak grow by as much.
+    children = {_fork(cards_dir, share): len(share) for share in shares}
+    done = 0
     try:
-        for done, path in enumerate(shares[0], start=1):
-            _warm(cards_dir, path)
+        for child, files in list(children.items()):
+            os.waitpid(child, 0)
+            del children[child]
+            done += files
             if progress:
                 progress(done, len(missing))
     except BaseException:  # Ctrl-C: the children's work is no longer wanted
         for child in children:
             os.kill(child, signal.SIGTERM)
-        raise
-    finally:
         for child in children:
             os.waitpid(child, 0)
-    if progress:
-        for done in range(len(shares[0]) + 1, len(missing) + 1):
-            progress(done, len(missing))
+        raise
     return True
 
 

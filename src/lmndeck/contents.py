@@ -1,0 +1,34 @@
+"""What a package holds, as values: its notes, note types, lock and media."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lmndeck.media import Image
+from lmndeck.notetypes import NoteType
+
+
+@dataclass(frozen=True, slots=True)
+class OutputNote:
+    """A note ready to be packaged."""
+
+    key: str
+    guid: str
+    id: int
+    mod: int
+    kind: str  # its card kind's name
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ords: tuple[int, ...]
+    removed: bool = False  # a tombstone: no cards (``ords`` is empty)
+    due: int = 0  # its cards' new-card position (see studyorder)
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    notes: tuple[OutputNote, ...]
+    note_types: Mapping[str, tuple[NoteType, int]]  # by kind: the note type and its mod
+    lock_file: bytes = b""  # the lock file, shipped in the package (see recover)
+    media: tuple[Image, ...] = ()  # in a fixed order (see media.media_of)

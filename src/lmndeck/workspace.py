@@ -1,0 +1,79 @@
+"""What a build keeps of the package it wrote, for the next build of the same deck to write its
+own faster: the collection's working file (see ``collection``), which that build updates in
+place instead of writing every row again, and the deflated chunks of the package's entries
+(see ``zipping``), of which it deflates only those it lacks.
+
+It lives in the build cache beside the build's record (``cache.build_record``), and is used
+only while the cache vouches for it: a signed entry names the device, inode, size and times
+the file had when the last build left it. A file touched since (by a build killed while
+updating it, by hand, or one that came with someone else's project) is deleted and made anew:
+the deck is the same either way, only slower to write. The chunks are a signed cache entry.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from lmndeck import cache
+from lmndeck.zipping import Chunks
+
+_KEY = cache.key("working collection")
+_CHUNKS_KEY = cache.key("deflated chunks")
+
+
+class Workspace(NamedTuple):
+    collection: Path | None  # None: no cache to keep it in
+    chunks: Chunks
+
+
+@contextmanager
+def workspace(record: Path | None) -> Iterator[Workspace]:
+    """What the last build of the deck whose build record is ``record`` kept, for the block to
+    update (the working file may not exist yet). Kept again only when the block ends without
+    an error."""
+    if record is None or not cache.writable() or not cache.prepared(record):
+        yield Workspace(None, Chunks())
+        return
+    chunks_entry = record.with_suffix(".chunks.pickle")
+    known = cache.load(chunks_entry, _CHUNKS_KEY)
+    chunks = Chunks(known if isinstance(known, dict) else None)
+    with _working_collection(record.with_suffix(".anki2")) as collection:
+        yield Workspace(collection, chunks)
+    cache.store(chunks_entry, _CHUNKS_KEY, chunks.used)
+
+
+@contextmanager
+def _working_collection(path: Path) -> Iterator[Path | None]:
+    stamp = path.with_suffix(".anki2.pickle")
+    trusted = _stamp(path) is not None and cache.load(stamp, _KEY) == _stamp(path)
+    cache.forget_record(stamp)  # while it changes, nothing vouches for it
+    if not trusted and not _remove(path):
+        yield None
+        return
+    yield path
+    if (now := _stamp(path)) is not None:
+        cache.store(stamp, _KEY, now)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
+def _remove(path: Path) -> bool:
+    """Whether nothing is left at ``path`` (a link is removed, never followed)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a folder of that name, say
+        return False
+    return True

@@ -1,0 +1,178 @@
+"""The package's zip, written here rather than by ``zipfile``: every entry is deflated in
+independent chunks of ``CHUNK`` bytes, each ended with a full flush, so that the chunks
+concatenate into one valid deflate stream and a chunk deflates to the same bytes wherever it
+lies. A build then deflates only the chunks whose bytes the last build did not have (see
+``Chunks``): after one edit, a few of a collection's hundred. The entries have fixed times and
+permissions, and the file is the same byte for byte for the same entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import BinaryIO
+
+CHUNK = 256 * 1024
+_LEVEL = 6  # zlib's default, as zipfile's
+_RAW = -15  # a raw deflate stream, as zip entries hold
+_END = zlib.compressobj(_LEVEL, zlib.DEFLATED, _RAW).flush()  # an empty last block: the end
+_DOS_DATE = 1 << 5 | 1  # 1980-01-01, the earliest a zip can say; time 00:00:00
+_VERSION = 20  # zip 2.0: deflate
+_MADE_ON_UNIX = 3 << 8 | _VERSION
+_PERMISSIONS = 0o644 << 16
+
+
+class Chunks:
+    """Deflated chunks by the hash of their bytes: those of the last build (``known``) are
+    reused, and ``used`` holds this build's, for the next one."""
+
+    def __init__(self, known: Mapping[bytes, bytes] | None = None) -> None:
+        self._known = known or {}
+        self.used: dict[bytes, bytes] = {}
+
+    def deflate(self, chunks: Sequence[Piece], pool: Executor | None = None) -> list[bytes]:
+        """Each of ``chunks`` deflated; those neither build had yet on ``pool``'s threads
+        (zlib lets go of Python's lock while it deflates) when there are several."""
+        keys = [hashlib.sha256(chunk).digest() for chunk in chunks]
+        for key in keys:
+            if key not in self.used and key in self._known:
+                self.used[key] = self._known[key]
+        missing = {key: chunk for key, chunk in zip(keys, chunks, strict=True) if key not in self.used}
+        deflating = pool.map if pool and len(missing) > 1 else map
+        self.used.update(zip(missing, deflating(_deflate, missing.values()), strict=True))
+        return [self.used[key] for key in keys]
+
+
+Piece = bytes | memoryview
+
+
+def _deflate(chunk: Piece) -> bytes:
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, _RAW)
+    return compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: bytes
+    crc: int
+    size: int
+    deflated: int
+    offset: int
+
+    def fields(self) -> bytes:
+        """What its local header and its central directory header both say, in this order:
+        the version needed, flags, method, time, date, checksum, sizes, name and extra
+        field lengths."""
+        return struct.pack(
+            "<HHHHHIIIHH",
+            _VERSION,
+            0,
+            zlib.DEFLATED,
+            0,
+            _DOS_DATE,
+            self.crc,
+            self.deflated,
+            self.size,
+            len(self.name),
+            0,
+        )
+
+
+class ZipWriter:
+    """A zip of the entries added, whole once closed (its parts are joined only then: the zip
+    is never held twice, as a buffer and its bytes, while it is written). Its threads, which
+    deflate chunks side by side, end when it is closed or its ``with`` block ends."""
+
+    def __init__(self, chunks: Chunks) -> None:
+        self._parts: list[bytes] = []
+        self._chunks = chunks
+        self._entries: list[_Entry] = []
+        self._offset = 0
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> ZipWriter:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._stop()
+
+    def add(self, name: str, pieces: Iterable[Piece]) -> None:
+        """The entry ``name`` holding ``pieces`` joined, each at most ``CHUNK`` bytes and all
+        but the last exactly that (see ``pieces_of``): chunks are cut at the same places.
+        They are taken ``_WINDOW`` at a time: an entry is never held whole."""
+        crc = size = 0
+        deflated: list[bytes] = []
+        for window in _windows(pieces):
+            for piece in window:
+                crc = zlib.crc32(piece, crc)
+                size += len(piece)
+            deflated += self._chunks.deflate(window, self._threads() if len(window) > 1 else None)
+        deflated.append(_END)
+        entry = _Entry(name.encode("ascii"), crc, size, sum(map(len, deflated)), self._offset)
+        header = struct.pack("<I", 0x04034B50) + entry.fields()  # a local file header
+        self._write(header, entry.name, *deflated)
+        self._entries.append(entry)
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(len(os.sched_getaffinity(0)) if _AFFINITY else 1)
+        return self._pool
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def close(self) -> bytes:
+        start = self._offset
+        for entry in self._entries:
+            record = (
+                struct.pack("<IH", 0x02014B50, _MADE_ON_UNIX)  # a central directory header
+                + entry.fields()
+                # no comment, disk 0, no internal attributes; the permissions; its local header
+                + struct.pack("<HHHII", 0, 0, 0, _PERMISSIONS, entry.offset)
+            )
+            self._write(record, entry.name)
+        count = len(self._entries)
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, self._offset - start, start, 0)
+        self._write(end)
+        self._stop()
+        data = b"".join(self._parts)
+        self._parts = []
+        return data
+
+    def _write(self, *parts: bytes) -> None:
+        self._parts.extend(parts)
+        self._offset += sum(map(len, parts))
+
+
+_WINDOW = 16  # chunks deflated side by side: 4 MiB at a time
+_AFFINITY = hasattr(os, "sched_getaffinity")
+
+
+def _windows(pieces: Iterable[Piece]) -> Iterator[list[Piece]]:
+    window: list[Piece] = []
+    for piece in pieces:
+        window.append(piece)
+        if len(window) == _WINDOW:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def pieces_of(data: bytes) -> Iterable[memoryview]:
+    """``data`` in ``CHUNK``-byte pieces (none for no bytes)."""
+    view = memoryview(data)
+    return (view[start : start + CHUNK] for start in range(0, len(data), CHUNK))
+
+
+def file_pieces(file: BinaryIO) -> Iterable[bytes]:
+    """The file's bytes from where it is, in ``CHUNK``-byte pieces."""
+    while piece := file.read(CHUNK):
+        yield piece

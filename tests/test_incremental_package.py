@@ -1,0 +1,153 @@
+"""A build updates the collection the last build left in the cache (its working file) instead of
+writing every row again: the deck is the same byte for byte as a clean build's (no cache, the
+lock kept), whatever changed, and real Anki imports what it ships."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from lmndeck import cache
+from lmndeck.collection import differences
+from lmndeck.pipeline import build
+from tests.anki_client import AnkiCollection
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from synth import add_one_fact, edit_one_fact, write_cards
+
+NOW = 1_700_000_000
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360f8cf000000030101004d0d55a90000000049454e44ae426082"
+)
+OWN = """\
+deck: Own::Deck
+sources:
+  notes:
+    title: My notes
+source: notes
+facts:
+  - id: with-image
+    text: The {{knee}} jerk.
+    image: figures/knee.png
+  - id: becomes-basic
+    text: A {{cloze}} fact for now.
+  - id: stays
+    text: One more {{fact}}.
+"""
+
+
+def working_files(cards: Path) -> list[Path]:
+    return sorted((cache.cache_dir(cards) / "builds").glob("*.anki2"))
+
+
+def clean_build(cards: Path, where: Path) -> bytes:
+    """The deck a build of a copy of ``cards`` (the lock kept) without any cache makes."""
+    copy = where / "cards"
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(cards, copy)
+    build(copy, where / "deck.apkg", now=NOW + 100)
+    return (where / "deck.apkg").read_bytes()
+
+
+def remove_one_fact(cards: Path) -> None:
+    path = cards / "own.yaml"
+    path.write_text(path.read_text().replace("  - id: stays\n    text: One more {{fact}}.\n", ""))
+
+
+def change_image(cards: Path) -> None:
+    (cards / "figures" / "knee.png").write_bytes(PNG + b"\0")
+
+
+def rename_deck(cards: Path) -> None:
+    path = cards / "own.yaml"
+    path.write_text(path.read_text().replace("deck: Own::Deck", "deck: Own::Renamed"))
+
+
+def change_kind(cards: Path) -> None:
+    path = cards / "own.yaml"
+    basic = "    front: A basic card now\n    back: Its answer\n"
+    path.write_text(path.read_text().replace("    text: A {{cloze}} fact for now.\n", basic))
+
+
+EDITS: dict[str, Callable[[Path], object]] = {
+    "reworded": lambda cards: edit_one_fact(cards, 1),
+    "added": lambda cards: add_one_fact(cards, 1),
+    "removed": remove_one_fact,
+    "image changed": change_image,
+    "deck renamed": rename_deck,
+    "kind changed": change_kind,
+}
+
+
+@pytest.fixture
+def cards(tmp_path: Path) -> Path:
+    cards = tmp_path / "project" / "cards"
+    write_cards(cards, 300, files=4)
+    (cards / "figures").mkdir()
+    (cards / "figures" / "knee.png").write_bytes(PNG)
+    (cards / "own.yaml").write_text(OWN, encoding="utf-8")
+    build(cards, cards.parent / "deck.apkg", now=NOW)
+    return cards
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_updated_collection_ships_the_bytes_of_a_clean_build(
+    edit: str, cards: Path, tmp_path: Path, collection: AnkiCollection
+) -> None:
+    (working,) = working_files(cards)
+    inode = working.stat().st_ino
+    EDITS[edit](cards)
+    build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert working.stat().st_ino == inode  # updated in place, not made anew
+    deck = (cards.parent / "deck.apkg").read_bytes()
+    assert deck == clean_build(cards, tmp_path / "clean")
+    collection.import_package(cards.parent / "deck.apkg")
+    assert collection.col.note_count() > 300
+
+
+def test_two_edits_in_a_row_still_ship_a_clean_builds_bytes(cards: Path, tmp_path: Path) -> None:
+    for edit in EDITS.values():
+        edit(cards)
+        build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert (cards.parent / "deck.apkg").read_bytes() == clean_build(cards, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["rows", "schema", "not sqlite", "touched"],
+)
+def test_a_working_file_changed_behind_the_cache_is_not_used(
+    damage: str, cards: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    (working,) = working_files(cards)
+    if damage == "not sqlite":
+        working.write_bytes(b"not a database")
+    else:
+        connection = sqlite3.connect(working)
+        if damage == "rows":
+            connection.execute("UPDATE notes SET flds = 'planted'")
+        elif damage == "schema":
+            connection.execute("CREATE TRIGGER t AFTER INSERT ON notes BEGIN SELECT 1; END")
+        connection.commit()
+        connection.close()
+        if damage == "touched":
+            os.utime(working, ns=(0, 0))
+    edit_one_fact(cards, 1)
+    build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert (cards.parent / "deck.apkg").read_bytes() == clean_build(cards, tmp_path / "clean")
+
+
+def test_differences_are_the_rows_to_write_and_the_ids_gone() -> None:
+    old = [(1, "a"), (2, "b"), (4, "d"), (6, "f")]
+    new = [(2, "b"), (3, "c"), (4, "D"), (7, "g")]
+    assert differences(old, new) == ([(3, "c"), (4, "D"), (7, "g")], [1, 6])
+    assert differences([], new) == (new, [])
+    assert differences(old, []) == ([], [1, 2, 4, 6])
