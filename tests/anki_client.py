@@ -138,6 +138,12 @@ class AnkiCollection:
         self.col.add_note(note, deck_id)
         return note
 
+    def sort_fields(self, prefix: str) -> list[str]:
+        """The sort fields (what the browser lists notes by) that start with ``prefix``, sorted."""
+        assert self.col.db is not None
+        rows = self.col.db.list("select sfld from notes where sfld like ?", f"{prefix}%")
+        return sorted(str(row) for row in rows)
+
     def revlog_total(self) -> int:
         """Review rows in the collection, of every card (removed ones' too)."""
         assert self.col.db is not None

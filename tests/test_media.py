@@ -179,7 +179,8 @@ def test_a_deck_built_before_images_updates_in_place_when_a_fact_gets_one(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_767_312_000 + 86_400))
     _, apkg = build(cards, tmp_path / "dist" / "deck.apkg")
     log = collection.import_package(apkg)
-    assert (log.new, log.updated, log.conflicting) == (0, 1, 0)
+    # the fact, and the 4 comparison notes whose first field now names their cell
+    assert (log.new, log.updated, log.conflicting) == (0, 5, 0)
     assert collection.note_type_names() == note_types  # no "lmndeck cloze+"
     assert (media_folder(collection) / name_of(png(), "png")).exists()
     assert all(collection.reps(card.id) == 1 for card in collection.cards())

@@ -27,6 +27,7 @@ from lmndeck.cli import main
 from lmndeck.kinds import cloze as cloze_kind
 from lmndeck.reserved import REMOVED_TAG
 from tests.anki_client import AnkiCollection, answers
+from tests.test_updates import before_the_sort_field
 
 V1 = """\
 deck: Sync::Signs
@@ -713,3 +714,35 @@ def test_the_collection_keeps_a_small_record_of_what_lmndeck_gave_it(desk: Desk)
     desk.publish(V1, other=OTHER)
     with desk.anki() as collection:
         assert collection.col.get_config("lmndeck:Sync") == {"decks": {}}
+
+
+def test_the_comparison_sort_field_reaches_every_device_by_a_normal_sync(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, sync_server: str, tmp_path: Path
+) -> None:
+    """The sort field took a reserved slot and Anki's sort index moved to it: neither is a
+    schema change, so no device is asked for a one-way sync."""
+    table = (
+        "comparisons:\n  - id: lesions\n    title: LMN vs UMN\n    columns: {lmn: LMN, umn: UMN}\n"
+        "    rows:\n      - {id: tone, feature: Tone, lmn: Reduced, umn: Spastic}\n"
+    )
+    with monkeypatch.context() as before:
+        before_the_sort_field(before)
+        desk.publish(V1 + table)
+    with desk.anki() as desktop:
+        ankiweb_sync(desktop, sync_server)
+    phone = AnkiCollection(tmp_path / "phone" / "collection.anki2")
+    try:
+        ankiweb_sync(phone, sync_server)
+        result = desk.publish(V1 + table)
+        assert "4 updated" in summary(result) and "Sync Anki to send" in summary(result)
+        with desk.anki() as desktop:
+            assert ankiweb_sync(desktop, sync_server) == "normal"
+        assert ankiweb_sync(phone, sync_server) == "normal"
+        assert phone.sort_fields("LMN vs") == [
+            "LMN vs UMN / Tone / LMN",
+            "LMN vs UMN / Tone / Reduced",
+            "LMN vs UMN / Tone / Spastic",
+            "LMN vs UMN / Tone / UMN",
+        ]
+    finally:
+        phone.close()

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from lmndeck import kinds, notetypes
+from lmndeck import cache, kinds, notetypes
 from lmndeck.kinds import cloze as cloze_kind
+from lmndeck.kinds.cells import CellNote
+from lmndeck.kinds.discrimination import DiscriminationNote
 from lmndeck.lock import lock_path
 from lmndeck.pipeline import build
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG
@@ -284,3 +287,62 @@ def test_a_changed_note_gets_a_strictly_newer_time_even_within_one_second(
     build(student.cards, student.apkg)
     log = student.collection.import_package(student.apkg)
     assert log.updated == 1
+
+
+def before_the_sort_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lmndeck as it was before comparison notes named their cell in their first field (Anki's
+    sort field): it held the title, and the title's slot was still reserved. Another version of
+    lmndeck, so its cache is not this one's."""
+    monkeypatch.setattr(cache, "_FORMAT", "lmndeck before the sort field")
+    for note in (CellNote, DiscriminationNote):
+        today_fields = note.fields
+
+        def old_fields(
+            self: CellNote, numbers: Mapping[str, int], today: Any = today_fields
+        ) -> tuple[str, ...]:
+            *fields, title = today(self, numbers)
+            return (title, *fields[1:], "")
+
+        monkeypatch.setattr(note, "fields", old_fields)
+    for kind in ("cell", "discrimination"):
+        today = kinds.NOTE_TYPES[kind]
+        *fields, (title, slot) = today.fields
+        assert (fields[0][0], title) == ("Sort", "Table")
+        old = (("Table", fields[0][1]), *fields[1:])
+        reserved = (("Reserved 1", slot), *today.reserved_fields)
+        monkeypatch.setitem(
+            kinds.NOTE_TYPES, kind, dataclasses.replace(today, fields=old, reserved_fields=reserved)
+        )
+
+
+def test_comparison_notes_get_a_sort_field_that_names_their_cell_and_keep_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anki's browser lists notes by their sort field: every cell of a comparison once read as
+    its title. A collection that has the old note types takes the new field in place."""
+    student = Student(tmp_path, monkeypatch)
+    with_discrimination = V1.replace("    cards: [cells]  # these scenarios", "    # scenarios")
+    with monkeypatch.context() as before:
+        before_the_sort_field(before)
+        student.publish(with_discrimination)
+    assert set(student.collection.sort_fields("LMN vs")) == {"LMN vs UMN"}
+    reps = student.review_all()
+    log = student.rebuild()
+    assert log.conflicting == 0 and log.updated == 8  # 4 cell notes, 4 discrimination notes
+    student.assert_clean()
+    student.assert_history_kept(reps)
+    for name in ("lmndeck comparison cell", "lmndeck discrimination"):
+        note_type = student.collection.note_type(name)
+        assert note_type["sortf"] == 0 and note_type["flds"][0]["name"] == "Sort"
+    assert student.collection.sort_fields("LMN vs") == [
+        "LMN vs UMN / Bulk / Atrophy",
+        "LMN vs UMN / Bulk / LMN",
+        "LMN vs UMN / Bulk / Little atrophy",
+        "LMN vs UMN / Bulk / UMN",
+        "LMN vs UMN / Tone / LMN",
+        "LMN vs UMN / Tone / Reduced",
+        "LMN vs UMN / Tone / Spastic",
+        "LMN vs UMN / Tone / UMN",
+    ]
+    card = student.card("Reduced")  # the cards still show the title, from its new slot
+    assert "LMN vs UMN" in visible(card.question) and "Reduced" in visible(card.answer)

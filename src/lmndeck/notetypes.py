@@ -38,15 +38,29 @@ class NoteType:
         template_name: str,
         anki_type: int,
         ids: int,
+        later_fields: tuple[str, ...] = (),
     ) -> NoteType:
         """A note type whose ids follow lmndeck's numbering from ``ids``: +1, +2… for its
-        fields, +21 and +22 for its reserved fields, +51 for its template."""
+        fields, +21 and +22 for its reserved fields, +51 for its template.
+
+        ``later_fields`` were added after the note type first shipped: each takes the next
+        reserved slot's id, so collections that have the note type update in place (see
+        ``_reserved_field``).
+
+        The first field is Anki's sort field, what its browser lists notes by. It stays the
+        first: Anki rewrites every note of a note type whose sort index changed, stamping it
+        with the wall clock, which makes the same import skip their updates as older."""
+        slots = (("Reserved 1", ids + 21), ("Reserved 2", ids + 22))
+        if len(later_fields) > len(slots):
+            raise ValueError(f"{name}: {len(slots)} reserved slots, {len(later_fields)} fields")
+        named = tuple((field, ids + number) for number, field in enumerate(fields, start=1))
+        added = tuple((field, slot[1]) for field, slot in zip(later_fields, slots, strict=False))
         return cls(
             kind,
             model_id,
             name,
-            tuple((field, ids + number) for number, field in enumerate(fields, start=1)),
-            (("Reserved 1", ids + 21), ("Reserved 2", ids + 22)),
+            named + added,
+            slots[len(later_fields) :],
             template_name,
             ids + 51,
             anki_type,

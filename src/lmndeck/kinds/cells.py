@@ -39,6 +39,7 @@ from lmndeck.kinds.comparison import (
     own_abbreviations,
     row_html,
     slug,
+    sort_text,
 )
 from lmndeck.markup import inline
 from lmndeck.media import extra_html, read_image
@@ -86,13 +87,14 @@ class CellNote(OneCellNote):
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         comparison = self.comparison
         return (
-            inline(comparison.title),
+            sort_text(comparison.title, self.row.feature, self.column.label),
             inline(self.row.feature),
             inline(self.column.label),
             inline(self.cell.text),
             row_html(comparison, self.row, self.column.id),
             extra_html(comparison.extra, comparison.image),
             source_html(self.cell.source),
+            inline(comparison.title),
         )
 
 
@@ -100,10 +102,13 @@ CELL = NoteType.numbered(
     kind="cell",
     model_id=1_732_400_000_102,
     name="lmndeck comparison cell",
-    fields=("Table", "Row", "Column", "Answer", "Grid", "Extra", "Source"),
+    fields=("Sort", "Row", "Column", "Answer", "Grid", "Extra", "Source"),
     template_name="Cell",
     anki_type=genanki.Model.FRONT_BACK,
     ids=7_301_125_000,
+    # The first field (Anki's sort field) was the title, so Anki's browser listed every cell of
+    # a comparison under one name; it now names the cell, and the title took a reserved slot.
+    later_fields=("Table",),
 )
 
 
@@ -115,7 +120,7 @@ class Cells(OneCardKind):
     cards_noun = "comparison"
     note_type = CELL
     example = EXAMPLE.replace("[CARDS]", "[cells]")
-    tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "")
+    tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "", "Removed")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
         return read_comparison(reader, node, context)

@@ -202,6 +202,12 @@ def row_html(comparison: Comparison, row: Row, asked_column: str) -> str:
     return f'<div class="lmn-feature">{inline(row.feature)}</div><dl class="lmn-pairs">{pairs}</dl>'
 
 
+def sort_text(*parts: str) -> str:
+    """What Anki's browser shows for one of a comparison's notes (its sort field): the title and
+    the cell's place, "LMN vs UMN / Tone / UMN", so each note reads apart from its siblings."""
+    return " / ".join(inline(part) for part in parts)
+
+
 def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
     marked = ' class="lmn-asked"' if asked else ""
     value = inline(cell.text) if cell else "—"

@@ -40,6 +40,7 @@ from lmndeck.kinds.comparison import (
     OneCellNote,
     discriminating,
     row_html,
+    sort_text,
 )
 from lmndeck.markup import inline
 from lmndeck.media import extra_html
@@ -67,7 +68,7 @@ class DiscriminationNote(OneCellNote):
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
         comparison = self.comparison
         return (
-            inline(comparison.title),
+            sort_text(comparison.title, self.row.feature, self.cell.text),
             inline(self.row.feature),
             inline(self.cell.text),
             choices_html(comparison.columns),
@@ -75,6 +76,7 @@ class DiscriminationNote(OneCellNote):
             row_html(comparison, self.row, self.column.id),
             extra_html(comparison.extra, comparison.image),
             source_html(self.cell.source),
+            inline(comparison.title),
         )
 
 
@@ -89,10 +91,11 @@ DISCRIMINATION = NoteType.numbered(
     kind="discrimination",
     model_id=1_732_400_000_103,
     name="lmndeck discrimination",
-    fields=("Table", "Row", "Cell", "Choices", "Answer", "Grid", "Extra", "Source"),
+    fields=("Sort", "Row", "Cell", "Choices", "Answer", "Grid", "Extra", "Source"),
     template_name="Discrimination",
     anki_type=genanki.Model.FRONT_BACK,
     ids=7_301_126_000,
+    later_fields=("Table",),  # the title left the sort field to name the cell (see cells.py)
 )
 
 
@@ -104,7 +107,7 @@ class Discrimination(OneCardKind):
     cards_noun = "discrimination"
     note_type = DISCRIMINATION
     example = EXAMPLE.replace("[CARDS]", "[discrimination]")
-    tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "")
+    tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "", "Removed")
 
     def read(self, reader: Reader, node: yaml.Node, context: FileContext) -> Item | None:
         raise NotImplementedError("discrimination cards have no section: comparisons make them")
