@@ -103,6 +103,7 @@ def test_stats_prints_an_aligned_table_and_json(
     header = next(line for line in lines if line.startswith("by deck"))
     row = next(line for line in lines if line.startswith("  Neurology::Other"))
     assert len(header) == len(row)  # columns right-aligned under their headings
+    assert all(len(line) <= 80 for line in lines[1:] if not line.startswith("  cards/"))
     assert "drafts left: 1" in lines
     assert "  cards/other.yaml:17:5: fact 'unfinished'" in lines
     assert not (tmp_path / "dist").exists()  # nothing written
@@ -111,3 +112,17 @@ def test_stats_prints_an_aligned_table_and_json(
         {"path": "cards/other.yaml", "line": 17, "kind": "fact", "id": "unfinished"}
     ]
     assert data["notes"] == stats(cards).total.notes
+
+
+def test_a_long_source_title_keeps_the_table_in_80_columns(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    title = "Adams and Victor's Principles of Neurology, 11th ed. (2019): viral infections, polio"
+    write_cards(SECOND.replace("title: Lecture notes", f'title: "{title}"'), "other.yaml")
+    monkeypatch.chdir(tmp_path)
+    lines = CliRunner().invoke(main, ["stats"]).output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    (row,) = [line for line in lines if line.startswith("  Adams and Victor")]
+    assert "…" in row and "viral infections, polio" in row  # the chapter, not just the book
+    data = json.loads(CliRunner().invoke(main, ["stats", "--format", "json"]).output)
+    assert title in data["by_source"]

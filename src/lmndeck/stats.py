@@ -101,18 +101,33 @@ def stats_text(counted: Stats, root: Path) -> str:
         ("source", counted.by_source),
     ]
     rows = [name for _, table in sections for name in table]
-    width = max([len(name) + 2 for name in rows] + [len("total"), 24])
+    width = min(max([len(name) + 2 for name in rows] + [len("total"), 24]), _NAME_WIDTH)
     lines = [
         f"{counted.deck}: {_plural(counted.total.notes, 'note')}, "
         f"{_plural(counted.total.cards, 'card')}"
     ]
     for title, table in sections:
         lines += ["", f"{'by ' + title:<{width}} {'notes':>7} {'cards':>7}"]
-        lines += [f"  {name:<{width - 2}} {n.notes:>7} {n.cards:>7}" for name, n in table.items()]
+        lines += [
+            f"  {_fit(name, width - 2):<{width - 2}} {n.notes:>7} {n.cards:>7}"
+            for name, n in table.items()
+        ]
     lines += ["", f"video citations without a time: {counted.untimed}"]
     lines.append(f"drafts left: {len(counted.drafts)}")
     lines += [f"  {_where(draft, root)}: {draft.noun} '{draft.id}'" for draft in counted.drafts]
     return "\n".join(lines)
+
+
+_NAME_WIDTH = 80 - 2 * 8  # the table fits an 80-column terminal, beside two 7-wide numbers
+
+
+def _fit(name: str, width: int) -> str:
+    """``name`` in ``width`` characters: a longer one keeps its start and its end (a book and
+    its chapter, a deck and its subdeck) around an ellipsis. ``--format json`` has them whole."""
+    if len(name) <= width:
+        return name
+    head = (width - 1) // 2
+    return name[:head] + "…" + name[len(name) - (width - 1 - head) :]
 
 
 def stats_json(counted: Stats, root: Path) -> str:
