@@ -97,6 +97,53 @@ def checked(write_cards: WriteCards, body: str) -> list[str]:
             "a value cannot start with '>' unquoted; quote it: \"> 7.30\"",
             id="leading-greater-than-flow-cell",
         ),
+        pytest.param(
+            "  - id: b\n    text: *Important* the {{ankle jerk}} tests S1.\n",
+            "cards/demo.yaml:8:",
+            "a value cannot start with '*' unquoted; quote it: "
+            '"*Important* the {{ankle jerk}} tests S1."',
+            id="leading-star",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - *Weakness*\n      - Tone\n",
+            "cards/demo.yaml:10:",
+            "a value cannot start with '*' unquoted; quote it: \"*Weakness*\"",
+            id="leading-star-list-item",
+        ),
+        pytest.param(
+            "  - id: b\n    text: & the {{ankle jerk}} tests S1.\n",
+            "cards/demo.yaml:8:",
+            "a value cannot start with '&' unquoted; quote it: \"& the {{ankle jerk}} tests S1.\"",
+            id="leading-ampersand",
+        ),
+        pytest.param(
+            "  - id: b\n    text: @home the {{ankle jerk}} tests S1.  # a comment\n",
+            "cards/demo.yaml:8:",
+            "a value cannot start with '@' unquoted; quote it: "
+            '"@home the {{ankle jerk}} tests S1."',  # the whole text, not up to its first '}'
+            id="leading-at",
+        ),
+        pytest.param(
+            "  - id: b\n    text: % of {{ankle jerks}} test S1.\n",
+            "cards/demo.yaml:8:",
+            "a value cannot start with '%' unquoted; quote it: \"% of {{ankle jerks}} test S1.\"",
+            id="leading-percent",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - Weakness\n      Atrophy\n"
+            "      - Tone\n",
+            "cards/demo.yaml:",
+            "this line starts where the '- ' of the item above it does, without one: start it "
+            "with '- ' if it is an item of its own ('- Atrophy')",
+            id="forgotten-dash-at-the-dash",
+        ),
+        pytest.param(
+            "  id: b\n    text: The {{ankle jerk}} tests S1.\n",
+            "cards/demo.yaml:7:",
+            "this line starts where the '- ' of the item above it does, without one: start it "
+            "with '- ' if it is an item of its own ('- id: b')",
+            id="forgotten-dash-before-a-fact",
+        ),
     ],
 )
 def test_a_newcomers_yaml_mistake_gets_a_hint_that_says_what_to_do(
@@ -141,4 +188,62 @@ def test_a_file_without_a_deck_says_so_and_names_no_deck_for_it(write_cards: Wri
         "  hint: start the file with 'deck: Name', the Anki deck its cards go into ('::' makes "
         "subdecks, e.g. deck: Neurology::Motor); lmndeck never names a deck after the file or "
         "its folder",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "  - id: b\n    text: The {{ankle jerk}} is #1 in S1 tests.\n",
+            [
+                "cards/demo.yaml:8:33: error[comment-in-text]: YAML reads ' #1 in S1 tests.' as "
+                "a comment, so the text ends before it",
+                '  hint: if it is part of the text, quote the whole text: "The {{ankle jerk}} '
+                "is #1 in S1 tests.\"; write a comment as '# ...', with a space after the '#'",
+            ],
+            id="hash-in-text",
+        ),
+        pytest.param(
+            "  - id: b\n    text: &reflex the {{ankle jerk}} tests S1.\n",
+            [
+                "cards/demo.yaml:8:11: error[yaml-alias]: '&reflex' is a YAML anchor, not text: "
+                "YAML drops it from the value",
+                "  hint: anchors and aliases are not supported in cards files; if it is part of "
+                'the text, quote the text: "&reflex the {{ankle jerk}} tests S1."',
+            ],
+            id="leading-anchor",
+        ),
+        pytest.param(
+            "  - id: b\n    text: ! the {{ankle jerk}} tests S1.\n",
+            [
+                "cards/demo.yaml:8:11: error[yaml-tag]: the YAML tag '!' is not supported in "
+                "cards files",
+                "  hint: remove the '!' tag (values are plain text, lists and mappings), or quote "
+                "the text if the '!' is part of it",
+            ],
+            id="leading-bang",
+        ),
+    ],
+)
+def test_text_yaml_would_silently_cut_is_an_error(
+    write_cards: WriteCards, body: str, expected: list[str]
+) -> None:
+    assert checked(write_cards, body)[:2] == expected
+
+
+def test_a_comment_written_as_one_is_no_text(write_cards: WriteCards) -> None:
+    write_cards(HEADER + "  - id: b  #todo: reword\n    text: The {{ankle jerk}} tests S1. # S1\n")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1  # the id's '#todo' touches a word: maybe text
+    assert "cards/demo.yaml:7:12: error[comment-in-text]" in result.output
+    assert "8:" not in result.output
+
+
+def test_a_second_id_in_one_item_says_a_dash_may_be_missing(write_cards: WriteCards) -> None:
+    output = checked(write_cards, "\n    id: b\n    text: The {{ankle jerk}} tests S1.\n")
+    assert output[:2] == [
+        "cards/demo.yaml:8:5: error[duplicate-key]: duplicate key 'id' in a fact",
+        "  hint: the first 'id' is at line 5; remove or rename one of them; if a new item starts "
+        "here, begin its line with '- ' ('- id: ...')",
     ]

@@ -2,7 +2,8 @@
 
 The parser's words ("mapping values are not allowed here", "while scanning a block scalar")
 name its own state, not what the author typed. These recognise what was typed: a key indented
-one space too far, Markdown pasted into a cards file, a value starting with '>' or '|'.
+one space too far, Markdown pasted into a cards file, a value starting with '>' or '|' or a
+character YAML reserves ('*', '&', '@', '`', '%'), a forgotten '- ' before an item.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ _MARKDOWN = re.compile(
 _BLOCK_VALUE = re.compile(r"^\s*((?:- +)?(?:[\w-]+: +)?)([>|](?![-+0-9]*\s*(?:#.*)?$).*)$")
 # in a flow mapping or list ({a: > 7.30}), what follows the indicator up to the next ',' or '}'
 _FLOW_VALUE = re.compile(r"[>|@`%][^,}\]]*")
+# a block value (after 'key: ' or '- ') starting with a character YAML reserves: '@' and '`',
+# '%' (a directive), '*' (an alias: '*italic*'), '&' (an anchor); up to a comment
+_RESERVED_VALUE = re.compile(r"^\s*(?:- +)*(?:[\w-]+: +)?([@`%*&](?:[^#]|(?<! )#)*?)\s*(?: #.*)?$")
+# a line that is not an item, the line of an item above it at its column ('- Weakness')
+_ITEM = re.compile(r"( *)- ")
 
 
 def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
@@ -47,10 +53,45 @@ def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
                 f"a value starting with '{value[2][0]}' is read as a block of lines below it; "
                 f"quote the text, e.g. {example.strip()}"
             )
+    for line in shown:
+        if reserved := _RESERVED_VALUE.match(line):
+            return _quote_hint(reserved[1])
     unquoted = mark and "cannot start any token" in (error.problem or "") and mark.line < len(lines)
     if unquoted and mark and (flow := _FLOW_VALUE.match(lines[mark.line], mark.column)):
-        quoted = json.dumps(flow[0].strip(), ensure_ascii=False)
-        return f"a value cannot start with '{flow[0][0]}' unquoted; quote it: {quoted}"
+        return _quote_hint(flow[0].strip())
+    for mark in marks:
+        if hint := _dash_hint(lines, mark.line):
+            return hint
+    return None
+
+
+def _quote_hint(value: str) -> str:
+    return (
+        f"a value cannot start with '{value[0]}' unquoted; quote it: "
+        f"{json.dumps(value, ensure_ascii=False)}"
+    )
+
+
+def _dash_hint(lines: list[str], line: int) -> str | None:
+    """A forgotten '- ': a line that starts at the column of the '- ' of the item above it
+    (``- Weakness`` then ``Atrophy``, or ``- id: a`` ... then ``id: b``), which YAML cannot
+    read as an item nor as part of one."""
+    text = lines[line] if line < len(lines) else ""
+    column = len(text) - len(text.lstrip(" "))
+    if not text.strip() or text.lstrip().startswith(("- ", "#")) or text.strip() == "-":
+        return None
+    for above in reversed(lines[:line]):
+        indent = len(above) - len(above.lstrip(" "))
+        if not above.strip() or above.lstrip().startswith("#") or indent > column:
+            continue
+        item = _ITEM.match(above)
+        if indent < column or item is None:
+            return None
+        return (
+            f"this line starts where the '- ' of the item above it does, without one: start it "
+            f"with '- ' if it is an item of its own ('- {text.strip()}'); to continue the item "
+            "above, indent it further"
+        )
     return None
 
 
