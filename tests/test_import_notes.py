@@ -126,6 +126,117 @@ def test_the_imported_notes_build_into_what_anki_shows(
     assert "flaccid at first (spinal shock)" in visible(cell.answer)
 
 
+# A note as students write them: key terms with details under them, a short introduction,
+# numbered steps that start in bold, nested lists, callouts after them and with a list inside.
+NESTED = """\
+## Nephrotic syndrome
+
+- **Minimal change disease**: The most common cause in children.
+  - Podocyte effacement on electron microscopy
+  - Responds to steroids
+- **FSGS**: The most common cause in adults.
+
+## Causes of metabolic acidosis
+
+Causes include:
+
+- Diabetic ketoacidosis
+  - Type 1 diabetes
+  - Starvation
+- Lactic acidosis
+- Renal failure
+
+> [!tip] Exam pearl
+> Compute the anion gap first.
+
+## Myasthenia gravis
+
+Drugs to avoid:
+
+- Aminoglycosides
+- Magnesium
+
+## Approach to a blood gas
+
+1. **Look** at the pH
+2. **Check** the PaCO2
+3. Compute the anion gap
+
+> [!faq]- Why the gap?
+> It splits the acidoses:
+> - high gap
+> - normal gap
+"""
+
+
+@pytest.fixture
+def nested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    document = tmp_path / "renal.md"
+    document.write_text(NESTED, encoding="utf-8")
+    return document
+
+
+def test_a_list_under_a_key_term_is_a_list_asked_about_the_term(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    assert facts["minimal-change-disease"]["text"] == (
+        "{{Minimal change disease}}: The most common cause in children."
+    )
+    assert facts["nephrotic-syndrome-minimal-change-disease"] == {
+        "id": "nephrotic-syndrome-minimal-change-disease",
+        "text": "Nephrotic syndrome: Minimal change disease",
+        "list": ["Podocyte effacement on electron microscopy", "Responds to steroids"],
+    }
+    assert not any(fact.get("draft") for fact in facts.values() if "Podocyte" in str(fact))
+
+
+def test_a_short_introduction_is_asked_with_its_heading(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    # 'Causes include' alone says not what is asked; the heading says it all
+    assert facts["causes-include"]["text"] == "Causes of metabolic acidosis"
+    assert facts["drugs-to-avoid"]["text"] == "Myasthenia gravis: Drugs to avoid"
+    nested_list = facts["causes-of-metabolic-acidosis-diabetic-ketoacidosis"]
+    assert nested_list["text"] == "Causes of metabolic acidosis: Diabetic ketoacidosis"
+
+
+def test_a_callout_after_a_list_adds_to_the_list_not_to_a_list_nested_in_it(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    assert facts["causes-include"]["extra"] == "Exam pearl: Compute the anion gap first."
+    assert "extra" not in facts["causes-of-metabolic-acidosis-diabetic-ketoacidosis"]
+
+
+def test_numbered_steps_that_start_in_bold_are_steps(nested: Path) -> None:
+    steps = facts_by_id(imported(nested))["approach-to-a-blood-gas"]
+    assert steps["list"] == ["Look at the pH", "Check the PaCO2", "Compute the anion gap"]
+    assert steps["ordered"] is True
+    # a callout titled with a question, its list's items apart
+    assert steps["extra"] == "Why the gap? It splits the acidoses: high gap; normal gap"
+
+
+def test_the_import_summary_counts_drafts_only_when_there_are_some(nested: Path) -> None:
+    result = run("import", str(nested), "-o", "-")
+    assert result.stderr == "7 facts, 0 comparisons.\n"
+
+
+def test_nested_lists_build_into_list_cards_in_anki(
+    nested: Path, tmp_path: Path, collection: AnkiCollection
+) -> None:
+    assert run("import", str(nested)).exit_code == 0
+    lint = run("lint", "cards")
+    assert "no-context" not in lint.output, lint.output  # every prompt says what is asked
+    deck = tmp_path / "deck.apkg"
+    built = run("build", "cards", "-o", str(deck))
+    assert built.exit_code == 0, built.output
+    collection.import_package(deck)
+    assert len(collection.cards('note:"lmndeck list"')) == 2 + 3 + 2 + 2 + 3
+    fronts = [visible(card.question) for card in collection.cards('note:"lmndeck list" Steroids')]
+    assert any("Nephrotic syndrome: Minimal change disease" in front for front in fronts)
+    steps = collection.cards('note:"lmndeck list" "Check the PaCO2"')
+    assert len(steps) == 3 and all("in order" in visible(card.question) for card in steps)
+    for card in steps:
+        assert "Why the gap? It splits the acidoses: high gap; normal gap" in visible(card.answer)
+
+
 # -- bounds -------------------------------------------------------------------------------
 
 

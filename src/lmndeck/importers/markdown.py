@@ -57,6 +57,8 @@ from lmndeck.wording import text_key
 
 LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
+SHORT_PROMPT = 4  # words: a shorter introduction ("Causes include:") follows the heading
+SEPARATORS = ":\u2014\u2013-"  # what follows a key term: ':', an em or en dash, a hyphen
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
 
 
@@ -241,66 +243,92 @@ class _Walker:
 
     def bullets(self, tokens: list[Token], lead: int | None) -> None:
         """A list of plain items: one list fact (numbered: in order), its prompt the paragraph
-        that introduces it or else the heading; its nested lists each a list of their own,
-        asked about their item. Any other list: each item (nested ones too) a key-term fact,
-        or a draft."""
-        level = tokens[0].level
-        items = [
-            read_inline(token.children or [])
-            for token in tokens
-            if token.type == "inline" and token.level == level + 3
-        ]
-        texts = [tidy(run.text) for run in items]
+        that introduces it (after the heading, when it is too short to say what is asked) or
+        else the heading. Any other list: each item a key-term fact, or a draft. A nested list
+        is a list of its own, asked about its item."""
+        steps = tokens[0].type == "ordered_list_open"
+        entries = self.items(tokens)
+        texts = [tidy(run.text) for run, _ in entries]
         if len(texts) < 2 or len({text_key(text) for text in texts}) < len(texts):
-            return self.each_bullet(tokens)
+            return self.each_bullet(entries, steps)
         if any(
-            key_term(run) or braces(text) or not text
-            for run, text in zip(items, texts, strict=True)
+            key_term(run, steps) or braces(text) or not text
+            for (run, _), text in zip(entries, texts, strict=True)
         ):
-            return self.each_bullet(tokens)
+            return self.each_bullet(entries, steps)
         prompt, fact_id = self.heading or self.document.title, None
         if lead is not None and lead == len(self.document.facts) - 1:
             introduced = self.document.facts.pop()  # its text is the prompt, not a draft
-            prompt = dict(introduced.fields)["back"].rstrip(":").strip() or prompt
+            prompt = self.introduced(dict(introduced.fields)["back"]) or prompt
             fact_id = introduced.id
-        time = next((timestamp(run.times[0][1]) for run in items if run.times), None)
+        time = next((timestamp(run.times[0][1]) for run, _ in entries if run.times), None)
         long = any(len(text.split()) > LONGEST_ITEM for text in texts)
         why = "long items: ask shorter ones, and put the rest in 'extra'" if long else None
         fact_id = fact_id or self.ids.take(prompt, "list")
-        ordered = tokens[0].type == "ordered_list_open"
-        self.add(Fact(fact_id, (("text", prompt),), time, why, tuple(texts), ordered))
-        parent, at = "", 1
+        self.add(Fact(fact_id, (("text", prompt),), time, why, tuple(texts), steps))
+        listed = self.last_fact  # a callout after the list adds to it, not to a nested one
+        for text, (_, nested) in zip(texts, entries, strict=True):
+            self.nested(nested, f"{prompt}: {text}")
+        self.last_fact = listed
+        return None
+
+    def introduced(self, lead: str) -> str:
+        """The prompt of a list a paragraph introduces ("Causes of an LMN lesion include:"). A
+        short one says what is asked only with the heading: "Drugs to avoid" under "Myasthenia
+        gravis" is asked as "Myasthenia gravis: Drugs to avoid", "Causes include" under
+        "Causes of metabolic acidosis" as the heading, which says it all."""
+        said = lead.rstrip(":").strip()
+        if not self.heading or len(said.split()) >= SHORT_PROMPT:
+            return said
+        if _words(said) & _words(self.heading):
+            return self.heading
+        return f"{self.heading}: {said}"
+
+    def items(self, tokens: list[Token]) -> list[tuple[Inline, list[list[Token]]]]:
+        """The list's items (``tokens`` from its opening token on), each with the lists nested
+        in it."""
+        level, at = tokens[0].level, 1
+        found: list[tuple[Inline, list[list[Token]]]] = []
         while at < len(tokens):
             token = tokens[at]
             if token.type == "inline" and token.level == level + 3:
-                parent = tidy(read_inline(token.children or []).text)
-            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                found.append((read_inline(token.children or []), []))
+            elif token.type in ("bullet_list_open", "ordered_list_open") and found:
                 closing = token.type.replace("_open", "_close")
                 end = next(
                     after
                     for after in range(at + 1, len(tokens))
                     if tokens[after].type == closing and tokens[after].level == token.level
                 )
-                heading, self.heading = self.heading, f"{prompt}: {parent}"
-                self.bullets(tokens[at:end], None)
-                self.heading, at = heading, end
+                found[-1][1].append(tokens[at:end])
+                at = end
             at += 1
-        return None
+        return found
 
-    def each_bullet(self, tokens: list[Token]) -> None:
-        for token in tokens:
-            if token.type == "inline" and token.children is not None:
-                run = read_inline(token.children)
-                if tidy(run.text):
-                    self.bullet(run)
+    def nested(self, lists: list[list[Token]], about: str) -> None:
+        """Lists nested in an item, asked about it (``about``, in place of the heading)."""
+        for tokens in lists:
+            heading, self.heading = self.heading, about
+            self.bullets(tokens, None)
+            self.heading = heading
 
-    def bullet(self, run: Inline) -> None:
-        term = key_term(run)
+    def each_bullet(self, entries: list[tuple[Inline, list[list[Token]]]], steps: bool) -> None:
+        for run, nested in entries:
+            text = tidy(run.text)
+            if text:
+                self.bullet(run, steps)
+            mine = self.last_fact
+            about = key_term(run, steps) or text
+            self.nested(nested, f"{self.heading or self.document.title}: {about}".rstrip(": "))
+            self.last_fact = mine
+
+    def bullet(self, run: Inline, steps: bool) -> None:
+        term = key_term(run, steps)
         if term is None:  # no key term first: a draft
             self.add(self.draft(run, tidy(run.text)))
             return
         # after the term: ':', an em or en dash, or a hyphen, then the explanation
-        explanation = tidy(run.text[run.bold[0][1] :]).lstrip(":\u2014\u2013- ").strip()
+        explanation = tidy(run.text[run.bold[0][1] :]).lstrip(SEPARATORS + " ").strip()
         self.add(self.key_term(term, explanation, run))
 
     def key_term(self, term: str, explanation: str, run: Inline) -> Fact:
@@ -322,10 +350,12 @@ class _Walker:
     def callout(self, index: int) -> tuple[str, str] | None:
         """An Obsidian callout (``> [!tip] Title`` then ``> text``) at ``index``: its title
         (else its type's name) and its text; None for any other block quote."""
-        inlines = [
-            token for token in self.tokens[index : self.closing(index)] if token.type == "inline"
-        ]
-        first = inlines[0].children or [] if inlines else []
+        inlines, in_item = [], 0
+        for token in self.tokens[index : self.closing(index)]:
+            in_item += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+            if token.type == "inline":
+                inlines.append((token, in_item > 0))
+        first = inlines[0][0].children or [] if inlines else []
         marker = _CALLOUT.match(first[0].content) if first and first[0].type == "text" else None
         if marker is None:
             return None
@@ -335,14 +365,22 @@ class _Walker:
         )
         title_tokens = [Token("text", "", 0, content=first[0].content[marker.end() :])]
         title = tidy(read_inline([*title_tokens, *first[1:line_end]]).text)
-        body = [read_inline(first[line_end:]).text]
-        body += [read_inline(token.children or []).text for token in inlines[1:]]
-        return title or marker[1].capitalize(), tidy(" ".join(body))
+        body = read_inline(first[line_end:]).text
+        after_item = False
+        for token, item in inlines[1:]:  # a list's items one after the other, with a ';'
+            text = tidy(read_inline(token.children or []).text)
+            body = f"{body}; {text}" if item and after_item else f"{body} {text}"
+            after_item = item
+        return title or marker[1].capitalize(), tidy(body)
 
     def add_callout(self, title: str, text: str) -> None:
         """A callout adds to the fact (or the table) just before it in its section, as its
         ``extra``; without one it is a draft of its own."""
-        said = f"{title}: {text}" if text else title
+        said = (
+            f"{title}{'' if title.endswith(('?', '!', ':', '.')) else ':'} {text}"
+            if text
+            else title
+        )
         if self.last_comparison is not None:
             comparisons = self.document.comparisons
             table = comparisons[self.last_comparison]
@@ -398,11 +436,20 @@ class _Walker:
         self.document.facts.append(Fact(fact_id, fields, time, "a table row of one column"))
 
 
-def key_term(run: Inline) -> str | None:
-    """The bold term an item starts with (``**Fasciculations**: ...``), if it does."""
+def key_term(run: Inline, steps: bool = False) -> str | None:
+    """The bold term an item starts with (``**Fasciculations**: ...``), if it does. A step
+    (an item of a numbered list) that starts in bold (``**Dip** the urine``) is a step: its
+    term must be followed by ':' or a dash."""
     start, end = run.bold[0] if run.bold else (0, 0)
     term = tidy(run.text[start:end])
-    return term if term and not run.text[:start].strip() else None
+    if not term or run.text[:start].strip():
+        return None
+    return term if not steps or run.text[end:].lstrip().startswith(tuple(SEPARATORS)) else None
+
+
+def _words(text: str) -> set[str]:
+    """The words that say something (four letters or more), without case."""
+    return set(re.findall(r"\w{4,}", text.casefold()))
 
 
 def deletable(term: str) -> bool:
