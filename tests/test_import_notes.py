@@ -237,6 +237,43 @@ def test_nested_lists_build_into_list_cards_in_anki(
         assert "Why the gap? It splits the acidoses: high gap; normal gap" in visible(card.answer)
 
 
+def test_obsidian_marks_are_not_card_text(tmp_path: Path) -> None:
+    document = tmp_path / "hf.md"
+    document.write_text(
+        "## Symptoms #todo #exam/block-1\n\n"
+        "- [ ] Orthopnea\n- [x] ==Paroxysmal== nocturnal dyspnea\n- Edema ![[legs.png]]\n\n"
+        "## Tests\n\n- **BNP**: a ==marker== of wall stress\n",
+        encoding="utf-8",
+    )
+    data = imported(document)
+    symptoms, bnp = data["facts"]
+    # a task's box, a highlight's '==', an embedded file and a heading's tags are left out
+    assert symptoms == {
+        "id": "symptoms",
+        "text": "Symptoms",
+        "list": ["Orthopnea", "Paroxysmal nocturnal dyspnea", "Edema"],
+    }
+    assert bnp["text"] == "{{BNP}}: a marker of wall stress"
+
+
+@pytest.mark.parametrize(
+    ("header", "title"),
+    [
+        ("| Feature | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        ("| | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        ("| Signs | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        # the rows are drugs, the columns what is said of each: no 'Class vs Effect'
+        ("| Drug | Class | Effect |", "Drug: Class, Effect"),
+    ],
+)
+def test_a_table_under_a_generic_heading_is_titled_by_what_it_compares(
+    tmp_path: Path, header: str, title: str
+) -> None:
+    document = tmp_path / "t.md"
+    document.write_text(f"## Overview\n\n{header}\n| - | - | - |\n| A | x | y |\n", "utf-8")
+    assert imported(document)["comparisons"][0]["title"] == title
+
+
 # -- bounds -------------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ from lmndeck.importers.inline import (
     sentences,
     tidy,
     timestamp,
+    unchecked,
 )
 from lmndeck.importers.tables import comparison_columns, comparison_rows, table_title
 from lmndeck.loader import FORBIDDEN, load_text
@@ -59,6 +60,8 @@ LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
 SHORT_PROMPT = 4  # words: a shorter introduction ("Causes include:") follows the heading
 SEPARATORS = ":\u2014\u2013-"  # what follows a key term: ':', an em or en dash, a hyphen
+# an Obsidian tag in a heading ('## Symptoms #todo'), which is no part of what it names
+_INLINE_TAG = re.compile(r"(?<!\S)#(?!\d+(?:\s|$))[\w/-]+")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
 
 
@@ -170,7 +173,7 @@ class _Walker:
             return index + 1
         lead, self.lead = self.lead, None
         if token.type == "heading_open":
-            self.heading = tidy(read_inline(self.children(index + 1)).text)
+            self.heading = tidy(_INLINE_TAG.sub(" ", read_inline(self.children(index + 1)).text))
             self.last_fact = self.last_comparison = None
         elif token.type == "paragraph_open":
             self.paragraph(read_inline(self.children(index + 1)))
@@ -292,7 +295,7 @@ class _Walker:
         while at < len(tokens):
             token = tokens[at]
             if token.type == "inline" and token.level == level + 3:
-                found.append((read_inline(token.children or []), []))
+                found.append((unchecked(read_inline(token.children or [])), []))
             elif token.type in ("bullet_list_open", "ordered_list_open") and found:
                 closing = token.type.replace("_open", "_close")
                 end = next(
