@@ -48,11 +48,17 @@ SYMBOLS = (
       - {feature: Base excess, a: \u22125, b: +5}
       - {feature: Rate, a: 7.30, b: 7.3}
       - {feature: Anion gap, a: "*raised*", b: raised}
+      - {feature: Potassium, a: ±, b: +}
+      - {feature: Gap, a: ≥ 12, b: ≤ 12}
+      - {feature: Range, a: 5\u201310, b: 5-10}
+      - {feature: Excess, a: \u22122, b: -2}
 """
 )
 
 
 def test_symbols_and_numbers_make_cells_differ(write_cards: WriteCards) -> None:
     assert found(write_cards, SYMBOLS, "equal-row") == [
-        (16, 9, "every cell of the row 'Anion gap' says '*raised*'")
+        (16, 9, "every cell of the row 'Anion gap' says '*raised*'"),
+        (19, 9, "every cell of the row 'Range' says '5\u201310'"),  # one range, two dashes
+        (20, 9, "every cell of the row 'Excess' says '\u22122'"),
     ]
