@@ -247,3 +247,14 @@ def test_a_second_id_in_one_item_says_a_dash_may_be_missing(write_cards: WriteCa
         "  hint: the first 'id' is at line 5; remove or rename one of them; if a new item starts "
         "here, begin its line with '- ' ('- id: ...')",
     ]
+
+
+def test_facts_without_their_file_say_what_the_file_starts_with(write_cards: WriteCards) -> None:
+    write_cards("- id: a\n  text: The {{knee jerk}} tests L3-L4.\n")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "cards/demo.yaml:1:1: error[wrong-type]: a cards file must be a mapping of keys to "
+        "values, not a list",
+        "  hint: start the file with 'deck: Name', then 'facts:' with the items indented under it",
+    ]
