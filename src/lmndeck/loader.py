@@ -354,22 +354,21 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
         # place to look, not the end of the file.
         mark = error.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
+    where = Position(shown, line + 1, column + 1)
+    from lmndeck.yamlhints import newcomer_mistake  # an error's path only
+
+    lines = text.splitlines()
+    if mistake := newcomer_mistake(error, lines):
+        if mistake.at is not None:
+            where = Position(shown, mistake.at[0] + 1, mistake.at[1] + 1)
+        return Problem(where, f"invalid YAML: {mistake.said}", mistake.hint, code=Code.INVALID_YAML)
     message = "invalid YAML: " + (error.problem or "syntax error")
     if error.context:
         message += f" ({error.context})"
-    where = Position(shown, line + 1, column + 1)
-    return Problem(where, message, _yaml_hint(error, text), code=Code.INVALID_YAML)
+    return Problem(where, message, _yaml_hint(error, lines), code=Code.INVALID_YAML)
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:
-    from lmndeck.yamlhints import newcomer_hint  # an error's path only
-
-    lines = text.splitlines()
-    if hint := newcomer_hint(error, lines):
-        return hint
-    mark = error.problem_mark
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        return "indent with spaces; YAML does not allow tabs for indentation"
+def _yaml_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str:
     for mark in (error.context_mark, error.problem_mark):
         if mark is None or mark.line >= len(lines):
             continue

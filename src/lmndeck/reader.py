@@ -175,9 +175,8 @@ class Reader:
 
     def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
-            self.report(
-                node, Code.WRONG_TYPE, f"{what} must be text, not {kind_of(node)}", STRUCTURE_HINT
-            )
+            message = f"{what} must be text, not {kind_of(node)}"
+            self.report(node, Code.WRONG_TYPE, message, _text_hint(node))
             return None
         if not self.visit(node):
             return None
@@ -463,6 +462,16 @@ _KINDS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "a mapping",
     yaml.SequenceNode: "a list",
 }
+
+
+def _text_hint(node: yaml.Node) -> str:
+    """What to do with a mapping or list where text belongs: 'list: [- Tone: low]' is a
+    text with ': ' in it, unquoted; a value starting with '{' or '[' is YAML's flow style."""
+    entries = node.value if isinstance(node, yaml.MappingNode) and not node.flow_style else []
+    if len(entries) == 1 and all(isinstance(part, yaml.ScalarNode) for part in entries[0]):
+        typed = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
+        return f"a ': ' in an unquoted text makes a key of what is before it; quote it: {typed}"
+    return STRUCTURE_HINT
 
 
 def kind_of(node: yaml.Node) -> str:

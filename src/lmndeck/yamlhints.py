@@ -1,21 +1,23 @@
-"""Hints for the YAML mistakes of a newcomer, from the parser's error and the lines it points at.
+"""The YAML mistakes of a newcomer, recognised from the parser's error and the lines it points at.
 
 The parser's words ("mapping values are not allowed here", "while scanning a block scalar")
-name its own state, not what the author typed. These recognise what was typed: a key indented
-one space too far, Markdown pasted into a cards file, a value starting with '>' or '|' or a
-character YAML reserves ('*', '&', '@', '`', '%'), a forgotten '- ' before an item.
+name its own state, not what the author typed: a recognised mistake is reported in words of
+what was typed, with what to do, in their place. Recognised: a tab indenting a line, a key
+indented one space too far, Markdown pasted into a cards file, a value starting with '>' or '|'
+or a character YAML reserves ('*', '&', '@', '`', '%'), a forgotten '- ' before an item.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import NamedTuple
 
 import yaml
 
 IMPORT_HINT = (
-    "this looks like Markdown; a cards file is YAML: turn notes into a draft cards file with "
-    "'lmndeck import NOTES.md', or write each fact under 'facts:' as '- id: ...' and 'text: ...'"
+    "a cards file is YAML: turn notes into a draft cards file with 'lmndeck import NOTES.md', "
+    "or write each fact under 'facts:' as '- id: ...' and 'text: ...'"
 )
 
 _KEY = re.compile(r"( *)(?:- +)*([\w-]+):(?: |$)")
@@ -32,47 +34,63 @@ _FLOW_VALUE = re.compile(r"[>|@`%][^,}\]]*")
 # a block value (after 'key: ' or '- ') starting with a character YAML reserves: '@' and '`',
 # '%' (a directive), '*' (an alias: '*italic*'), '&' (an anchor); up to a comment
 _RESERVED_VALUE = re.compile(r"^\s*(?:- +)*(?:[\w-]+: +)?([@`%*&](?:[^#]|(?<! )#)*?)\s*(?: #.*)?$")
-# a line that is not an item, the line of an item above it at its column ('- Weakness')
-_ITEM = re.compile(r"( *)- ")
+# a value with ': ' in it, unquoted ('text: Note: the ...'): the key, the value, its first part
+_COLON_VALUE = re.compile(r"^\s*((?:- +)?[\w-]+:) +(([^'\"{\[:#][^:]*?): .*)$")
+# the line of a list item ('- Weakness', '  - id: a')
+_ITEM = re.compile(r" *- ")
 
 
-def newcomer_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
-    """The hint for a mistake recognised at the error's place, or None."""
+class Mistake(NamedTuple):
+    said: str  # what the newcomer typed, in place of the parser's words
+    hint: str  # what to do
+    at: tuple[int, int] | None = None  # its line and column (from 0), when not the parser's
+
+
+def newcomer_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """The mistake recognised at the error's place; None for any other."""
     marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
     shown = [lines[mark.line] for mark in marks if mark.line < len(lines)]
     if any(_MARKDOWN.match(line) for line in shown):
-        return IMPORT_HINT
+        return Mistake("this looks like Markdown", IMPORT_HINT)
     mark = error.problem_mark
     indented = mark is not None and "mapping values are not allowed" in (error.problem or "")
-    if indented and mark and (hint := _indent_hint(lines, mark.line)):
-        return hint
+    if indented and mark and (said := _indented(lines, mark.line)):
+        return said
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+        return Mistake("a tab indents this line", "indent with spaces; YAML does not allow tabs")
     for line in shown:
         if value := _BLOCK_VALUE.match(line):
             example = f"{value[1].strip()} {json.dumps(value[2].strip(), ensure_ascii=False)}"
-            return (
-                f"a value starting with '{value[2][0]}' is read as a block of lines below it; "
-                f"quote the text, e.g. {example.strip()}"
+            return Mistake(
+                f"a value starting with '{value[2][0]}' is read as a block of the lines below it",
+                f"quote the text, e.g. {example.strip()}",
             )
-    for line in shown:
-        if reserved := _RESERVED_VALUE.match(line):
-            return _quote_hint(reserved[1])
+    for mark in marks:
+        if mark.line < len(lines) and (reserved := _RESERVED_VALUE.match(lines[mark.line])):
+            return _unquoted(reserved[1])._replace(at=(mark.line, reserved.start(1)))
     unquoted = mark and "cannot start any token" in (error.problem or "") and mark.line < len(lines)
     if unquoted and mark and (flow := _FLOW_VALUE.match(lines[mark.line], mark.column)):
-        return _quote_hint(flow[0].strip())
-    for mark in marks:
-        if hint := _dash_hint(lines, mark.line):
-            return hint
+        return _unquoted(flow[0].strip())
+    for mark in sorted(marks, key=lambda mark: mark.line):
+        if said := _forgotten_dash(lines, mark.line):
+            return said
+    if indented and mark and (colon := _COLON_VALUE.match(lines[mark.line])):
+        example = f"{colon[1].strip()} {json.dumps(colon[2].strip(), ensure_ascii=False)}"
+        return Mistake(
+            f"the ': ' after '{colon[3]}' starts a key of its own in an unquoted text",
+            f"quote the text, e.g. {example}",
+        )
     return None
 
 
-def _quote_hint(value: str) -> str:
-    return (
-        f"a value cannot start with '{value[0]}' unquoted; quote it: "
-        f"{json.dumps(value, ensure_ascii=False)}"
+def _unquoted(value: str) -> Mistake:
+    return Mistake(
+        f"a value cannot start with '{value[0]}' unquoted",
+        f"quote it: {json.dumps(value, ensure_ascii=False)}",
     )
 
 
-def _dash_hint(lines: list[str], line: int) -> str | None:
+def _forgotten_dash(lines: list[str], line: int) -> Mistake | None:
     """A forgotten '- ': a line that starts at the column of the '- ' of the item above it
     (``- Weakness`` then ``Atrophy``, or ``- id: a`` ... then ``id: b``), which YAML cannot
     read as an item nor as part of one."""
@@ -84,18 +102,18 @@ def _dash_hint(lines: list[str], line: int) -> str | None:
         indent = len(above) - len(above.lstrip(" "))
         if not above.strip() or above.lstrip().startswith("#") or indent > column:
             continue
-        item = _ITEM.match(above)
-        if indent < column or item is None:
+        if indent < column or _ITEM.match(above) is None:
             return None
-        return (
-            f"this line starts where the '- ' of the item above it does, without one: start it "
-            f"with '- ' if it is an item of its own ('- {text.strip()}'); to continue the item "
-            "above, indent it further"
+        return Mistake(
+            "this line starts where the '- ' of the item above it does, without one",
+            f"start it with '- ' if it is an item of its own ('- {text.strip()}'); to continue "
+            "the item above, indent it further",
+            (line, column),
         )
     return None
 
 
-def _indent_hint(lines: list[str], line: int) -> str | None:
+def _indented(lines: list[str], line: int) -> Mistake | None:
     """A key indented deeper than the key of the line above: YAML reads it as part of that
     line's value, and then refuses its ':'."""
     key = _KEY.match(lines[line]) if line < len(lines) else None
@@ -114,8 +132,8 @@ def _indent_hint(lines: list[str], line: int) -> str | None:
     if column <= above_column:
         return None
     more = column - above_column
-    return (
+    return Mistake(
         f"'{key[2]}:' is indented {more} space{'' if more == 1 else 's'} more than "
-        f"'{above_key[2]}:' above it; the keys of one item line up: indent '{key[2]}:' by "
-        f"{above_column} spaces"
+        f"'{above_key[2]}:' above it",
+        f"the keys of one item line up: indent '{key[2]}:' by {above_column} spaces",
     )
