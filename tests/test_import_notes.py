@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
 from tests.anki_client import AnkiCollection, visible
-from tests.test_import_markdown import imported
+from tests.test_import_markdown import imported, in_project
 
 NOTES = Path(__file__).parent / "fixtures" / "notes" / "lmn-lecture.md"
 # A hang guard for the hostile inputs, not a timing claim: each finishes in well under a second.
@@ -171,10 +171,7 @@ Drugs to avoid:
 
 @pytest.fixture
 def nested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    document = tmp_path / "renal.md"
-    document.write_text(NESTED, encoding="utf-8")
-    return document
+    return in_project(tmp_path, monkeypatch, "renal.md", NESTED)
 
 
 def test_a_list_under_a_key_term_is_a_list_asked_about_the_term(nested: Path) -> None:
