@@ -25,7 +25,8 @@ _KEY = re.compile(r"( *)(?:- +)*([\w-]+):(?: |$)")
 _MARKDOWN = re.compile(
     r"^\s*(?:(?:[-*+]|\d+[.)])\s+\*\*"  # a bullet or numbered item starting in bold
     r"|\|.*\|\s*$"  # a table row
-    r"|(?:- +)?(?:[\w-]+: +)?\*\*\S)"  # a value starting in bold (YAML reads '*' as an alias)
+    r"|(?:- +)?(?:[\w-]+: +)?\*\*\S"  # a value starting in bold (YAML reads '*' as an alias)
+    r"|>)"  # a quote or callout, '> [!tip] ...', on a line of its own
 )
 # a value that starts with '>' or '|' followed by text: not the start of a block of lines
 _BLOCK_VALUE = re.compile(r"^\s*((?:- +)?(?:[\w-]+: +)?)([>|](?![-+0-9]*\s*(?:#.*)?$).*)$")
@@ -53,8 +54,11 @@ def newcomer_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake |
     if any(_MARKDOWN.match(line) for line in shown):
         return Mistake("this looks like Markdown", IMPORT_HINT)
     mark = error.problem_mark
-    indented = mark is not None and "mapping values are not allowed" in (error.problem or "")
-    if indented and mark and (said := _indented(lines, mark.line)):
+    misplaced = mark is not None and any(
+        what in (error.problem or "")
+        for what in ("mapping values are not allowed", "expected key", "expected '-' indicator")
+    )
+    if misplaced and mark and (said := _indented(lines, mark.line)):
         return said
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         return Mistake("a tab indents this line", "indent with spaces; YAML does not allow tabs")
@@ -74,6 +78,20 @@ def newcomer_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake |
     for mark in sorted(marks, key=lambda mark: mark.line):
         if said := _forgotten_dash(lines, mark.line):
             return said
+    if error.context == "while scanning a quoted scalar" and error.context_mark:
+        quote = lines[error.context_mark.line][error.context_mark.column]
+        inside = '\\"' if quote == '"' else "''"
+        return Mistake(
+            f"the text opened here with {quote} is never closed",
+            f"end it with {quote}; a {quote} inside the text is written {inside}",
+        )
+    if "expected ':'" in (error.problem or "") and error.context_mark:
+        typed = lines[error.context_mark.line] if error.context_mark.line < len(lines) else ""
+        if typed.strip() and ":" not in typed and not typed.lstrip().startswith("-"):
+            return Mistake(
+                "this line is text, neither 'key: value' nor an item '- ...'", IMPORT_HINT
+            )
+    indented = mark is not None and "mapping values are not allowed" in (error.problem or "")
     if indented and mark and (colon := _COLON_VALUE.match(lines[mark.line])):
         example = f"{colon[1].strip()} {json.dumps(colon[2].strip(), ensure_ascii=False)}"
         return Mistake(
@@ -114,26 +132,36 @@ def _forgotten_dash(lines: list[str], line: int) -> Mistake | None:
 
 
 def _indented(lines: list[str], line: int) -> Mistake | None:
-    """A key indented deeper than the key of the line above: YAML reads it as part of that
-    line's value, and then refuses its ':'."""
+    """A key that lines up with no key above it: deeper than the key of its item or file
+    (YAML reads it as part of that key's value), or between an item's '- ' and its keys."""
     key = _KEY.match(lines[line]) if line < len(lines) else None
-    above = next(
-        (
-            text
-            for text in reversed(lines[:line])
-            if text.strip() and not text.lstrip().startswith("#")
-        ),
-        None,
-    )
-    above_key = _KEY.match(above) if above is not None else None
-    if key is None or above_key is None:
+    if key is None or lines[line].lstrip().startswith("-"):
         return None
-    column, above_column = len(key[1]), above_key.start(2)
-    if column <= above_column:
-        return None
-    more = column - above_column
-    return Mistake(
-        f"'{key[2]}:' is indented {more} space{'' if more == 1 else 's'} more than "
-        f"'{above_key[2]}:' above it",
-        f"the keys of one item line up: indent '{key[2]}:' by {above_column} spaces",
-    )
+    column = len(key[1])
+    for above in reversed(lines[:line]):
+        indent = len(above) - len(above.lstrip(" "))
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        above_key = _KEY.match(above)
+        if above_key is None or above_key.start(2) == column:
+            if indent <= column:
+                return None
+            continue  # a line of a deeper value
+        above_column = above_key.start(2)
+        if above_column < column:
+            more = column - above_column
+            how = f"{more} space{'' if more == 1 else 's'} more"
+        elif above.lstrip().startswith("-") and indent < column:
+            less = above_column - column
+            how = f"{less} space{'' if less == 1 else 's'} less"
+        elif indent <= column:
+            return None
+        else:
+            continue
+        hint = (
+            f"the keys of one item line up: indent '{key[2]}:' by {above_column} spaces"
+            if above_column
+            else f"the file's own keys start the line: remove the spaces before '{key[2]}:'"
+        )
+        return Mistake(f"'{key[2]}:' is indented {how} than '{above_key[2]}:' above it", hint)
+    return None
