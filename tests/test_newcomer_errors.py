@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lmndeck import loader
 from lmndeck.cli import main
 from tests.conftest import WriteCards
+from tests.test_hostile_inputs import LOADERS
 
 HEADER = """\
 deck: Demo
@@ -22,9 +24,13 @@ facts:
 """
 
 
-@pytest.fixture(autouse=True)
-def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=sorted(LOADERS))
+def in_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Each mistake with each YAML parser (libyaml's and PyYAML's own word their errors apart)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(loader, "_Loader", LOADERS[request.param])
 
 
 def checked(write_cards: WriteCards, body: str) -> list[str]:

@@ -37,6 +37,9 @@ _FLOW_VALUE = re.compile(r"[>|@`%][^,}\]]*")
 _RESERVED_VALUE = re.compile(r"^\s*(?:- +)*(?:[\w-]+: +)?([@`%*&](?:[^#]|(?<! )#)*?)\s*(?: #.*)?$")
 # a value with ': ' in it, unquoted ('text: Note: the ...'): the key, the value, its first part
 _COLON_VALUE = re.compile(r"^\s*((?:- +)?[\w-]+:) +(([^'\"{\[:#][^:]*?): .*)$")
+# what the parsers say of a key that lines up with no key above it (libyaml's words, PyYAML's)
+_MISPLACED: tuple[str, ...] = ("mapping values are not allowed", "expected key")
+_MISPLACED += ("expected '-' indicator", "expected <block end>")
 # the line of a list item ('- Weakness', '  - id: a')
 _ITEM = re.compile(r" *- ")
 
@@ -54,10 +57,7 @@ def newcomer_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake |
     if any(_MARKDOWN.match(line) for line in shown):
         return Mistake("this looks like Markdown", IMPORT_HINT)
     mark = error.problem_mark
-    misplaced = mark is not None and any(
-        what in (error.problem or "")
-        for what in ("mapping values are not allowed", "expected key", "expected '-' indicator")
-    )
+    misplaced = mark is not None and any(what in (error.problem or "") for what in _MISPLACED)
     if misplaced and mark and (said := _indented(lines, mark.line)):
         return said
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
