@@ -2,15 +2,17 @@
 
 The parser's words ("mapping values are not allowed here", "while scanning a block scalar")
 name its own state, not what the author typed: a recognised mistake is reported in words of
-what was typed, with what to do, in their place. Recognised: a tab indenting a line, a key
-indented one space too far, Markdown pasted into a cards file, a value starting with '>' or '|'
-or a character YAML reserves ('*', '&', '@', '`', '%'), a forgotten '- ' before an item.
+what was typed, with what to do, in their place. Recognised: Markdown pasted into a cards
+file (a line of prose too), a key indented one space too far or too short, a tab indenting a
+line, a value starting with '>' or '|' or a character YAML reserves ('*', '&', '@', '`', '%'),
+a forgotten '- ' before an item, a quote never closed, a ': ' in an unquoted text.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import yaml
@@ -53,52 +55,127 @@ class Mistake(NamedTuple):
 def newcomer_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """The mistake recognised at the error's place; None for any other."""
     marks = [mark for mark in (error.problem_mark, error.context_mark) if mark is not None]
-    shown = [lines[mark.line] for mark in marks if mark.line < len(lines)]
-    if any(_MARKDOWN.match(line) for line in shown):
+    at = _At(error, [mark for mark in marks if mark.line < len(lines)], lines)
+    return next((mistake for seen in _RECOGNISED if (mistake := seen(at))), None)
+
+
+class _At(NamedTuple):
+    """The parser's error and the lines its marks point at."""
+
+    error: yaml.MarkedYAMLError
+    marks: list[yaml.Mark]  # the problem's mark, then its context's, each on a line
+    lines: list[str]
+
+    @property
+    def problem(self) -> str:
+        return self.error.problem or ""
+
+    @property
+    def shown(self) -> list[str]:
+        return [self.lines[mark.line] for mark in self.marks]
+
+    @property
+    def mark(self) -> yaml.Mark | None:
+        """The problem's own mark."""
+        mark = self.error.problem_mark
+        return mark if mark in self.marks else None
+
+
+def _markdown(at: _At) -> Mistake | None:
+    if any(_MARKDOWN.match(line) for line in at.shown):
         return Mistake("this looks like Markdown", IMPORT_HINT)
-    mark = error.problem_mark
-    misplaced = mark is not None and any(what in (error.problem or "") for what in _MISPLACED)
-    if misplaced and mark and (said := _indented(lines, mark.line)):
-        return said
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+    return None
+
+
+def _misplaced_key(at: _At) -> Mistake | None:
+    if at.mark and any(what in at.problem for what in _MISPLACED):
+        return _indented(at.lines, at.mark.line)
+    return None
+
+
+def _tab(at: _At) -> Mistake | None:
+    if at.mark and "\t" in at.lines[at.mark.line][: at.mark.column + 1]:
         return Mistake("a tab indents this line", "indent with spaces; YAML does not allow tabs")
-    for line in shown:
+    return None
+
+
+def _block_value(at: _At) -> Mistake | None:
+    for line in at.shown:
         if value := _BLOCK_VALUE.match(line):
             example = f"{value[1].strip()} {json.dumps(value[2].strip(), ensure_ascii=False)}"
             return Mistake(
                 f"a value starting with '{value[2][0]}' is read as a block of the lines below it",
                 f"quote the text, e.g. {example.strip()}",
             )
-    for mark in marks:
-        if mark.line < len(lines) and (reserved := _RESERVED_VALUE.match(lines[mark.line])):
-            return _unquoted(reserved[1])._replace(at=(mark.line, reserved.start(1)))
-    unquoted = mark and "cannot start any token" in (error.problem or "") and mark.line < len(lines)
-    if unquoted and mark and (flow := _FLOW_VALUE.match(lines[mark.line], mark.column)):
-        return _unquoted(flow[0].strip())
-    for mark in sorted(marks, key=lambda mark: mark.line):
-        if said := _forgotten_dash(lines, mark.line):
-            return said
-    if error.context == "while scanning a quoted scalar" and error.context_mark:
-        quote = lines[error.context_mark.line][error.context_mark.column]
-        inside = '\\"' if quote == '"' else "''"
-        return Mistake(
-            f"the text opened here with {quote} is never closed",
-            f"end it with {quote}; a {quote} inside the text is written {inside}",
-        )
-    if "expected ':'" in (error.problem or "") and error.context_mark:
-        typed = lines[error.context_mark.line] if error.context_mark.line < len(lines) else ""
-        if typed.strip() and ":" not in typed and not typed.lstrip().startswith("-"):
-            return Mistake(
-                "this line is text, neither 'key: value' nor an item '- ...'", IMPORT_HINT
-            )
-    indented = mark is not None and "mapping values are not allowed" in (error.problem or "")
-    if indented and mark and (colon := _COLON_VALUE.match(lines[mark.line])):
-        example = f"{colon[1].strip()} {json.dumps(colon[2].strip(), ensure_ascii=False)}"
-        return Mistake(
-            f"the ': ' after '{colon[3]}' starts a key of its own in an unquoted text",
-            f"quote the text, e.g. {example}",
-        )
     return None
+
+
+def _reserved_value(at: _At) -> Mistake | None:
+    for mark in at.marks:
+        if reserved := _RESERVED_VALUE.match(at.lines[mark.line]):
+            return _unquoted(reserved[1])._replace(at=(mark.line, reserved.start(1)))
+    flow = at.mark and "cannot start any token" in at.problem
+    if flow and at.mark and (value := _FLOW_VALUE.match(at.lines[at.mark.line], at.mark.column)):
+        return _unquoted(value[0].strip())
+    return None
+
+
+def _dash(at: _At) -> Mistake | None:
+    for mark in sorted(at.marks, key=lambda mark: mark.line):
+        if mistake := _forgotten_dash(at.lines, mark.line):
+            return mistake
+    return None
+
+
+def _unclosed_quote(at: _At) -> Mistake | None:
+    opened = at.error.context_mark
+    if at.error.context != "while scanning a quoted scalar" or opened not in at.marks:
+        return None
+    quote = at.lines[opened.line][opened.column : opened.column + 1]
+    inside = '\\"' if quote == '"' else "''"
+    return Mistake(
+        f"the text opened here with {quote} is never closed",
+        f"end it with {quote}; a {quote} inside the text is written {inside}",
+    )
+
+
+def _prose(at: _At) -> Mistake | None:
+    """A line of text with no key (a paragraph of notes), which YAML reads as a key without
+    its ':'."""
+    started = at.error.context_mark
+    if "expected ':'" not in at.problem or started not in at.marks:
+        return None
+    typed = at.lines[started.line]
+    if typed.strip() and ":" not in typed and not typed.lstrip().startswith("-"):
+        return Mistake("this line is text, neither 'key: value' nor an item '- ...'", IMPORT_HINT)
+    return None
+
+
+def _colon(at: _At) -> Mistake | None:
+    if not at.mark or "mapping values are not allowed" not in at.problem:
+        return None
+    colon = _COLON_VALUE.match(at.lines[at.mark.line])
+    if colon is None:
+        return None
+    example = f"{colon[1].strip()} {json.dumps(colon[2].strip(), ensure_ascii=False)}"
+    return Mistake(
+        f"the ': ' after '{colon[3]}' starts a key of its own in an unquoted text",
+        f"quote the text, e.g. {example}",
+    )
+
+
+# in this order: the first that recognises the mistake says it
+_RECOGNISED: tuple[Callable[[_At], Mistake | None], ...] = (
+    _markdown,
+    _misplaced_key,
+    _tab,
+    _block_value,
+    _reserved_value,
+    _dash,
+    _unclosed_quote,
+    _prose,
+    _colon,
+)
 
 
 def _unquoted(value: str) -> Mistake:
