@@ -253,6 +253,18 @@ def test_obsidian_marks_are_not_card_text(tmp_path: Path) -> None:
     assert bnp["text"] == "{{BNP}}: a marker of wall stress"
 
 
+def test_a_document_that_starts_with_its_title_is_a_deck_of_that_name(tmp_path: Path) -> None:
+    document = tmp_path / "lecture-03.md"
+    document.write_text("# Acid-base disorders #renal\n\n- **Acidemia**: pH below 7.35.\n", "utf-8")
+    data = imported(document)
+    assert data["deck"] == data["sources"]["text"]["title"] == "Acid-base disorders"
+    # a front matter title names it first; a document that starts otherwise, its file
+    document.write_text("---\ntitle: Renal 3\n---\n# Acid-base\n\n- **A**: b.\n", "utf-8")
+    assert imported(document)["deck"] == "Renal 3"
+    document.write_text("Intro.\n\n# Acid-base\n\n- **A**: b.\n", "utf-8")
+    assert imported(document)["deck"] == "lecture-03"
+
+
 @pytest.mark.parametrize(
     ("header", "title"),
     [

@@ -60,7 +60,7 @@ LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
 SHORT_PROMPT = 4  # words: a shorter introduction ("Causes include:") follows the heading
 SEPARATORS = ":\u2014\u2013-"  # what follows a key term: ':', an em or en dash, a hyphen
-# an Obsidian tag in a heading ('## Symptoms #todo'), which is no part of what it names
+# an Obsidian tag ('#todo', '#exam/block-2', not '#1'), no part of what a heading names
 _INLINE_TAG = re.compile(r"(?<!\S)#(?!\d+(?:\s|$))[\w/-]+")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
 
@@ -94,7 +94,8 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     # A wiki link's '|' would split a table cell in two: escaped, it stays in the cell.
     tokens = md.parse(WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
     meta, tags = _front_matter(tokens, shown or name)
-    document = Document(name, meta.get("title") or PurePath(name).stem or name, tags=tags)
+    title = meta.get("title") or _first_heading(tokens) or PurePath(name).stem or name
+    document = Document(name, title, tags=tags)
     video = meta.get("videoId") or ""
     document.video = video if YOUTUBE_ID.match(video) else None
     document.author = meta.get("author")
@@ -128,6 +129,19 @@ def _front_matter(tokens: list[Token], shown: str) -> tuple[dict[str, str], tupl
         elif isinstance(value, yaml.ScalarNode) and value.value:
             meta[key.value] = tidy(plain(value.value))
     return meta, tags
+
+
+def _first_heading(tokens: list[Token]) -> str | None:
+    """The document's '# Title', when it is the first thing in it (after the front matter)."""
+    first = next((at for at, token in enumerate(tokens) if token.type != "front_matter"), None)
+    if first is None or tokens[first].type != "heading_open" or tokens[first].tag != "h1":
+        return None
+    return heading_text(tokens[first + 1].children or []) or None
+
+
+def heading_text(children: list[Token]) -> str:
+    """A heading as text, without the Obsidian tags in it ('## Symptoms #todo')."""
+    return tidy(_INLINE_TAG.sub(" ", read_inline(children).text))
 
 
 def _moved(problem: Problem, lines: int) -> Problem:
@@ -173,7 +187,7 @@ class _Walker:
             return index + 1
         lead, self.lead = self.lead, None
         if token.type == "heading_open":
-            self.heading = tidy(_INLINE_TAG.sub(" ", read_inline(self.children(index + 1)).text))
+            self.heading = heading_text(self.children(index + 1))
             self.last_fact = self.last_comparison = None
         elif token.type == "paragraph_open":
             self.paragraph(read_inline(self.children(index + 1)))
