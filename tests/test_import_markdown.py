@@ -54,12 +54,15 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
+def written(document: Path, text: str) -> Path:
+    document.write_text(text, encoding="utf-8")
+    return document
+
+
 def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str) -> Path:
     """The document ``name`` written in ``tmp_path``, which is the working directory."""
     monkeypatch.chdir(tmp_path)
-    document = tmp_path / name
-    document.write_text(text, encoding="utf-8")
-    return document
+    return written(tmp_path / name, text)
 
 
 @pytest.fixture

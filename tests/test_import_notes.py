@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
 from tests.anki_client import AnkiCollection, visible
-from tests.test_import_markdown import imported, in_project
+from tests.test_import_markdown import imported, in_project, written
 
 NOTES = Path(__file__).parent / "fixtures" / "notes" / "lmn-lecture.md"
 # A hang guard for the hostile inputs, not a timing claim: each finishes in well under a second.
@@ -235,14 +235,10 @@ def test_nested_lists_build_into_list_cards_in_anki(
 
 
 def test_obsidian_marks_are_not_card_text(tmp_path: Path) -> None:
-    document = tmp_path / "hf.md"
-    document.write_text(
-        "## Symptoms #todo #exam/block-1\n\n"
-        "- [ ] Orthopnea\n- [x] ==Paroxysmal== nocturnal dyspnea\n- Edema ![[legs.png]]\n\n"
-        "## Tests\n\n- **BNP**: a ==marker== of wall stress\n",
-        encoding="utf-8",
-    )
-    data = imported(document)
+    notes = "## Symptoms #todo #exam/block-1\n\n"
+    notes += "- [ ] Orthopnea\n- [x] ==Paroxysmal== nocturnal dyspnea\n- Edema ![[legs.png]]\n\n"
+    notes += "## Tests\n\n- **BNP**: a ==marker== of wall stress\n"
+    data = imported(written(tmp_path / "hf.md", notes))
     symptoms, bnp = data["facts"]
     # a task's box, a highlight's '==', an embedded file and a heading's tags are left out
     assert symptoms == {
@@ -251,6 +247,22 @@ def test_obsidian_marks_are_not_card_text(tmp_path: Path) -> None:
         "list": ["Orthopnea", "Paroxysmal nocturnal dyspnea", "Edema"],
     }
     assert bnp["text"] == "{{BNP}}: a marker of wall stress"
+
+
+def test_what_is_inside_a_list_item_is_never_dropped(tmp_path: Path) -> None:
+    notes = "## Terms\n\n- **Acidemia**: pH below 7.35.\n  > [!tip] Pearl\n  > Check it twice.\n"
+    notes += "- **Alkalemia**: pH above 7.45.\n\n  It is rarer.\n\n  ```\n  code\n  ```\n\n"
+    notes += "## Signs\n\n- Weakness\n- Atrophy\n\n  Of the muscle.\n"
+    result = run("import", str(written(tmp_path / "items.md", notes)), "-o", "-")
+    assert result.exit_code == 0, result.output
+    facts = facts_by_id(yaml.safe_load(result.stdout))
+    # a callout in an item adds to the item's fact, as after it
+    assert facts["acidemia"]["extra"] == "Pearl: Check it twice."
+    # an item's second paragraph is a draft, not an item of the list
+    assert facts["signs"]["list"] == ["Weakness", "Atrophy"]
+    drafts = {fact["back"] for fact in facts.values() if fact.get("draft")}
+    assert drafts == {"It is rarer.", "Of the muscle."}
+    assert "# not imported: code at line 10 of items.md" in result.stdout
 
 
 def test_a_document_that_starts_with_its_title_is_a_deck_of_that_name(tmp_path: Path) -> None:

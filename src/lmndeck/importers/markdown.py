@@ -28,20 +28,19 @@ the YAML.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from lmndeck.importers.document import Comparison, Document, Fact
+from lmndeck.importers.frontmatter import front_matter
 from lmndeck.importers.inline import (
     WIKI_LINK,
     Ids,
     Inline,
-    plain,
     read_inline,
     sentences,
     tidy,
@@ -49,11 +48,8 @@ from lmndeck.importers.inline import (
     unchecked,
 )
 from lmndeck.importers.tables import comparison_columns, comparison_rows, table_title
-from lmndeck.loader import FORBIDDEN, load_text
 from lmndeck.problems import Code, ContentError, Position, Problem, place
-from lmndeck.reserved import is_reserved_tag
 from lmndeck.sources import YOUTUBE_ID
-from lmndeck.tags import SEPARATOR, normalize_tag
 from lmndeck.wording import text_key
 
 LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
@@ -93,7 +89,7 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
     # A wiki link's '|' would split a table cell in two: escaped, it stays in the cell.
     tokens = md.parse(WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
-    meta, tags = _front_matter(tokens, shown or name)
+    meta, tags = front_matter(tokens, shown or name)
     title = meta.get("title") or _first_heading(tokens) or PurePath(name).stem or name
     document = Document(name, title, tags=tags)
     video = meta.get("videoId") or ""
@@ -101,34 +97,6 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     document.author = meta.get("author")
     _Walker(document, tokens).run()
     return document
-
-
-def _front_matter(tokens: list[Token], shown: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The front matter's text values by key, and its tags. It is read by the cards files'
-    loader: its bounds (nesting, no alias ever expanded) hold for a document too, and its
-    problems (invalid YAML, an escape such as "\\x01" making a character cards refuse) are
-    errors that point into the document."""
-    front = next((token for token in tokens if token.type == "front_matter"), None)
-    if front is None:
-        return {}, ()
-    offset = front.map[0] + 1 if front.map else 1  # the lines before the front matter's text
-    try:
-        # raw characters that lmndeck refuses are dropped, as from the document's text
-        root = load_text(FORBIDDEN.sub(" ", front.content), shown)
-    except ContentError as error:
-        raise ContentError([_moved(problem, offset) for problem in error.problems]) from None
-    if not isinstance(root, yaml.MappingNode):
-        return {}, ()
-    meta: dict[str, str] = {}
-    tags: tuple[str, ...] = ()
-    for key, value in root.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        if key.value == "tags":
-            tags = _tags(value)
-        elif isinstance(value, yaml.ScalarNode) and value.value:
-            meta[key.value] = tidy(plain(value.value))
-    return meta, tags
 
 
 def _first_heading(tokens: list[Token]) -> str | None:
@@ -144,23 +112,14 @@ def heading_text(children: list[Token]) -> str:
     return tidy(_INLINE_TAG.sub(" ", read_inline(children).text))
 
 
-def _moved(problem: Problem, lines: int) -> Problem:
-    where = problem.position
-    return replace(problem, position=where._replace(line=where.line + lines))
+@dataclass
+class _Item:
+    """An item of a Markdown list, as read: its text, the lists and other blocks in it."""
 
-
-def _tags(node: yaml.Node) -> tuple[str, ...]:
-    """Front-matter tags as Anki tags: 'a b', 'a, b' or a list; Obsidian's '#' dropped and
-    its nesting '/' made Anki's '::'; lmndeck's own tags left out."""
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    words = (
-        word
-        for item in items
-        if isinstance(item, yaml.ScalarNode)
-        for word in plain(item.value).replace(",", " ").split()
-    )
-    tags = (normalize_tag(word.lstrip("#").replace("/", SEPARATOR)) for word in words)
-    return tuple(dict.fromkeys(tag for tag in tags if tag and not is_reserved_tag(tag)))
+    run: Inline = field(default_factory=Inline)
+    read: bool = False  # its text is read (a later paragraph of it is a block of its own)
+    lists: list[list[Token]] = field(default_factory=list)
+    blocks: list[Token] = field(default_factory=list)
 
 
 class _Walker:
@@ -214,13 +173,7 @@ class _Walker:
 
     def closing(self, index: int) -> int:
         """The index of the token closing the one at ``index``."""
-        level = self.tokens[index].level
-        closing = self.tokens[index].type.replace("_open", "_close")
-        return next(
-            at
-            for at in range(index + 1, len(self.tokens))
-            if self.tokens[at].type == closing and self.tokens[at].level == level
-        )
+        return closing_in(self.tokens, index)
 
     # paragraphs -----------------------------------------------------------------------
 
@@ -262,15 +215,16 @@ class _Walker:
         """A list of plain items: one list fact (numbered: in order), its prompt the paragraph
         that introduces it (after the heading, when it is too short to say what is asked) or
         else the heading. Any other list: each item a key-term fact, or a draft. A nested list
-        is a list of its own, asked about its item."""
+        is a list of its own, asked about its item; a callout in an item adds to the item's
+        fact (or the list), and its other blocks are read as at the top."""
         steps = tokens[0].type == "ordered_list_open"
         entries = self.items(tokens)
-        texts = [tidy(run.text) for run, _ in entries]
+        texts = [tidy(item.run.text) for item in entries]
         if len(texts) < 2 or len({text_key(text) for text in texts}) < len(texts):
             return self.each_bullet(entries, steps)
         if any(
-            key_term(run, steps) or braces(text) or not text
-            for (run, _), text in zip(entries, texts, strict=True)
+            key_term(item.run, steps) or braces(text) or not text
+            for item, text in zip(entries, texts, strict=True)
         ):
             return self.each_bullet(entries, steps)
         prompt, fact_id = self.heading or self.document.title, None
@@ -278,14 +232,16 @@ class _Walker:
             introduced = self.document.facts.pop()  # its text is the prompt, not a draft
             prompt = self.introduced(dict(introduced.fields)["back"]) or prompt
             fact_id = introduced.id
-        time = next((timestamp(run.times[0][1]) for run, _ in entries if run.times), None)
+        time = next((timestamp(item.run.times[0][1]) for item in entries if item.run.times), None)
         long = any(len(text.split()) > LONGEST_ITEM for text in texts)
         why = "long items: ask shorter ones, and put the rest in 'extra'" if long else None
         fact_id = fact_id or self.ids.take(prompt, "list")
         self.add(Fact(fact_id, (("text", prompt),), time, why, tuple(texts), steps))
         listed = self.last_fact  # a callout after the list adds to it, not to a nested one
-        for text, (_, nested) in zip(texts, entries, strict=True):
-            self.nested(nested, f"{prompt}: {text}")
+        for text, item in zip(texts, entries, strict=True):
+            self.nested(item.lists, f"{prompt}: {text}")
+            self.last_fact = listed
+            self.walk(item.blocks)
         self.last_fact = listed
         return None
 
@@ -301,26 +257,37 @@ class _Walker:
             return self.heading
         return f"{self.heading}: {said}"
 
-    def items(self, tokens: list[Token]) -> list[tuple[Inline, list[list[Token]]]]:
-        """The list's items (``tokens`` from its opening token on), each with the lists nested
-        in it."""
+    def items(self, tokens: list[Token]) -> list[_Item]:
+        """The list's items (``tokens`` from its opening token on): the text of each, the
+        lists nested in it and its other blocks (a callout, a second paragraph, code)."""
         level, at = tokens[0].level, 1
-        found: list[tuple[Inline, list[list[Token]]]] = []
+        found: list[_Item] = []
         while at < len(tokens):
             token = tokens[at]
-            if token.type == "inline" and token.level == level + 3:
-                found.append((unchecked(read_inline(token.children or [])), []))
-            elif token.type in ("bullet_list_open", "ordered_list_open") and found:
-                closing = token.type.replace("_open", "_close")
-                end = next(
-                    after
-                    for after in range(at + 1, len(tokens))
-                    if tokens[after].type == closing and tokens[after].level == token.level
-                )
-                found[-1][1].append(tokens[at:end])
+            if token.type == "list_item_open" and token.level == level + 1:
+                found.append(_Item())
+            elif not found or (token.type == "list_item_close" and token.level == level + 1):
+                pass
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                end = closing_in(tokens, at)
+                found[-1].lists.append(tokens[at:end])
                 at = end
+            elif token.type == "paragraph_open" and token.level == level + 2 and not found[-1].read:
+                found[-1].run = unchecked(read_inline(tokens[at + 1].children or []))
+                found[-1].read = True
+                at += 2  # its inline and its closing
+            else:
+                found[-1].blocks.append(token)
             at += 1
         return found
+
+    def walk(self, tokens: list[Token]) -> None:
+        """Blocks inside a list item, read as blocks at the top are."""
+        kept, self.tokens = self.tokens, tokens
+        index = 0
+        while index < len(tokens):
+            index = self.block(index)
+        self.tokens = kept
 
     def nested(self, lists: list[list[Token]], about: str) -> None:
         """Lists nested in an item, asked about it (``about``, in place of the heading)."""
@@ -329,15 +296,16 @@ class _Walker:
             self.bullets(tokens, None)
             self.heading = heading
 
-    def each_bullet(self, entries: list[tuple[Inline, list[list[Token]]]], steps: bool) -> None:
-        for run, nested in entries:
-            text = tidy(run.text)
+    def each_bullet(self, entries: list[_Item], steps: bool) -> None:
+        for item in entries:
+            text = tidy(item.run.text)
             if text:
-                self.bullet(run, steps)
+                self.bullet(item.run, steps)
             mine = self.last_fact
-            about = key_term(run, steps) or text
-            self.nested(nested, f"{self.heading or self.document.title}: {about}".rstrip(": "))
+            about = key_term(item.run, steps) or text
+            self.nested(item.lists, f"{self.heading or self.document.title}: {about}".rstrip(": "))
             self.last_fact = mine
+            self.walk(item.blocks)
 
     def bullet(self, run: Inline, steps: bool) -> None:
         term = key_term(run, steps)
@@ -451,6 +419,16 @@ class _Walker:
         fact_id = self.ids.take(feature, "row")
         fields = (("front", f"{feature}: {labels[-1]}?"), ("back", value))
         self.document.facts.append(Fact(fact_id, fields, time, "a table row of one column"))
+
+
+def closing_in(tokens: list[Token], index: int) -> int:
+    """The index in ``tokens`` of the token closing the one at ``index``."""
+    closing = tokens[index].type.replace("_open", "_close")
+    return next(
+        at
+        for at in range(index + 1, len(tokens))
+        if tokens[at].type == closing and tokens[at].level == tokens[index].level
+    )
 
 
 def key_term(run: Inline, steps: bool = False) -> str | None:
