@@ -265,6 +265,12 @@ def test_what_is_inside_a_list_item_is_never_dropped(tmp_path: Path) -> None:
     assert "# not imported: code at line 10 of items.md" in result.stdout
 
 
+def test_a_paragraph_in_an_item_introduces_no_list_after_the_list(tmp_path: Path) -> None:
+    notes = "## Gas\n\n- **pH**: acidity.\n\n  Steps:\n\n1. Look at the pH\n2. Then the CO2\n"
+    steps = facts_by_id(imported(written(tmp_path / "gas.md", notes)))["gas"]
+    assert steps["text"] == "Gas"
+
+
 def test_a_document_that_starts_with_its_title_is_a_deck_of_that_name(tmp_path: Path) -> None:
     document = tmp_path / "lecture-03.md"
     document.write_text("# Acid-base disorders #renal\n\n- **Acidemia**: pH below 7.35.\n", "utf-8")

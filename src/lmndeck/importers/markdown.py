@@ -287,7 +287,7 @@ class _Walker:
         index = 0
         while index < len(tokens):
             index = self.block(index)
-        self.tokens = kept
+        self.tokens, self.lead = kept, None  # a paragraph in an item introduces no list after it
 
     def nested(self, lists: list[list[Token]], about: str) -> None:
         """Lists nested in an item, asked about it (``about``, in place of the heading)."""
