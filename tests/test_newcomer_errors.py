@@ -87,6 +87,29 @@ DASH = "this line starts where the '- ' of the item above it does, without one"
             id="unclosed-quote",
         ),
         pytest.param(
+            '  - id: b\n    text: "The "classic" {{ankle jerk}} tests S1."\n',
+            "8:17",  # right after the quote that ends the text
+            'a " inside a text in " quotes ends the text there',
+            'write a " inside the text as \\", e.g. text: "The \\"classic\\" {{ankle jerk}} '
+            'tests S1."',
+            id="quote-inside-quotes",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Palsies\n    list:\n      - 'Bell's palsy'\n      - Other\n",
+            "10:15",
+            "a ' inside a text in ' quotes ends the text there",
+            "write a ' inside the text as '', e.g. - 'Bell''s palsy'",
+            id="apostrophe-in-single-quotes",
+        ),
+        pytest.param(
+            "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
+            "    rows:\n      - {feature: pH, a: '7.30', b: '7.40'\n      - {feature: K}\n",
+            "12:9",
+            "the '{' opened here is not closed on its line",
+            "close it with '}', or quote the text if the '{' is part of it",
+            id="unclosed-brace",
+        ),
+        pytest.param(
             "\n# Reflexes\nThe ankle jerk tests S1.\n",
             "9:1",
             "this line is text, neither 'key: value' nor an item '- ...'",

@@ -5,7 +5,8 @@ name its own state, not what the author typed: a recognised mistake is reported 
 what was typed, with what to do, in their place. Recognised: Markdown pasted into a cards
 file (a line of prose too), a key indented one space too far or too short, a tab indenting a
 line, a value starting with '>' or '|' or a character YAML reserves ('*', '&', '@', '`', '%'),
-a forgotten '- ' before an item, a quote never closed, a ': ' in an unquoted text.
+a forgotten '- ' before an item, a quote never closed or one inside a quoted text, a '{' or '['
+not closed on its line, a ': ' in an unquoted text.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ _FLOW_VALUE = re.compile(r"[>|@`%][^,}\]]*")
 _RESERVED_VALUE = re.compile(r"^\s*(?:- +)*(?:[\w-]+: +)?([@`%*&](?:[^#]|(?<! )#)*?)\s*(?: #.*)?$")
 # a value with ': ' in it, unquoted ('text: Note: the ...'): the key, the value, its first part
 _COLON_VALUE = re.compile(r"^\s*((?:- +)?[\w-]+:) +(([^'\"{\[:#][^:]*?): .*)$")
+# a value in quotes (after 'key: ' or '- '): the part before it, its quote, the rest of the line
+_QUOTED_VALUE = re.compile(r"^(\s*(?:- +)*(?:[\w-]+: +)?)([\"'])(.*?)\s*$")
 # what the parsers say of a key that lines up with no key above it (libyaml's words, PyYAML's)
 _MISPLACED: tuple[str, ...] = ("mapping values are not allowed", "expected key")
 _MISPLACED += ("expected '-' indicator", "expected <block end>")
@@ -139,6 +142,42 @@ def _unclosed_quote(at: _At) -> Mistake | None:
     )
 
 
+def _unclosed_flow(at: _At) -> Mistake | None:
+    """A '{' or '[' never closed on its line: YAML reads on into the next lines."""
+    opened = at.error.context_mark
+    flow = at.error.context in ("while parsing a flow mapping", "while parsing a flow sequence")
+    if not flow or opened not in at.marks or not at.mark or at.mark.line == opened.line:
+        return None
+    bracket = at.lines[opened.line][opened.column : opened.column + 1]
+    closing = "}" if bracket == "{" else "]"
+    return Mistake(
+        f"the '{bracket}' opened here is not closed on its line",
+        f"close it with '{closing}', or quote the text if the '{bracket}' is part of it",
+        (opened.line, opened.column),
+    )
+
+
+def _quote_inside(at: _At) -> Mistake | None:
+    """A quote inside a quoted text, which ends the text there: 'text: "The "classic" sign"',
+    or an apostrophe in single quotes ('Bell's palsy')."""
+    if not at.mark:
+        return None
+    value = _QUOTED_VALUE.match(at.lines[at.mark.line])
+    if value is None or at.mark.column <= value.start(2):
+        return None
+    quote, text = value[2], value[3]
+    inside = text.replace('\\"', "").replace("''", "") if quote == '"' else text.replace("''", "")
+    if inside.count(quote) < 2:
+        return None
+    written = '\\"' if quote == '"' else "''"
+    inner = text[:-1] if text.endswith(quote) else text
+    example = f"{value[1].strip()} {quote}{inner.replace(quote, written)}{quote}".strip()
+    return Mistake(
+        f"a {quote} inside a text in {quote} quotes ends the text there",
+        f"write a {quote} inside the text as {written}, e.g. {example}",
+    )
+
+
 def _prose(at: _At) -> Mistake | None:
     """A line of text with no key (a paragraph of notes), which YAML reads as a key without
     its ':'."""
@@ -173,6 +212,8 @@ _RECOGNISED: tuple[Callable[[_At], Mistake | None], ...] = (
     _reserved_value,
     _dash,
     _unclosed_quote,
+    _unclosed_flow,
+    _quote_inside,
     _prose,
     _colon,
 )
