@@ -66,6 +66,13 @@ DASH = "this line starts where the '- ' of the item above it does, without one"
             id="key-four-spaces-too-far",
         ),
         pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - Weakness\n     - Atrophy\n",
+            "11:6",
+            "this '- ' is indented 1 space less than the '- ' of the item above it",
+            "the items of one list line up: indent '- Atrophy' by 6 spaces",
+            id="item-one-space-short",
+        ),
+        pytest.param(
             "  - id: b\n   text: The {{ankle jerk}} tests S1.\n",
             "8:4",
             "'text:' is indented 1 space less than 'id:' above it",
@@ -268,6 +275,16 @@ def test_a_forgotten_dash_between_two_list_items_is_an_error(write_cards: WriteC
         "'Weakness Atrophy' above it: YAML joins the lines of an item into one text",
         "  hint: start it with '- ' if it is an item of its own; for one long item, write it on "
         "one line or in quotes",
+    ]
+
+
+def test_an_item_indented_past_the_one_above_is_told_to_line_up(write_cards: WriteCards) -> None:
+    items = "      - Weakness\n       - Atrophy\n      - Tone\n"
+    output = checked(write_cards, "  - id: signs\n    text: Signs\n    list:\n" + items)
+    assert output[:2] == [
+        "cards/demo.yaml:11:8: error[merged-items]: this line continues the item "
+        "'Weakness - Atrophy' above it: YAML joins the lines of an item into one text",
+        "  hint: line its '- ' up with the '- ' of the item above it",
     ]
 
 

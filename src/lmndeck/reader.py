@@ -160,14 +160,21 @@ class Reader:
         start, end = item.start_mark, item.end_mark
         following = item.source[start.index : end.index].split("\n")[1:]
         for number, line in enumerate(following, start=start.line + 2):
-            if line.strip() and len(line) - len(line.lstrip(" ")) == start.column:
+            indent = len(line) - len(line.lstrip(" "))
+            dash = line.lstrip().startswith("- ")  # an item, indented past the one above
+            if line.strip() and (indent == start.column or dash):
+                hint = (
+                    "line its '- ' up with the '- ' of the item above it"
+                    if dash
+                    else "start it with '- ' if it is an item of its own; for one long item, "
+                    "write it on one line or in quotes"
+                )
                 self.problems.append(
                     Problem(
-                        Position(self.path, number, start.column + 1),
+                        Position(self.path, number, indent + 1),
                         f"this line continues the item '{' '.join(str(item.value).split())}' "
                         "above it: YAML joins the lines of an item into one text",
-                        "start it with '- ' if it is an item of its own; for one long item, "
-                        "write it on one line or in quotes",
+                        hint,
                         code=Code.MERGED_ITEMS,
                     )
                 )

@@ -96,6 +96,29 @@ def _misplaced_key(at: _At) -> Mistake | None:
     return None
 
 
+def _misplaced_item(at: _At) -> Mistake | None:
+    """An item ('- Atrophy') whose '- ' lines up with no '- ' of the items above it."""
+    if not at.mark or not any(what in at.problem for what in _MISPLACED):
+        return None
+    line = at.lines[at.mark.line]
+    if _ITEM.match(line) is None:
+        return None
+    column = len(line) - len(line.lstrip(" "))
+    for above in reversed(at.lines[: at.mark.line]):
+        indent = len(above) - len(above.lstrip(" "))
+        if not above.strip() or above.lstrip().startswith("#") or indent > column + 2:
+            continue
+        if _ITEM.match(above) is None or indent == column:
+            return None
+        off = abs(indent - column)
+        how = f"{off} space{'' if off == 1 else 's'} {'more' if column > indent else 'less'}"
+        return Mistake(
+            f"this '- ' is indented {how} than the '- ' of the item above it",
+            f"the items of one list line up: indent '{line.strip()}' by {indent} spaces",
+        )
+    return None
+
+
 def _tab(at: _At) -> Mistake | None:
     if at.mark and "\t" in at.lines[at.mark.line][: at.mark.column + 1]:
         return Mistake("a tab indents this line", "indent with spaces; YAML does not allow tabs")
@@ -207,6 +230,7 @@ def _colon(at: _At) -> Mistake | None:
 _RECOGNISED: tuple[Callable[[_At], Mistake | None], ...] = (
     _markdown,
     _misplaced_key,
+    _misplaced_item,
     _tab,
     _block_value,
     _reserved_value,
