@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import yaml
@@ -96,6 +96,14 @@ def _misplaced_key(at: _At) -> Mistake | None:
     return None
 
 
+def _lines_above(lines: list[str], line: int) -> Iterator[tuple[str, int]]:
+    """The lines above ``line``, nearest first, with their indentation; blank lines and
+    comments left out."""
+    for above in reversed(lines[:line]):
+        if above.strip() and not above.lstrip().startswith("#"):
+            yield above, len(above) - len(above.lstrip(" "))
+
+
 def _misplaced_item(at: _At) -> Mistake | None:
     """An item ('- Atrophy') whose '- ' lines up with no '- ' of the items above it."""
     if not at.mark or not any(what in at.problem for what in _MISPLACED):
@@ -104,9 +112,8 @@ def _misplaced_item(at: _At) -> Mistake | None:
     if _ITEM.match(line) is None:
         return None
     column = len(line) - len(line.lstrip(" "))
-    for above in reversed(at.lines[: at.mark.line]):
-        indent = len(above) - len(above.lstrip(" "))
-        if not above.strip() or above.lstrip().startswith("#") or indent > column + 2:
+    for above, indent in _lines_above(at.lines, at.mark.line):
+        if indent > column + 2:
             continue
         if _ITEM.match(above) is None or indent == column:
             return None
@@ -258,9 +265,8 @@ def _forgotten_dash(lines: list[str], line: int) -> Mistake | None:
     column = len(text) - len(text.lstrip(" "))
     if not text.strip() or text.lstrip().startswith(("- ", "#")) or text.strip() == "-":
         return None
-    for above in reversed(lines[:line]):
-        indent = len(above) - len(above.lstrip(" "))
-        if not above.strip() or above.lstrip().startswith("#") or indent > column:
+    for above, indent in _lines_above(lines, line):
+        if indent > column:
             continue
         if indent < column or _ITEM.match(above) is None:
             return None
@@ -280,10 +286,7 @@ def _indented(lines: list[str], line: int) -> Mistake | None:
     if key is None or lines[line].lstrip().startswith("-"):
         return None
     column = len(key[1])
-    for above in reversed(lines[:line]):
-        indent = len(above) - len(above.lstrip(" "))
-        if not above.strip() or above.lstrip().startswith("#"):
-            continue
+    for above, indent in _lines_above(lines, line):
         above_key = _KEY.match(above)
         if above_key is None or above_key.start(2) == column:
             if indent <= column:
