@@ -355,12 +355,11 @@ def test_text_yaml_would_silently_cut_is_an_error(
     assert checked(write_cards, body)[:2] == expected
 
 
-def test_a_comment_written_as_one_is_no_text(write_cards: WriteCards) -> None:
+def test_a_comment_written_as_one_or_after_an_id_is_no_text(write_cards: WriteCards) -> None:
+    # an id cannot hold ' #': what follows it is a comment, however written
     write_cards(HEADER + "  - id: b  #todo: reword\n    text: The {{ankle jerk}} tests S1. # S1\n")
     result = CliRunner().invoke(main, ["check"])
-    assert result.exit_code == 1  # the id's '#todo' touches a word: maybe text
-    assert "cards/demo.yaml:7:12: error[comment-in-text]" in result.output
-    assert "8:" not in result.output
+    assert result.exit_code == 0, result.output
 
 
 def test_a_second_id_in_one_item_says_a_dash_may_be_missing(write_cards: WriteCards) -> None:

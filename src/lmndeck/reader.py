@@ -180,7 +180,11 @@ class Reader:
                 )
                 return
 
-    def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
+    def text(
+        self, node: yaml.Node, what: str, *, required: bool = True, prose: bool = True
+    ) -> str | None:
+        """The text of a scalar; ``prose`` (not an id, which cannot hold ' #') is checked for
+        text that YAML took for a comment."""
         if not isinstance(node, yaml.ScalarNode):
             message = f"{what} must be text, not {kind_of(node)}"
             self.report(node, Code.WRONG_TYPE, message, _text_hint(node))
@@ -188,7 +192,7 @@ class Reader:
         if not self.visit(node):
             return None
         value = "" if node.tag == NULL_TAG and node.style is None else str(node.value)
-        if isinstance(node, Scalar) and not node.style:
+        if prose and isinstance(node, Scalar) and not node.style:
             self.comment_in_text(node, value)
         if required and not value.strip():
             self.report(
@@ -250,7 +254,7 @@ class Reader:
         return self.identifier(entries["id"], what) if "id" in entries else None
 
     def identifier(self, node: yaml.Node, what: str, hint: str = ID_HINT) -> str | None:
-        value = self.text(node, what)
+        value = self.text(node, what, prose=False)
         if value is not None and not ID.match(value):
             self.report(node, Code.INVALID_ID, f"{what} '{value}' is not a valid id", hint)
             return None
