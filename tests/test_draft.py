@@ -131,3 +131,19 @@ def test_a_rebuild_with_nothing_changed_but_drafts_writes_nothing_and_counts_the
     result, _ = build(tmp_path / "cards")
     assert isinstance(result, UpToDate)
     assert [warning.code for warning in result.warnings] == [Code.DRAFT] * 4
+
+
+def test_a_freshly_imported_file_of_drafts_only_builds_to_one_plain_line(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    only_drafts = DRAFTS.replace(
+        '  - id: kept\n    text: "{{Atrophy}} is a loss of muscle mass."\n', ""
+    )
+    write_cards(only_drafts)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [  # no '()' for the kinds of no card
+        "Built dist/demo.apkg: 0 notes, 0 cards; the first build; 4 drafts left out "
+        "('lmndeck check' lists them)."
+    ]

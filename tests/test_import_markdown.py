@@ -54,12 +54,20 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
+def written(document: Path, text: str) -> Path:
+    document.write_text(text, encoding="utf-8")
+    return document
+
+
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str) -> Path:
+    """The document ``name`` written in ``tmp_path``, which is the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return written(tmp_path / name, text)
+
+
 @pytest.fixture
 def lecture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    document = tmp_path / "lecture.md"
-    document.write_text(LECTURE, encoding="utf-8")
-    return document
+    return in_project(tmp_path, monkeypatch, "lecture.md", LECTURE)
 
 
 def imported(document: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from lmndeck.cli import main
 from tests.anki_client import AnkiCollection, visible
-from tests.test_import_markdown import imported
+from tests.test_import_markdown import imported, in_project, written
 
 NOTES = Path(__file__).parent / "fixtures" / "notes" / "lmn-lecture.md"
 # A hang guard for the hostile inputs, not a timing claim: each finishes in well under a second.
@@ -124,6 +124,181 @@ def test_the_imported_notes_build_into_what_anki_shows(
         assert {"neurology", "exam::block-2", "lmn"} <= set(note.tags)
     (cell, *_) = collection.cards('note:"lmndeck comparison cell" Tone')
     assert "flaccid at first (spinal shock)" in visible(cell.answer)
+
+
+# A note as students write them: key terms with details under them, a short introduction,
+# numbered steps that start in bold, nested lists, callouts after them and with a list inside.
+NESTED = """\
+## Nephrotic syndrome
+
+- **Minimal change disease**: The most common cause in children.
+  - Podocyte effacement on electron microscopy
+  - Responds to steroids
+- **FSGS**: The most common cause in adults.
+
+## Causes of metabolic acidosis
+
+Causes include:
+
+- Diabetic ketoacidosis
+  - Type 1 diabetes
+  - Starvation
+- Lactic acidosis
+- Renal failure
+
+> [!tip] Exam pearl
+> Compute the anion gap first.
+
+## Myasthenia gravis
+
+Drugs to avoid:
+
+- Aminoglycosides
+- Magnesium
+
+## Approach to a blood gas
+
+1. **Look** at the pH
+2. **Check** the PaCO2
+3. Compute the anion gap
+
+> [!faq]- Why the gap?
+> It splits the acidoses:
+> - high gap
+> - normal gap
+"""
+
+
+@pytest.fixture
+def nested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return in_project(tmp_path, monkeypatch, "renal.md", NESTED)
+
+
+def test_a_list_under_a_key_term_is_a_list_asked_about_the_term(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    assert facts["minimal-change-disease"]["text"] == (
+        "{{Minimal change disease}}: The most common cause in children."
+    )
+    assert facts["nephrotic-syndrome-minimal-change-disease"] == {
+        "id": "nephrotic-syndrome-minimal-change-disease",
+        "text": "Nephrotic syndrome: Minimal change disease",
+        "list": ["Podocyte effacement on electron microscopy", "Responds to steroids"],
+    }
+    assert not any(fact.get("draft") for fact in facts.values() if "Podocyte" in str(fact))
+
+
+def test_a_short_introduction_is_asked_with_its_heading(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    # 'Causes include' alone says not what is asked; the heading says it all
+    assert facts["causes-include"]["text"] == "Causes of metabolic acidosis"
+    assert facts["drugs-to-avoid"]["text"] == "Myasthenia gravis: Drugs to avoid"
+    nested_list = facts["causes-of-metabolic-acidosis-diabetic-ketoacidosis"]
+    assert nested_list["text"] == "Causes of metabolic acidosis: Diabetic ketoacidosis"
+
+
+def test_a_callout_after_a_list_adds_to_the_list_not_to_a_list_nested_in_it(nested: Path) -> None:
+    facts = facts_by_id(imported(nested))
+    assert facts["causes-include"]["extra"] == "Exam pearl: Compute the anion gap first."
+    assert "extra" not in facts["causes-of-metabolic-acidosis-diabetic-ketoacidosis"]
+
+
+def test_numbered_steps_that_start_in_bold_are_steps(nested: Path) -> None:
+    steps = facts_by_id(imported(nested))["approach-to-a-blood-gas"]
+    assert steps["list"] == ["Look at the pH", "Check the PaCO2", "Compute the anion gap"]
+    assert steps["ordered"] is True
+    # a callout titled with a question, its list's items apart
+    assert steps["extra"] == "Why the gap? It splits the acidoses: high gap; normal gap"
+
+
+def test_the_import_summary_counts_drafts_only_when_there_are_some(nested: Path) -> None:
+    result = run("import", str(nested), "-o", "-")
+    assert result.stderr == "7 facts, 0 comparisons.\n"
+
+
+def test_nested_lists_build_into_list_cards_in_anki(
+    nested: Path, tmp_path: Path, collection: AnkiCollection
+) -> None:
+    assert run("import", str(nested)).exit_code == 0
+    lint = run("lint", "cards")
+    assert "no-context" not in lint.output, lint.output  # every prompt says what is asked
+    deck = tmp_path / "deck.apkg"
+    built = run("build", "cards", "-o", str(deck))
+    assert built.exit_code == 0, built.output
+    collection.import_package(deck)
+    assert len(collection.cards('note:"lmndeck list"')) == 2 + 3 + 2 + 2 + 3
+    fronts = [visible(card.question) for card in collection.cards('note:"lmndeck list" Steroids')]
+    assert any("Nephrotic syndrome: Minimal change disease" in front for front in fronts)
+    steps = collection.cards('note:"lmndeck list" "Check the PaCO2"')
+    assert len(steps) == 3 and all("in order" in visible(card.question) for card in steps)
+    for card in steps:
+        assert "Why the gap? It splits the acidoses: high gap; normal gap" in visible(card.answer)
+
+
+def test_obsidian_marks_are_not_card_text(tmp_path: Path) -> None:
+    notes = "## Symptoms #todo #exam/block-1\n\n"
+    notes += "- [ ] Orthopnea\n- [x] ==Paroxysmal== nocturnal dyspnea\n- Edema ![[legs.png]]\n\n"
+    notes += "## Tests\n\n- **BNP**: a ==marker== of wall stress\n"
+    data = imported(written(tmp_path / "hf.md", notes))
+    symptoms, bnp = data["facts"]
+    # a task's box, a highlight's '==', an embedded file and a heading's tags are left out
+    assert symptoms == {
+        "id": "symptoms",
+        "text": "Symptoms",
+        "list": ["Orthopnea", "Paroxysmal nocturnal dyspnea", "Edema"],
+    }
+    assert bnp["text"] == "{{BNP}}: a marker of wall stress"
+
+
+def test_what_is_inside_a_list_item_is_never_dropped(tmp_path: Path) -> None:
+    notes = "## Terms\n\n- **Acidemia**: pH below 7.35.\n  > [!tip] Pearl\n  > Check it twice.\n"
+    notes += "- **Alkalemia**: pH above 7.45.\n\n  It is rarer.\n\n  ```\n  code\n  ```\n\n"
+    notes += "## Signs\n\n- Weakness\n- Atrophy\n\n  Of the muscle.\n"
+    result = run("import", str(written(tmp_path / "items.md", notes)), "-o", "-")
+    assert result.exit_code == 0, result.output
+    facts = facts_by_id(yaml.safe_load(result.stdout))
+    # a callout in an item adds to the item's fact, as after it
+    assert facts["acidemia"]["extra"] == "Pearl: Check it twice."
+    # an item's second paragraph is a draft, not an item of the list
+    assert facts["signs"]["list"] == ["Weakness", "Atrophy"]
+    drafts = {fact["back"] for fact in facts.values() if fact.get("draft")}
+    assert drafts == {"It is rarer.", "Of the muscle."}
+    assert "# not imported: code at line 10 of items.md" in result.stdout
+
+
+def test_a_paragraph_in_an_item_introduces_no_list_after_the_list(tmp_path: Path) -> None:
+    notes = "## Gas\n\n- **pH**: acidity.\n\n  Steps:\n\n1. Look at the pH\n2. Then the CO2\n"
+    steps = facts_by_id(imported(written(tmp_path / "gas.md", notes)))["gas"]
+    assert steps["text"] == "Gas"
+
+
+def test_a_document_that_starts_with_its_title_is_a_deck_of_that_name(tmp_path: Path) -> None:
+    document = tmp_path / "lecture-03.md"
+    document.write_text("# Acid-base disorders #renal\n\n- **Acidemia**: pH below 7.35.\n", "utf-8")
+    data = imported(document)
+    assert data["deck"] == data["sources"]["text"]["title"] == "Acid-base disorders"
+    # a front matter title names it first; a document that starts otherwise, its file
+    document.write_text("---\ntitle: Renal 3\n---\n# Acid-base\n\n- **A**: b.\n", "utf-8")
+    assert imported(document)["deck"] == "Renal 3"
+    document.write_text("Intro.\n\n# Acid-base\n\n- **A**: b.\n", "utf-8")
+    assert imported(document)["deck"] == "lecture-03"
+
+
+@pytest.mark.parametrize(
+    ("header", "title"),
+    [
+        ("| Feature | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        ("| | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        ("| Signs | LMN lesion | UMN lesion |", "LMN lesion vs UMN lesion"),
+        # the rows are drugs, the columns what is said of each: no 'Class vs Effect'
+        ("| Drug | Class | Effect |", "Drug: Class, Effect"),
+    ],
+)
+def test_a_table_under_a_generic_heading_is_titled_by_what_it_compares(
+    tmp_path: Path, header: str, title: str
+) -> None:
+    document = tmp_path / "t.md"
+    document.write_text(f"## Overview\n\n{header}\n| - | - | - |\n| A | x | y |\n", "utf-8")
+    assert imported(document)["comparisons"][0]["title"] == title
 
 
 # -- bounds -------------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lmndeck import loader
 from lmndeck.cli import main
 from tests.conftest import WriteCards
+from tests.test_hostile_inputs import LOADERS
 
 HEADER = """\
 deck: Demo
@@ -22,9 +24,13 @@ facts:
 """
 
 
-@pytest.fixture(autouse=True)
-def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=sorted(LOADERS))
+def in_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Each mistake with each YAML parser (libyaml's and PyYAML's own word their errors apart)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(loader, "_Loader", LOADERS[request.param])
 
 
 def checked(write_cards: WriteCards, body: str) -> list[str]:
@@ -35,76 +41,230 @@ def checked(write_cards: WriteCards, body: str) -> list[str]:
     return result.output.splitlines()
 
 
+IMPORT = (
+    "a cards file is YAML: turn notes into a draft cards file with 'lmndeck import NOTES.md', or "
+    "write each fact under 'facts:' as '- id: ...' and 'text: ...'"
+)
+DASH = "this line starts where the '- ' of the item above it does, without one"
+
+
 @pytest.mark.parametrize(
-    ("body", "where", "hint"),
+    ("body", "where", "said", "hint"),
     [
         pytest.param(
             "  - id: b\n     text: The {{ankle jerk}} tests S1.\n",
-            "cards/demo.yaml:8:10:",
-            "'text:' is indented 1 space more than 'id:' above it; the keys of one item line "
-            "up: indent 'text:' by 4 spaces",
+            "8:10",
+            "'text:' is indented 1 space more than 'id:' above it",
+            "the keys of one item line up: indent 'text:' by 4 spaces",
             id="key-one-space-too-far",
         ),
         pytest.param(
             "  - id: b\n        text: The {{ankle jerk}} tests S1.\n",
-            "cards/demo.yaml:8:13:",
+            "8:13",
             "'text:' is indented 4 spaces more than 'id:' above it",
+            "the keys of one item line up: indent 'text:' by 4 spaces",
             id="key-four-spaces-too-far",
         ),
         pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - Weakness\n     - Atrophy\n",
+            "11:6",
+            "this '- ' is indented 1 space less than the '- ' of the item above it",
+            "the items of one list line up: indent '- Atrophy' by 6 spaces",
+            id="item-one-space-short",
+        ),
+        pytest.param(
+            "  - id: b\n   text: The {{ankle jerk}} tests S1.\n",
+            "8:4",
+            "'text:' is indented 1 space less than 'id:' above it",
+            "the keys of one item line up: indent 'text:' by 4 spaces",
+            id="key-one-space-short",
+        ),
+        pytest.param(
+            " comparisons:\n",
+            "7:2",
+            "'comparisons:' is indented 1 space more than 'facts:' above it",
+            "the file's own keys start the line: remove the spaces before 'comparisons:'",
+            id="file-key-indented",
+        ),
+        pytest.param(
+            '  - id: b\n    text: "The {{ankle jerk}} tests S1.\n',
+            "8:11",
+            'the text opened here with " is never closed',
+            'end it with "; a " inside the text is written \\"',
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            '  - id: b\n    text: "The "classic" {{ankle jerk}} tests S1."\n',
+            "8:17",  # right after the quote that ends the text
+            'a " inside a text in " quotes ends the text there',
+            'write a " inside the text as \\", e.g. text: "The \\"classic\\" {{ankle jerk}} '
+            'tests S1."',
+            id="quote-inside-quotes",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Palsies\n    list:\n      - 'Bell's palsy'\n      - Other\n",
+            "10:15",
+            "a ' inside a text in ' quotes ends the text there",
+            "write a ' inside the text as '', e.g. - 'Bell''s palsy'",
+            id="apostrophe-in-single-quotes",
+        ),
+        pytest.param(
+            "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
+            "    rows:\n      - {feature: pH, a: '7.30', b: '7.40'\n      - {feature: K}\n",
+            "12:9",
+            "the '{' opened here is not closed on its line",
+            "close it with '}', or quote the text if the '{' is part of it",
+            id="unclosed-brace",
+        ),
+        pytest.param(
+            "\n# Reflexes\nThe ankle jerk tests S1.\n",
+            "9:1",
+            "this line is text, neither 'key: value' nor an item '- ...'",
+            IMPORT,
+            id="prose",
+        ),
+        pytest.param(
+            "\n> [!tip] Exam pearl\n> The ankle jerk tests S1.\n",
+            "8:3",
+            "this looks like Markdown",
+            IMPORT,
+            id="markdown-callout",
+        ),
+        pytest.param(
+            "  - id: b\n\ttext: The {{ankle jerk}} tests S1.\n",
+            "8:1",
+            "a tab indents this line",
+            "indent with spaces; YAML does not allow tabs",
+            id="tab-indentation",
+        ),
+        pytest.param(
             "\n## Signs of an LMN lesion\n\n- **Fasciculations**: twitches under the skin\n",
-            "cards/demo.yaml:10:1:",
-            "this looks like Markdown; a cards file is YAML: turn notes into a draft cards file "
-            "with 'lmndeck import NOTES.md'",
+            "10:1",
+            "this looks like Markdown",
+            IMPORT,
             id="markdown-bullets",
         ),
         pytest.param(
             "| Feature | LMN | UMN |\n|---|---|---|\n",
-            "cards/demo.yaml:7:",
+            "7:3",
             "this looks like Markdown",
+            IMPORT,
             id="markdown-table",
         ),
         pytest.param(
             "  - id: b\n    text: **Fasciculations** are typical of LMN lesions\n",
-            "cards/demo.yaml:8:",
+            "8:12",
             "this looks like Markdown",
+            IMPORT,
             id="markdown-bold-value",
         ),
         pytest.param(
             "  - id: b\n    text: > 7.30 is {{alkalosis}}\n",
-            "cards/demo.yaml:8:",
-            "a value starting with '>' is read as a block of lines below it; quote the text, "
-            'e.g. text: "> 7.30 is {{alkalosis}}"',
+            "8:13",
+            "a value starting with '>' is read as a block of the lines below it",
+            'quote the text, e.g. text: "> 7.30 is {{alkalosis}}"',
             id="leading-greater-than",
         ),
         pytest.param(
             "  - id: b\n    text: Signs\n    list:\n      - | 2 or more\n      - Tone\n",
-            "cards/demo.yaml:",
-            "a value starting with '|' is read as a block of lines below it",
+            "10:11",
+            "a value starting with '|' is read as a block of the lines below it",
+            'quote the text, e.g. - "| 2 or more"',
             id="leading-bar",
         ),
         pytest.param(
             "  - id: b\n    text: pH\n    list:\n      - > 7.30\n      - < 7.30\n",
-            "cards/demo.yaml:10:",
-            "a value starting with '>' is read as a block of lines below it; quote the text, "
-            'e.g. - "> 7.30"',
+            "10:11",
+            "a value starting with '>' is read as a block of the lines below it",
+            'quote the text, e.g. - "> 7.30"',
             id="leading-greater-than-list-item",
         ),
         pytest.param(
             "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
             "    rows:\n      - {feature: pH, a: < 7.30, b: > 7.30}\n",
-            "cards/demo.yaml:12:",
-            "a value cannot start with '>' unquoted; quote it: \"> 7.30\"",
+            "12:37",
+            "a value cannot start with '>' unquoted",
+            'quote it: "> 7.30"',
             id="leading-greater-than-flow-cell",
+        ),
+        pytest.param(
+            "  - id: b\n    text: *Important* the {{ankle jerk}} tests S1.\n",
+            "8:11",
+            "a value cannot start with '*' unquoted",
+            'quote it: "*Important* the {{ankle jerk}} tests S1."',
+            id="leading-star",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - *Weakness*\n      - Tone\n",
+            "10:9",
+            "a value cannot start with '*' unquoted",
+            'quote it: "*Weakness*"',
+            id="leading-star-list-item",
+        ),
+        pytest.param(
+            "  - id: b\n    text: & the {{ankle jerk}} tests S1.\n",
+            "8:11",
+            "a value cannot start with '&' unquoted",
+            'quote it: "& the {{ankle jerk}} tests S1."',
+            id="leading-ampersand",
+        ),
+        pytest.param(
+            "  - id: b\n    text: @home the {{ankle jerk}} tests S1.  # a comment\n",
+            "8:11",
+            "a value cannot start with '@' unquoted",
+            'quote it: "@home the {{ankle jerk}} tests S1."',  # the whole text, not to its '}'
+            id="leading-at",
+        ),
+        pytest.param(
+            "  - id: b\n    text: % of {{ankle jerks}} test S1.\n",
+            "8:11",
+            "a value cannot start with '%' unquoted",
+            'quote it: "% of {{ankle jerks}} test S1."',
+            id="leading-percent",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Note: the {{ankle jerk}} tests S1.\n",
+            "8:15",
+            "the ': ' after 'Note' starts a key of its own in an unquoted text",
+            'quote the text, e.g. text: "Note: the {{ankle jerk}} tests S1."',
+            id="colon-in-text",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - Weakness\n      Atrophy\n"
+            "      - Tone\n",
+            "11:7",  # at the line without its '- ', not at the next item where YAML gave up
+            DASH,
+            "start it with '- ' if it is an item of its own ('- Atrophy'); to continue the item "
+            "above, indent it further",
+            id="forgotten-dash-at-the-dash",
+        ),
+        pytest.param(
+            "  id: b\n    text: The {{ankle jerk}} tests S1.\n",
+            "7:3",
+            DASH,
+            "start it with '- ' if it is an item of its own ('- id: b'); to continue the item "
+            "above, indent it further",
+            id="forgotten-dash-before-a-fact",
         ),
     ],
 )
-def test_a_newcomers_yaml_mistake_gets_a_hint_that_says_what_to_do(
-    write_cards: WriteCards, body: str, where: str, hint: str
+def test_a_newcomers_yaml_mistake_says_what_was_typed_and_what_to_do(
+    write_cards: WriteCards, body: str, where: str, said: str, hint: str
 ) -> None:
-    output = checked(write_cards, body)
-    assert any(where in line and "error[invalid-yaml]" in line for line in output), output
-    assert any(line.startswith(f"  hint: {hint}") for line in output), output
+    # in place of the parser's words ("mapping values are not allowed here")
+    assert checked(write_cards, body)[:2] == [
+        f"cards/demo.yaml:{where}: error[invalid-yaml]: invalid YAML: {said}",
+        f"  hint: {hint}",
+    ]
+
+
+def test_an_item_with_an_unquoted_colon_is_told_to_quote_it(write_cards: WriteCards) -> None:
+    body = "  - id: b\n    text: Signs\n    list:\n      - Tone: low\n      - Reflexes\n"
+    assert checked(write_cards, body)[:2] == [
+        "cards/demo.yaml:10:9: error[wrong-type]: a list item must be text, not a mapping",
+        "  hint: a ': ' in an unquoted text makes a key of what is before it; quote it: "
+        '"Tone: low"',
+    ]
 
 
 def test_a_forgotten_dash_between_two_list_items_is_an_error(write_cards: WriteCards) -> None:
@@ -115,6 +275,16 @@ def test_a_forgotten_dash_between_two_list_items_is_an_error(write_cards: WriteC
         "'Weakness Atrophy' above it: YAML joins the lines of an item into one text",
         "  hint: start it with '- ' if it is an item of its own; for one long item, write it on "
         "one line or in quotes",
+    ]
+
+
+def test_an_item_indented_past_the_one_above_is_told_to_line_up(write_cards: WriteCards) -> None:
+    items = "      - Weakness\n       - Atrophy\n      - Tone\n"
+    output = checked(write_cards, "  - id: signs\n    text: Signs\n    list:\n" + items)
+    assert output[:2] == [
+        "cards/demo.yaml:11:8: error[merged-items]: this line continues the item "
+        "'Weakness - Atrophy' above it: YAML joins the lines of an item into one text",
+        "  hint: line its '- ' up with the '- ' of the item above it",
     ]
 
 
@@ -141,4 +311,72 @@ def test_a_file_without_a_deck_says_so_and_names_no_deck_for_it(write_cards: Wri
         "  hint: start the file with 'deck: Name', the Anki deck its cards go into ('::' makes "
         "subdecks, e.g. deck: Neurology::Motor); lmndeck never names a deck after the file or "
         "its folder",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "  - id: b\n    text: The {{ankle jerk}} is #1 in S1 tests.\n",
+            [
+                "cards/demo.yaml:8:33: error[comment-in-text]: YAML reads ' #1 in S1 tests.' as "
+                "a comment, so the text ends before it",
+                '  hint: if it is part of the text, quote the whole text: "The {{ankle jerk}} '
+                "is #1 in S1 tests.\"; write a comment as '# ...', with a space after the '#'",
+            ],
+            id="hash-in-text",
+        ),
+        pytest.param(
+            "  - id: b\n    text: &reflex the {{ankle jerk}} tests S1.\n",
+            [
+                "cards/demo.yaml:8:11: error[yaml-alias]: '&reflex' is a YAML anchor, not text: "
+                "YAML drops it from the value",
+                "  hint: anchors and aliases are not supported in cards files; if it is part of "
+                'the text, quote the text: "&reflex the {{ankle jerk}} tests S1."',
+            ],
+            id="leading-anchor",
+        ),
+        pytest.param(
+            "  - id: b\n    text: ! the {{ankle jerk}} tests S1.\n",
+            [
+                "cards/demo.yaml:8:11: error[yaml-tag]: the YAML tag '!' is not supported in "
+                "cards files",
+                "  hint: remove the '!' tag (values are plain text, lists and mappings), or quote "
+                "the text if the '!' is part of it",
+            ],
+            id="leading-bang",
+        ),
+    ],
+)
+def test_text_yaml_would_silently_cut_is_an_error(
+    write_cards: WriteCards, body: str, expected: list[str]
+) -> None:
+    assert checked(write_cards, body)[:2] == expected
+
+
+def test_a_comment_written_as_one_or_after_an_id_is_no_text(write_cards: WriteCards) -> None:
+    # an id cannot hold ' #': what follows it is a comment, however written
+    write_cards(HEADER + "  - id: b  #todo: reword\n    text: The {{ankle jerk}} tests S1. # S1\n")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_second_id_in_one_item_says_a_dash_may_be_missing(write_cards: WriteCards) -> None:
+    output = checked(write_cards, "\n    id: b\n    text: The {{ankle jerk}} tests S1.\n")
+    assert output[:2] == [
+        "cards/demo.yaml:8:5: error[duplicate-key]: duplicate key 'id' in a fact",
+        "  hint: the first 'id' is at line 5; remove or rename one of them; if a new item starts "
+        "here, begin its line with '- ' ('- id: ...')",
+    ]
+
+
+def test_facts_without_their_file_say_what_the_file_starts_with(write_cards: WriteCards) -> None:
+    write_cards("- id: a\n  text: The {{knee jerk}} tests L3-L4.\n")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "cards/demo.yaml:1:1: error[wrong-type]: a cards file must be a mapping of keys to "
+        "values, not a list",
+        "  hint: start the file with 'deck: Name', then 'facts:' with the items indented under it",
     ]

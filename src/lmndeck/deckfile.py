@@ -51,6 +51,11 @@ def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFi
             code=Code.EMPTY_FILE,
         )
         return ReadFile(None, [empty], [])
+    if isinstance(root, yaml.SequenceNode):  # the facts, '- id: ...', without their file
+        message = "a cards file must be a mapping of keys to values, not a list"
+        hint = "start the file with 'deck: Name', then 'facts:' with the items indented under it"
+        reader.report(root, Code.WRONG_TYPE, message, hint)
+        return ReadFile(None, reader.problems, [])
     top = reader.mapping(root, "a cards file", FILE_KEYS, ("deck",), {"deck": DECK_HINT})
     if top is None:
         return ReadFile(None, reader.problems, [])

@@ -17,6 +17,7 @@ The node tree is composed here from the parser's events, without PyYAML's compos
 from __future__ import annotations
 
 import gc
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,6 +208,8 @@ class _Composer:
                 continue
             if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
                 self.anchors[event.anchor] = node
+                if isinstance(event, yaml.ScalarEvent) and not event.style:
+                    self.plain_anchor(event)
             if not open_nodes:
                 root = node
             elif isinstance(open_nodes[-1], yaml.SequenceNode):
@@ -230,7 +233,13 @@ class _Composer:
         value = event.value
         # Only an empty plain value is empty; '~', 'null', 'yes', '1995' are text as typed.
         implicit = NULL_TAG if not value and event.style is None else STR_TAG
-        tag = event.tag if event.tag not in (None, "!") else implicit
+        # A plain value's '!' (text: ! the x) stays a tag, which the reader refuses: read as
+        # the non-specific tag, it would silently drop the '!' from the text.
+        tag = (
+            event.tag
+            if event.tag is not None and (event.tag != "!" or not event.style)
+            else implicit
+        )
         if event.style == '"' and FORBIDDEN.search(value):
             self.escaped_character(event)
         return Scalar(
@@ -272,9 +281,29 @@ class _Composer:
                 "aliases are not supported"
             )
         hint = "aliases are not supported in cards files; write the value out in full"
+        if node is None:  # '*italic*' more likely than an alias
+            typed = json.dumps(f"*{event.anchor}", ensure_ascii=False)
+            hint += f"; if the '*' is part of the text, quote the text: {typed}"
         where = position_of_mark(start, self.path)
         self.problems.append(Problem(where, message, hint, code=Code.YAML_ALIAS))
         return node or Scalar(NULL_TAG, "", start, start, None, self.text)  # composing goes on
+
+    def plain_anchor(self, event: yaml.ScalarEvent) -> None:
+        """An anchor on a plain value (``text: &x the answer``) is dropped from its text by
+        YAML: most likely text that starts with '&', so it is reported rather than lost."""
+        typed = f"&{event.anchor}"
+        hint = (
+            "anchors and aliases are not supported in cards files; if it is part of the text, "
+            f"quote the text: {json.dumps(f'{typed} {event.value}', ensure_ascii=False)}"
+        )
+        self.problems.append(
+            Problem(
+                position_of_mark(_mark(event.start_mark), self.path),
+                f"'{typed}' is a YAML anchor, not text: YAML drops it from the value",
+                hint,
+                code=Code.YAML_ALIAS,
+            )
+        )
 
     def second_document(self, event: yaml.DocumentStartEvent) -> Problem:
         return Problem(
@@ -325,22 +354,21 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
         # place to look, not the end of the file.
         mark = error.context_mark
     line, column = (mark.line, mark.column) if mark else (0, 0)
+    where = Position(shown, line + 1, column + 1)
+    from lmndeck.yamlhints import newcomer_mistake  # an error's path only
+
+    lines = text.splitlines()
+    if mistake := newcomer_mistake(error, lines):
+        if mistake.at is not None:
+            where = Position(shown, mistake.at[0] + 1, mistake.at[1] + 1)
+        return Problem(where, f"invalid YAML: {mistake.said}", mistake.hint, code=Code.INVALID_YAML)
     message = "invalid YAML: " + (error.problem or "syntax error")
     if error.context:
         message += f" ({error.context})"
-    where = Position(shown, line + 1, column + 1)
-    return Problem(where, message, _yaml_hint(error, text), code=Code.INVALID_YAML)
+    return Problem(where, message, _yaml_hint(error, lines), code=Code.INVALID_YAML)
 
 
-def _yaml_hint(error: yaml.MarkedYAMLError, text: str) -> str:
-    from lmndeck.yamlhints import newcomer_hint  # an error's path only
-
-    lines = text.splitlines()
-    if hint := newcomer_hint(error, lines):
-        return hint
-    mark = error.problem_mark
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        return "indent with spaces; YAML does not allow tabs for indentation"
+def _yaml_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str:
     for mark in (error.context_mark, error.problem_mark):
         if mark is None or mark.line >= len(lines):
             continue

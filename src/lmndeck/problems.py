@@ -39,6 +39,7 @@ class Code(str, Enum):
     EMPTY_FILE = "empty-file"
     WRONG_TYPE = "wrong-type"
     MERGED_ITEMS = "merged-items"
+    COMMENT_IN_TEXT = "comment-in-text"
     EMPTY_VALUE = "empty-value"
     UNKNOWN_KEY = "unknown-key"
     DUPLICATE_KEY = "duplicate-key"

@@ -8,6 +8,7 @@ A reader collects every problem (not just the first) and knows nothing of card k
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import TypeVar
 
 import yaml
 
-from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_of
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
 from lmndeck.model import PreviousId
 from lmndeck.problems import RELATED, Code, Position, Problem
 from lmndeck.reserved import REMOVED_TAG, is_reserved_tag
@@ -28,6 +29,8 @@ _PLAIN_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 _NO_RULES: frozenset[str] = frozenset()
+# a comment right after a plain value whose '#' touches a word ('is #1 in'): text, most likely
+_TEXT_COMMENT = re.compile(r"[ \t]+(#[^\s#][^\n]*)")
 _Value = TypeVar("_Value", bound=Hashable)
 
 
@@ -61,7 +64,8 @@ class Reader:
                 node,
                 Code.YAML_TAG,
                 f"the YAML tag '{node.tag}' is not supported in cards files",
-                "remove the '!' tag; values are plain text, lists and mappings",
+                "remove the '!' tag (values are plain text, lists and mappings), or quote the "
+                "text if the '!' is part of it",
             )
             return False
         return True
@@ -121,12 +125,10 @@ class Reader:
             name = key_node.value
             if name in first_seen:
                 first = self.where(first_seen[name])
-                self.report(
-                    key_node,
-                    Code.DUPLICATE_KEY,
-                    f"duplicate key '{name}' in {what}",
-                    f"the first '{name}' is at line {first.line}; remove or rename one of them",
-                )
+                hint = f"the first '{name}' is at line {first.line}; remove or rename one of them"
+                if name == "id":  # most likely the next item, its '- ' forgotten
+                    hint += "; if a new item starts here, begin its line with '- ' ('- id: ...')"
+                self.report(key_node, Code.DUPLICATE_KEY, f"duplicate key '{name}' in {what}", hint)
                 continue
             first_seen[name] = key_node
             entries[name] = value
@@ -158,34 +160,65 @@ class Reader:
         start, end = item.start_mark, item.end_mark
         following = item.source[start.index : end.index].split("\n")[1:]
         for number, line in enumerate(following, start=start.line + 2):
-            if line.strip() and len(line) - len(line.lstrip(" ")) == start.column:
+            indent = len(line) - len(line.lstrip(" "))
+            dash = line.lstrip().startswith("- ")  # an item, indented past the one above
+            if line.strip() and (indent == start.column or dash):
+                hint = (
+                    "line its '- ' up with the '- ' of the item above it"
+                    if dash
+                    else "start it with '- ' if it is an item of its own; for one long item, "
+                    "write it on one line or in quotes"
+                )
                 self.problems.append(
                     Problem(
-                        Position(self.path, number, start.column + 1),
+                        Position(self.path, number, indent + 1),
                         f"this line continues the item '{' '.join(str(item.value).split())}' "
                         "above it: YAML joins the lines of an item into one text",
-                        "start it with '- ' if it is an item of its own; for one long item, "
-                        "write it on one line or in quotes",
+                        hint,
                         code=Code.MERGED_ITEMS,
                     )
                 )
                 return
 
-    def text(self, node: yaml.Node, what: str, *, required: bool = True) -> str | None:
+    def text(
+        self, node: yaml.Node, what: str, *, required: bool = True, prose: bool = True
+    ) -> str | None:
+        """The text of a scalar; ``prose`` (not an id, which cannot hold ' #') is checked for
+        text that YAML took for a comment."""
         if not isinstance(node, yaml.ScalarNode):
-            self.report(
-                node, Code.WRONG_TYPE, f"{what} must be text, not {kind_of(node)}", STRUCTURE_HINT
-            )
+            message = f"{what} must be text, not {kind_of(node)}"
+            self.report(node, Code.WRONG_TYPE, message, _text_hint(node))
             return None
         if not self.visit(node):
             return None
         value = "" if node.tag == NULL_TAG and node.style is None else str(node.value)
+        if prose and isinstance(node, Scalar) and not node.style:
+            self.comment_in_text(node, value)
         if required and not value.strip():
             self.report(
                 node, Code.EMPTY_VALUE, f"{what} is empty", f"write the {what} after the ':'"
             )
             return None
         return value.strip()
+
+    def comment_in_text(self, node: Scalar, value: str) -> None:
+        """Reports text that YAML took for a comment: ' #' starts one, so 'text: The {{x}} is
+        #1 in ...' silently ends at 'is'. A comment written as such ('# ...', with a space)
+        is left alone."""
+        comment = _TEXT_COMMENT.match(node.source, node.end_mark.index)
+        if comment is None or not value:
+            return
+        where = position_in(node.source, comment.start(1), self.path)
+        typed = json.dumps(f"{value} {comment[1].rstrip()}", ensure_ascii=False)
+        self.problems.append(
+            Problem(
+                where,
+                f"YAML reads ' {comment[1].rstrip()}' as a comment, so the text ends before it",
+                f"if it is part of the text, quote the whole text: {typed}; write a comment as "
+                "'# ...', with a space after the '#'",
+                code=Code.COMMENT_IN_TEXT,
+            )
+        )
 
     def entry_text(self, entries: dict[str, yaml.Node], key: str) -> str | None:
         """The text under ``key``; None when absent (a missing required key is reported already)."""
@@ -221,7 +254,7 @@ class Reader:
         return self.identifier(entries["id"], what) if "id" in entries else None
 
     def identifier(self, node: yaml.Node, what: str, hint: str = ID_HINT) -> str | None:
-        value = self.text(node, what)
+        value = self.text(node, what, prose=False)
         if value is not None and not ID.match(value):
             self.report(node, Code.INVALID_ID, f"{what} '{value}' is not a valid id", hint)
             return None
@@ -440,6 +473,16 @@ _KINDS: dict[type[yaml.Node], str] = {
     yaml.MappingNode: "a mapping",
     yaml.SequenceNode: "a list",
 }
+
+
+def _text_hint(node: yaml.Node) -> str:
+    """What to do with a mapping or list where text belongs: 'list: [- Tone: low]' is a
+    text with ': ' in it, unquoted; a value starting with '{' or '[' is YAML's flow style."""
+    entries = node.value if isinstance(node, yaml.MappingNode) and not node.flow_style else []
+    if len(entries) == 1 and all(isinstance(part, yaml.ScalarNode) for part in entries[0]):
+        typed = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
+        return f"a ': ' in an unquoted text makes a key of what is before it; quote it: {typed}"
+    return STRUCTURE_HINT
 
 
 def kind_of(node: yaml.Node) -> str:

@@ -122,10 +122,16 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
         )
         write_text(target, text)
         click.echo(f"Wrote {display_path(target)}.")
-    facts, drafts = len(imported.facts), imported.drafts
+    drafts = imported.drafts
+    review = (
+        f" ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
+        f"{'it' if drafts == 1 else 'them'}, then remove 'draft: true')"
+        if drafts
+        else ""
+    )
     click.echo(
-        f"{count(facts, 'fact')} ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
-        f"them, then remove 'draft: true'), {count(len(imported.comparisons), 'comparison')}.",
+        f"{count(len(imported.facts), 'fact')}{review}, "
+        f"{count(len(imported.comparisons), 'comparison')}.",
         err=True,
     )
 

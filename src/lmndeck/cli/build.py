@@ -198,9 +198,10 @@ def diff_command(cards_dir: Path) -> None:
 def summary(result: Plan | UpToDate, target: str) -> str:
     by_kind = result.cards_by_kind
     changes = result.changes
+    kinds = ", ".join(f"{number} {noun}" for noun, number in by_kind)
     line = (
-        f"Built {target}: {result.live_notes} notes, {sum(n for _, n in by_kind)} cards "
-        f"({', '.join(f'{number} {noun}' for noun, number in by_kind)})"
+        f"Built {target}: {result.live_notes} notes, {sum(n for _, n in by_kind)} cards"
+        f"{f' ({kinds})' if kinds else ''}"
     )
     if first_build(result):
         line += "; the first build"

@@ -44,13 +44,29 @@ def anchor_time(tag: str) -> str | None:
 
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+_EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")  # Obsidian's embedded file, ![[scan.png]]
+_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")  # Obsidian's ==highlight==
+_CHECKBOX = re.compile(r"\s*\[[ xX]\]\s+")  # a task list item's box, '- [ ] to do'
 
 
 def plain(token_text: str) -> str:
-    """A text token without wiki links (their label, else their target) and forbidden
-    characters (which lmndeck refuses, even escaped)."""
-    text = WIKI_LINK.sub(lambda link: link.group(2) or link.group(1), token_text)
-    return FORBIDDEN.sub(" ", text)
+    """A text token without wiki links (their label, else their target), embedded files,
+    highlight marks and forbidden characters (which lmndeck refuses, even escaped)."""
+    text = WIKI_LINK.sub(lambda link: link.group(2) or link.group(1), _EMBED.sub(" ", token_text))
+    return FORBIDDEN.sub(" ", _HIGHLIGHT.sub(r"\1", text))
+
+
+def unchecked(run: Inline) -> Inline:
+    """A list item without the box of a task list item ('[ ] ', '[x] ') before its text."""
+    box = _CHECKBOX.match(run.text)
+    if box is None:
+        return run
+    cut = box.end()
+    return Inline(
+        run.text[cut:],
+        [(max(start - cut, 0), max(end - cut, 0)) for start, end in run.bold],
+        [(max(at - cut, 0), time) for at, time in run.times],
+    )
 
 
 def read_inline(children: list[Token]) -> Inline:

@@ -28,35 +28,36 @@ the YAML.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from lmndeck.importers.document import Comparison, Document, Fact
+from lmndeck.importers.frontmatter import front_matter
 from lmndeck.importers.inline import (
     WIKI_LINK,
     Ids,
     Inline,
-    plain,
     read_inline,
     sentences,
     tidy,
     timestamp,
+    unchecked,
 )
 from lmndeck.importers.tables import comparison_columns, comparison_rows, table_title
-from lmndeck.loader import FORBIDDEN, load_text
 from lmndeck.problems import Code, ContentError, Position, Problem, place
-from lmndeck.reserved import is_reserved_tag
 from lmndeck.sources import YOUTUBE_ID
-from lmndeck.tags import SEPARATOR, normalize_tag
 from lmndeck.wording import text_key
 
 LONGEST_TERM = 6  # words: a longer bold term is not a short answer, so its fact is a draft
 LONGEST_ITEM = 12  # words: a longer list item is not one answer, so its list fact is a draft
+SHORT_PROMPT = 4  # words: a shorter introduction ("Causes include:") follows the heading
+SEPARATORS = ":\u2014\u2013-"  # what follows a key term: ':', an em or en dash, a hyphen
+# an Obsidian tag ('#todo', '#exam/block-2', not '#1'), no part of what a heading names
+_INLINE_TAG = re.compile(r"(?<!\S)#(?!\d+(?:\s|$))[\w/-]+")
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
 
 
@@ -88,8 +89,9 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     md = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
     # A wiki link's '|' would split a table cell in two: escaped, it stays in the cell.
     tokens = md.parse(WIKI_LINK.sub(lambda link: link.group(0).replace("|", "\\|"), source))
-    meta, tags = _front_matter(tokens, shown or name)
-    document = Document(name, meta.get("title") or PurePath(name).stem or name, tags=tags)
+    meta, tags = front_matter(tokens, shown or name)
+    title = meta.get("title") or _first_heading(tokens) or PurePath(name).stem or name
+    document = Document(name, title, tags=tags)
     video = meta.get("videoId") or ""
     document.video = video if YOUTUBE_ID.match(video) else None
     document.author = meta.get("author")
@@ -97,51 +99,27 @@ def import_markdown(source: str, name: str, shown: str | None = None) -> Documen
     return document
 
 
-def _front_matter(tokens: list[Token], shown: str) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The front matter's text values by key, and its tags. It is read by the cards files'
-    loader: its bounds (nesting, no alias ever expanded) hold for a document too, and its
-    problems (invalid YAML, an escape such as "\\x01" making a character cards refuse) are
-    errors that point into the document."""
-    front = next((token for token in tokens if token.type == "front_matter"), None)
-    if front is None:
-        return {}, ()
-    offset = front.map[0] + 1 if front.map else 1  # the lines before the front matter's text
-    try:
-        # raw characters that lmndeck refuses are dropped, as from the document's text
-        root = load_text(FORBIDDEN.sub(" ", front.content), shown)
-    except ContentError as error:
-        raise ContentError([_moved(problem, offset) for problem in error.problems]) from None
-    if not isinstance(root, yaml.MappingNode):
-        return {}, ()
-    meta: dict[str, str] = {}
-    tags: tuple[str, ...] = ()
-    for key, value in root.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        if key.value == "tags":
-            tags = _tags(value)
-        elif isinstance(value, yaml.ScalarNode) and value.value:
-            meta[key.value] = tidy(plain(value.value))
-    return meta, tags
+def _first_heading(tokens: list[Token]) -> str | None:
+    """The document's '# Title', when it is the first thing in it (after the front matter)."""
+    first = next((at for at, token in enumerate(tokens) if token.type != "front_matter"), None)
+    if first is None or tokens[first].type != "heading_open" or tokens[first].tag != "h1":
+        return None
+    return heading_text(tokens[first + 1].children or []) or None
 
 
-def _moved(problem: Problem, lines: int) -> Problem:
-    where = problem.position
-    return replace(problem, position=where._replace(line=where.line + lines))
+def heading_text(children: list[Token]) -> str:
+    """A heading as text, without the Obsidian tags in it ('## Symptoms #todo')."""
+    return tidy(_INLINE_TAG.sub(" ", read_inline(children).text))
 
 
-def _tags(node: yaml.Node) -> tuple[str, ...]:
-    """Front-matter tags as Anki tags: 'a b', 'a, b' or a list; Obsidian's '#' dropped and
-    its nesting '/' made Anki's '::'; lmndeck's own tags left out."""
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    words = (
-        word
-        for item in items
-        if isinstance(item, yaml.ScalarNode)
-        for word in plain(item.value).replace(",", " ").split()
-    )
-    tags = (normalize_tag(word.lstrip("#").replace("/", SEPARATOR)) for word in words)
-    return tuple(dict.fromkeys(tag for tag in tags if tag and not is_reserved_tag(tag)))
+@dataclass
+class _Item:
+    """An item of a Markdown list, as read: its text, the lists and other blocks in it."""
+
+    run: Inline = field(default_factory=Inline)
+    read: bool = False  # its text is read (a later paragraph of it is a block of its own)
+    lists: list[list[Token]] = field(default_factory=list)
+    blocks: list[Token] = field(default_factory=list)
 
 
 class _Walker:
@@ -168,7 +146,7 @@ class _Walker:
             return index + 1
         lead, self.lead = self.lead, None
         if token.type == "heading_open":
-            self.heading = tidy(read_inline(self.children(index + 1)).text)
+            self.heading = heading_text(self.children(index + 1))
             self.last_fact = self.last_comparison = None
         elif token.type == "paragraph_open":
             self.paragraph(read_inline(self.children(index + 1)))
@@ -195,13 +173,7 @@ class _Walker:
 
     def closing(self, index: int) -> int:
         """The index of the token closing the one at ``index``."""
-        level = self.tokens[index].level
-        closing = self.tokens[index].type.replace("_open", "_close")
-        return next(
-            at
-            for at in range(index + 1, len(self.tokens))
-            if self.tokens[at].type == closing and self.tokens[at].level == level
-        )
+        return closing_in(self.tokens, index)
 
     # paragraphs -----------------------------------------------------------------------
 
@@ -241,66 +213,107 @@ class _Walker:
 
     def bullets(self, tokens: list[Token], lead: int | None) -> None:
         """A list of plain items: one list fact (numbered: in order), its prompt the paragraph
-        that introduces it or else the heading; its nested lists each a list of their own,
-        asked about their item. Any other list: each item (nested ones too) a key-term fact,
-        or a draft."""
-        level = tokens[0].level
-        items = [
-            read_inline(token.children or [])
-            for token in tokens
-            if token.type == "inline" and token.level == level + 3
-        ]
-        texts = [tidy(run.text) for run in items]
+        that introduces it (after the heading, when it is too short to say what is asked) or
+        else the heading. Any other list: each item a key-term fact, or a draft. A nested list
+        is a list of its own, asked about its item; a callout in an item adds to the item's
+        fact (or the list), and its other blocks are read as at the top."""
+        steps = tokens[0].type == "ordered_list_open"
+        entries = self.items(tokens)
+        texts = [tidy(item.run.text) for item in entries]
         if len(texts) < 2 or len({text_key(text) for text in texts}) < len(texts):
-            return self.each_bullet(tokens)
+            return self.each_bullet(entries, steps)
         if any(
-            key_term(run) or braces(text) or not text
-            for run, text in zip(items, texts, strict=True)
+            key_term(item.run, steps) or braces(text) or not text
+            for item, text in zip(entries, texts, strict=True)
         ):
-            return self.each_bullet(tokens)
+            return self.each_bullet(entries, steps)
         prompt, fact_id = self.heading or self.document.title, None
         if lead is not None and lead == len(self.document.facts) - 1:
             introduced = self.document.facts.pop()  # its text is the prompt, not a draft
-            prompt = dict(introduced.fields)["back"].rstrip(":").strip() or prompt
+            prompt = self.introduced(dict(introduced.fields)["back"]) or prompt
             fact_id = introduced.id
-        time = next((timestamp(run.times[0][1]) for run in items if run.times), None)
+        time = next((timestamp(item.run.times[0][1]) for item in entries if item.run.times), None)
         long = any(len(text.split()) > LONGEST_ITEM for text in texts)
         why = "long items: ask shorter ones, and put the rest in 'extra'" if long else None
         fact_id = fact_id or self.ids.take(prompt, "list")
-        ordered = tokens[0].type == "ordered_list_open"
-        self.add(Fact(fact_id, (("text", prompt),), time, why, tuple(texts), ordered))
-        parent, at = "", 1
-        while at < len(tokens):
-            token = tokens[at]
-            if token.type == "inline" and token.level == level + 3:
-                parent = tidy(read_inline(token.children or []).text)
-            elif token.type in ("bullet_list_open", "ordered_list_open"):
-                closing = token.type.replace("_open", "_close")
-                end = next(
-                    after
-                    for after in range(at + 1, len(tokens))
-                    if tokens[after].type == closing and tokens[after].level == token.level
-                )
-                heading, self.heading = self.heading, f"{prompt}: {parent}"
-                self.bullets(tokens[at:end], None)
-                self.heading, at = heading, end
-            at += 1
+        self.add(Fact(fact_id, (("text", prompt),), time, why, tuple(texts), steps))
+        listed = self.last_fact  # a callout after the list adds to it, not to a nested one
+        for text, item in zip(texts, entries, strict=True):
+            self.nested(item.lists, f"{prompt}: {text}")
+            self.last_fact = listed
+            self.walk(item.blocks)
+        self.last_fact = listed
         return None
 
-    def each_bullet(self, tokens: list[Token]) -> None:
-        for token in tokens:
-            if token.type == "inline" and token.children is not None:
-                run = read_inline(token.children)
-                if tidy(run.text):
-                    self.bullet(run)
+    def introduced(self, lead: str) -> str:
+        """The prompt of a list a paragraph introduces ("Causes of an LMN lesion include:"). A
+        short one says what is asked only with the heading: "Drugs to avoid" under "Myasthenia
+        gravis" is asked as "Myasthenia gravis: Drugs to avoid", "Causes include" under
+        "Causes of metabolic acidosis" as the heading, which says it all."""
+        said = lead.rstrip(":").strip()
+        if not self.heading or len(said.split()) >= SHORT_PROMPT:
+            return said
+        if _words(said) & _words(self.heading):
+            return self.heading
+        return f"{self.heading}: {said}"
 
-    def bullet(self, run: Inline) -> None:
-        term = key_term(run)
+    def items(self, tokens: list[Token]) -> list[_Item]:
+        """The list's items (``tokens`` from its opening token on): the text of each, the
+        lists nested in it and its other blocks (a callout, a second paragraph, code)."""
+        level, at = tokens[0].level, 1
+        found: list[_Item] = []
+        while at < len(tokens):
+            token = tokens[at]
+            if token.type == "list_item_open" and token.level == level + 1:
+                found.append(_Item())
+            elif not found or (token.type == "list_item_close" and token.level == level + 1):
+                pass
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                end = closing_in(tokens, at)
+                found[-1].lists.append(tokens[at:end])
+                at = end
+            elif token.type == "paragraph_open" and token.level == level + 2 and not found[-1].read:
+                found[-1].run = unchecked(read_inline(tokens[at + 1].children or []))
+                found[-1].read = True
+                at += 2  # its inline and its closing
+            else:
+                found[-1].blocks.append(token)
+            at += 1
+        return found
+
+    def walk(self, tokens: list[Token]) -> None:
+        """Blocks inside a list item, read as blocks at the top are."""
+        kept, self.tokens = self.tokens, tokens
+        index = 0
+        while index < len(tokens):
+            index = self.block(index)
+        self.tokens, self.lead = kept, None  # a paragraph in an item introduces no list after it
+
+    def nested(self, lists: list[list[Token]], about: str) -> None:
+        """Lists nested in an item, asked about it (``about``, in place of the heading)."""
+        for tokens in lists:
+            heading, self.heading = self.heading, about
+            self.bullets(tokens, None)
+            self.heading = heading
+
+    def each_bullet(self, entries: list[_Item], steps: bool) -> None:
+        for item in entries:
+            text = tidy(item.run.text)
+            if text:
+                self.bullet(item.run, steps)
+            mine = self.last_fact
+            about = key_term(item.run, steps) or text
+            self.nested(item.lists, f"{self.heading or self.document.title}: {about}".rstrip(": "))
+            self.last_fact = mine
+            self.walk(item.blocks)
+
+    def bullet(self, run: Inline, steps: bool) -> None:
+        term = key_term(run, steps)
         if term is None:  # no key term first: a draft
             self.add(self.draft(run, tidy(run.text)))
             return
         # after the term: ':', an em or en dash, or a hyphen, then the explanation
-        explanation = tidy(run.text[run.bold[0][1] :]).lstrip(":\u2014\u2013- ").strip()
+        explanation = tidy(run.text[run.bold[0][1] :]).lstrip(SEPARATORS + " ").strip()
         self.add(self.key_term(term, explanation, run))
 
     def key_term(self, term: str, explanation: str, run: Inline) -> Fact:
@@ -322,10 +335,12 @@ class _Walker:
     def callout(self, index: int) -> tuple[str, str] | None:
         """An Obsidian callout (``> [!tip] Title`` then ``> text``) at ``index``: its title
         (else its type's name) and its text; None for any other block quote."""
-        inlines = [
-            token for token in self.tokens[index : self.closing(index)] if token.type == "inline"
-        ]
-        first = inlines[0].children or [] if inlines else []
+        inlines, in_item = [], 0
+        for token in self.tokens[index : self.closing(index)]:
+            in_item += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+            if token.type == "inline":
+                inlines.append((token, in_item > 0))
+        first = inlines[0][0].children or [] if inlines else []
         marker = _CALLOUT.match(first[0].content) if first and first[0].type == "text" else None
         if marker is None:
             return None
@@ -335,14 +350,22 @@ class _Walker:
         )
         title_tokens = [Token("text", "", 0, content=first[0].content[marker.end() :])]
         title = tidy(read_inline([*title_tokens, *first[1:line_end]]).text)
-        body = [read_inline(first[line_end:]).text]
-        body += [read_inline(token.children or []).text for token in inlines[1:]]
-        return title or marker[1].capitalize(), tidy(" ".join(body))
+        body = read_inline(first[line_end:]).text
+        after_item = False
+        for token, item in inlines[1:]:  # a list's items one after the other, with a ';'
+            text = tidy(read_inline(token.children or []).text)
+            body = f"{body}; {text}" if item and after_item else f"{body} {text}"
+            after_item = item
+        return title or marker[1].capitalize(), tidy(body)
 
     def add_callout(self, title: str, text: str) -> None:
         """A callout adds to the fact (or the table) just before it in its section, as its
         ``extra``; without one it is a draft of its own."""
-        said = f"{title}: {text}" if text else title
+        said = (
+            f"{title}{'' if title.endswith(('?', '!', ':', '.')) else ':'} {text}"
+            if text
+            else title
+        )
         if self.last_comparison is not None:
             comparisons = self.document.comparisons
             table = comparisons[self.last_comparison]
@@ -398,11 +421,30 @@ class _Walker:
         self.document.facts.append(Fact(fact_id, fields, time, "a table row of one column"))
 
 
-def key_term(run: Inline) -> str | None:
-    """The bold term an item starts with (``**Fasciculations**: ...``), if it does."""
+def closing_in(tokens: list[Token], index: int) -> int:
+    """The index in ``tokens`` of the token closing the one at ``index``."""
+    closing = tokens[index].type.replace("_open", "_close")
+    return next(
+        at
+        for at in range(index + 1, len(tokens))
+        if tokens[at].type == closing and tokens[at].level == tokens[index].level
+    )
+
+
+def key_term(run: Inline, steps: bool = False) -> str | None:
+    """The bold term an item starts with (``**Fasciculations**: ...``), if it does. A step
+    (an item of a numbered list) that starts in bold (``**Dip** the urine``) is a step: its
+    term must be followed by ':' or a dash."""
     start, end = run.bold[0] if run.bold else (0, 0)
     term = tidy(run.text[start:end])
-    return term if term and not run.text[:start].strip() else None
+    if not term or run.text[:start].strip():
+        return None
+    return term if not steps or run.text[end:].lstrip().startswith(tuple(SEPARATORS)) else None
+
+
+def _words(text: str) -> set[str]:
+    """The words that say something (four letters or more), without case."""
+    return set(re.findall(r"\w{4,}", text.casefold()))
 
 
 def deletable(term: str) -> bool:

@@ -18,6 +18,15 @@ GENERIC_HEADING = frozenset(
     | {"review", "summary", "table", "tables", "the"}
 )
 TITLE_COLUMNS = 4  # a title names at most this many columns
+# Words of a first header cell that name the rows' features ("Feature", "Sign", or nothing): the
+# columns are then the things compared ("LMN lesion vs UMN lesion"). Any other header names
+# what each row is ("Drug"), and the columns are what is said of each ("Class", "Effect").
+FEATURE_HEADER = frozenset(
+    {"aspect", "aspects", "attribute", "attributes", "characteristic", "characteristics"}
+    | {"column", "criteria", "criterion", "factor", "factors", "feature", "features", "finding"}
+    | {"findings", "item", "items", "parameter", "parameters", "properties", "property", "sign"}
+    | {"signs", "variable", "variables", "vs", "versus"}
+)
 
 
 def comparison_columns(labels: list[str]) -> tuple[Column, ...]:
@@ -28,12 +37,15 @@ def comparison_columns(labels: list[str]) -> tuple[Column, ...]:
 
 def table_title(heading: str, labels: list[str]) -> str:
     """A comparison's title: its heading, unless the heading says nothing of this table
-    ("Comparison", "Summary"): then its columns' labels, "LMN lesion vs UMN lesion"."""
+    ("Comparison", "Summary"): then its columns' labels, "LMN lesion vs UMN lesion", or, when
+    the first header names what the rows are, "Drug: Class, Effect"."""
     words = {word.casefold() for word in re.findall(r"\w+", heading)}
     if words and not words <= GENERIC_HEADING:
         return heading
-    shown = labels[1 : 1 + TITLE_COLUMNS]
-    return " vs ".join(shown) + (" vs ..." if len(labels) > 1 + TITLE_COLUMNS else "")
+    shown, more = labels[1 : 1 + TITLE_COLUMNS], len(labels) > 1 + TITLE_COLUMNS
+    if {word.casefold() for word in re.findall(r"[^\W\d_]+", labels[0])} <= FEATURE_HEADER:
+        return " vs ".join(shown) + (" vs ..." if more else "")
+    return f"{labels[0]}: {', '.join(shown)}" + (", ..." if more else "")
 
 
 def _cell(run: Inline, label: str, abbreviations: frozenset[str]) -> Cell | None:

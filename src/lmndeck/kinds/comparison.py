@@ -21,7 +21,7 @@ from lmndeck.markup import inline
 from lmndeck.media import Image
 from lmndeck.model import PreviousId, SourceRef
 from lmndeck.problems import Position
-from lmndeck.wording import text_key
+from lmndeck.wording import said, text_key
 
 CARD_NAMES = ("cells", "discrimination")  # what a comparison's 'cards:' may list
 ROW_KEYS = ("id", "feature", "source", "was", "lint")  # a row's own keys; the rest are cells
@@ -216,12 +216,12 @@ def _pair(column: Column, cell: Cell | None, asked: bool) -> str:
 
 def discriminating(row: Row, columns: tuple[Column, ...]) -> list[tuple[Column, Cell]]:
     """The row's cells that make a discrimination card, with their columns: filled, unique in
-    the row, and not switched off."""
-    texts = Counter(text_key(cell.text) for cell in row.cells if cell is not None)
+    the row (by what they say: 'Present.' is '*present*'), and not switched off."""
+    values = Counter(said(cell.text) for cell in row.cells if cell is not None)
     return [
         (column, cell)
         for column, cell in zip(columns, row.cells, strict=True)
-        if cell is not None and cell.discrimination and texts[text_key(cell.text)] == 1
+        if cell is not None and cell.discrimination and values[said(cell.text)] == 1
     ]
 
 

@@ -2,9 +2,9 @@
 
 A cell whose text is unique in its row points to its column, so its card shows the table's
 title, the row's feature, the cell and every column's label as the choices, and asks which
-column it is; the back gives the column and the row across the columns. A cell equal to
-another of its row (compared without case and spacing) makes none: it points to no single
-column. Nor does a cell written with 'discrimination: false' (an absent sign, such as "No
+column it is; the back gives the column and the row across the columns. A cell that says
+what another of its row says (``wording.said``: without case, spacing, punctuation and
+emphasis, so "Present." is "*present*") makes none: it points to no single column. Nor does a cell written with 'discrimination: false' (an absent sign, such as "No
 fasciculations", is no evidence for the other column). A cell that names its own column would
 give the answer away: the comparison reader reports it as an error (see
 ``names_own_column``), so the author rewords it or switches it off.

@@ -2,10 +2,12 @@
 
 A comparison teaches differences. A row with one value in every column ("Muscle weakness:
 present / present") has nothing to tell apart: the build still makes its cell cards, each
-asking a value the row's feature already gives away, and no discrimination card when the
-cells are equal without case and spacing. Cells are compared without case, spacing and
-punctuation, but with their symbols and numbers: "< 7.30" and "> 7.30", or "↓" and "↑", are
-different values, and such a row is not reported.
+asking a value the row's feature already gives away, and no discrimination card (no cell
+points to one column). Cells are compared as discrimination cards compare them: without case,
+spacing, punctuation and emphasis, but with their symbols and numbers: "< 7.30" and "> 7.30",
+"±" and "+", or "↓" and "↑", are different values, and such a row is not reported; a minus or
+a range is the same however its dash is typed (a minus sign or a hyphen, an en dash or a
+hyphen).
 
 Options: none.
 
@@ -23,26 +25,17 @@ Good: leave the row out, and state what both share once, as a fact::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from lmndeck.kinds.comparison import Comparison
 from lmndeck.problems import Code, Level
 from lmndeck.project import Project
 from lmndeck.rules.base import Finding, Options, items
+from lmndeck.wording import said
 
 ID = Code.EQUAL_ROW
 LEVEL = Level.WARNING
 OPTIONS: Options = {}
-
-# What a cell says: numbers (decimals whole), words, and every other symbol but punctuation and
-# Markdown-like emphasis, which say nothing of the value.
-_SAID = re.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s.,;:!?'\"()\[\]*_`]")
-
-
-def said(text: str) -> tuple[str, ...]:
-    """A cell's value as compared: '< 7.30' and '> 7.30' differ, 'Present.' and 'present' not."""
-    return tuple(_SAID.findall(text.casefold()))
 
 
 def check(project: Project, options: Options) -> Iterator[Finding]:
