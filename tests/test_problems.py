@@ -79,6 +79,40 @@ def test_json_format_is_one_object_a_line(tmp_path: Path, monkeypatch: pytest.Mo
     }
 
 
+UNSOURCED = """deck: Demo
+facts:
+  - id: one
+    text: "{{a}}"
+comparisons:
+  - id: t
+    title: A vs B
+    columns: {a: A, b: B}
+    rows:
+      - {id: x, feature: X, a: "1", b: "2"}
+      - {id: y, feature: Y, a: "3", b: "4"}
+"""
+
+
+@pytest.mark.parametrize("command", [["check"], ["build"], ["lint"]])
+def test_a_run_of_the_same_problem_gives_its_hint_once_in_text_and_every_time_in_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """A file without sources: a line per fact and per cell (each clickable), the advice of
+    each kind once, where it first appears."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "demo.yaml").write_text(UNSOURCED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    lines = CliRunner().invoke(main, command).output.splitlines()
+    errors = [line for line in lines if "error[missing-source]" in line]
+    hints = [line for line in lines if line.startswith("  hint: ")]
+    assert len(errors) == 5  # the fact, four cells
+    assert len(hints) == 2 and "the top of the file" in hints[0] and "the row" in hints[1]
+    listed = CliRunner().invoke(main, [*command, "--format", "json"]).output.splitlines()
+    objects = [json.loads(line) for line in listed if line.startswith("{")]
+    assert len(objects) == 5 and all(item["hint"] for item in objects)
+
+
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 SOURCES = "".join(
     path.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from lmndeck.problems import RELATED, Position, Problem
@@ -47,10 +47,10 @@ def _texts(problem: Problem, root: Path) -> tuple[str, str | None]:
     return problem.message.replace(RELATED, where), hint
 
 
-def text(problem: Problem, root: Path) -> str:
+def text(problem: Problem, root: Path, with_hint: bool = True) -> str:
     message, hint = _texts(problem, root)
     line = f"{shown_position(problem.position, root)}: {problem.level.value}[{problem.code.value}]: {message}"
-    return line + (f"\n  hint: {hint}" if hint else "")
+    return line + (f"\n  hint: {hint}" if hint and with_hint else "")
 
 
 def as_json(problem: Problem, root: Path) -> str:
@@ -93,3 +93,17 @@ FORMATTERS: dict[str, Callable[[Problem, Path], str]] = {
     "json": as_json,
     "github": github,
 }
+
+
+def formatted(problems: Iterable[Problem], root: Path, output_format: str) -> Iterator[str]:
+    """Each problem in ``output_format``. In text, a problem whose code and hint are those of
+    the problem printed before it keeps its own line but not the hint: a comparison without a
+    source gives a line per cell and its advice once, not a screen of the same two lines.
+    Tools (json, github) get every hint."""
+    formatter = FORMATTERS[output_format]
+    before: tuple[object, str | None] | None = None
+    for problem in problems:
+        advice = (problem.code, _texts(problem, root)[1])
+        repeated = output_format == "text" and advice == before and advice[1] is not None
+        yield text(problem, root, with_hint=False) if repeated else formatter(problem, root)
+        before = advice

@@ -22,7 +22,7 @@ from lmndeck.cli.output import (
     progress_bar,
     reports_problems,
 )
-from lmndeck.formats import FORMATTERS, display_path
+from lmndeck.formats import display_path, formatted
 from lmndeck.lock import lock_path
 from lmndeck.reserved import REMOVED_TAG
 
@@ -115,7 +115,7 @@ def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
 
     gc.enable()  # off for one-shot commands (see __main__); a watch runs for hours
 
-    formatter = FORMATTERS[click.get_current_context().params.get("output_format", "text")]
+    output_format = str(click.get_current_context().params.get("output_format", "text"))
     first = True
 
     def report(rebuild: Rebuild) -> None:
@@ -132,8 +132,8 @@ def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
                 )
             print_rename_warnings(rebuild.plan)
         else:
-            for problem in rebuild.problems:
-                click.echo(formatter(problem, cards_dir), err=True)
+            for line in formatted(rebuild.problems, cards_dir, output_format):
+                click.echo(line, err=True)
             click.echo(
                 f"{count(len(rebuild.problems), 'error')}; the deck was not rebuilt "
                 "(the last good one stays).",

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lmndeck.cli.output import CARDS_DIR, FORMAT, count, reports_problems
-from lmndeck.formats import FORMATTERS
+from lmndeck.formats import formatted
 from lmndeck.problems import Level, Problem
 
 
@@ -45,8 +45,8 @@ def lint_command(cards_dir: Path, strict: bool, list_rules: bool, explain: str |
         return
     problems = lint(cards_dir)
     output_format = click.get_current_context().params["output_format"]
-    for problem in problems:
-        click.echo(FORMATTERS[output_format](problem, cards_dir))
+    for line in formatted(problems, cards_dir, output_format):
+        click.echo(line)
     click.echo(lint_summary(problems), err=output_format != "text")
     if any(problem.level is Level.ERROR or strict for problem in problems):
         sys.exit(1)

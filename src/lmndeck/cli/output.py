@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
-from lmndeck.formats import FORMATTERS
+from lmndeck.formats import FORMATTERS, formatted
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 
 if TYPE_CHECKING:
@@ -59,7 +59,6 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
         root = kwargs.get("cards_dir")
         root = root if isinstance(root, Path) else Path(".")
         output_format = str(kwargs.pop("output_format", "text"))
-        formatter = FORMATTERS[output_format]
         click.get_current_context().meta[_PRINTING] = (output_format, root)
         previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
@@ -76,8 +75,8 @@ def reports_problems(command: Callable[P, R]) -> Callable[P, R]:
             exit_interrupted("interrupted; nothing was written")
         finally:
             signal.signal(signal.SIGTERM, previous)
-        for problem in problems:
-            click.echo(formatter(problem, root), err=True)
+        for line in formatted(problems, root, output_format):
+            click.echo(line, err=True)
         click.echo(f"{count(len(problems), 'error')}; nothing was written.", err=True)
         sys.exit(1)
 
@@ -95,8 +94,8 @@ WRITTEN = "lmndeck.written"
 def print_warnings(warnings: Iterable[Problem]) -> None:
     """Problems that do not stop the command (level warning), in the command's --format."""
     output_format, root = printing()
-    for warning in warnings:
-        click.echo(FORMATTERS[output_format](warning, root), err=True)
+    for line in formatted(warnings, root, output_format):
+        click.echo(line, err=True)
 
 
 def printing() -> tuple[str, Path]:
