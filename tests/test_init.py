@@ -139,3 +139,17 @@ def test_init_cut_off_while_writing_leaves_every_file_whole(tmp_path: Path) -> N
     for path, text in old.items():
         now = (project / path).read_text(encoding="utf-8")
         assert now in (text, (fresh / path).read_text(encoding="utf-8")), (path, now[:80])
+
+
+def test_init_says_when_the_project_lands_inside_another_git_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Followed literally from lmndeck's clone, init would put the deck in the tool's history."""
+    (tmp_path / "lmndeck-clone" / ".git").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "lmndeck-clone")
+    inside = run("init", "mydeck")
+    assert inside.exit_code == 0, inside.output
+    assert "is inside the git repository" in inside.output and "cd ~" in inside.output
+    monkeypatch.chdir(tmp_path)
+    outside = run("init", "own-deck")
+    assert "is inside" not in outside.output and "git init" in outside.output

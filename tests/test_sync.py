@@ -746,3 +746,18 @@ def test_the_comparison_sort_field_reaches_every_device_by_a_normal_sync(
         ]
     finally:
         phone.close()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_sync_counts_the_drafts_as_build_does_rather_than_listing_them(
+    desk: Desk, dry_run: bool
+) -> None:
+    drafts = "".join(
+        f"  - id: draft-{number}\n    text: Draft {{{{{number}}}}}.\n    draft: true\n"
+        for number in range(5)
+    )
+    desk.write(V1 + drafts)
+    result = desk.sync(*(["--dry-run"] if dry_run else []))
+    assert result.exit_code == 0, result.output
+    assert "warning[draft]" not in result.output
+    assert "5 drafts left out ('lmndeck check' lists them)" in result.output

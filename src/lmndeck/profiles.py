@@ -57,7 +57,8 @@ def find_collection(
             raise _error(
                 collection,
                 "there is no Anki collection file here",
-                "name a collection.anki2 file, or use --profile",
+                "name a collection.anki2 file Anki made (open the profile in Anki once), or use"
+                " --profile",
             )
         return Target(collection, None)
     folder = base or anki_base(environ)

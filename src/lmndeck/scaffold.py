@@ -25,6 +25,16 @@ def _starter(name: str) -> str:
     return files("lmndeck").joinpath("starter", name).read_text(encoding="utf-8")
 
 
+def enclosing_repository(directory: Path) -> Path | None:
+    """The git working tree ``directory`` lies in (its folder with ``.git``), if any: a project
+    made there becomes part of that repository's history (lmndeck's own clone, followed
+    literally, is the usual one)."""
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def new_project(directory: Path, force: bool = False) -> list[Path]:
     """Write a new deck project into ``directory`` (refused when it has anything in it,
     unless ``force``); the files written."""

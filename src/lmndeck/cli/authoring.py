@@ -151,8 +151,9 @@ def init_command(directory: Path, force: bool) -> None:
     Example:
       lmndeck init mydeck && cd mydeck && lmndeck build
     """
-    from lmndeck.scaffold import new_project
+    from lmndeck.scaffold import enclosing_repository, new_project
 
+    repository = enclosing_repository(directory)  # before: the new files are not a repository
     written = new_project(directory, force)
     for path in written:
         click.echo(f"Wrote {display_path(path)}")
@@ -160,6 +161,15 @@ def init_command(directory: Path, force: bool) -> None:
     click.echo(
         f"Next: {enter}edit cards/example.yaml, then lmndeck preview --open and lmndeck build."
     )
+    if repository is None:
+        click.echo("Give it a history of its own with git init (commit cards/, lock included).")
+    elif repository != directory.resolve():
+        click.echo(
+            f"note: {display_path(directory)} is inside the git repository "
+            f"{display_path(repository)}, so its files join that repository's history; to keep "
+            "your deck apart, make it elsewhere (cd ~ first) and delete this one",
+            err=True,
+        )
 
 
 @click.command("stats")

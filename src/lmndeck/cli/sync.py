@@ -16,6 +16,7 @@ from lmndeck.cli.output import (
     OUTPUT,
     WRITTEN,
     count,
+    drafts_line,
     print_notices,
     printing,
     progress_bar,
@@ -129,9 +130,11 @@ def sync_command(
         )
         click.echo(FORMATTERS[printing()[0]](problem, cards_dir), err=True)
         sys.exit(2)
-    print_notices(result.build)
+    print_notices(result.build, drafts_counted=True)  # as build does: counted, not listed
     if not dry_run:
         click.echo(summary(result.build, display_path(result.deck)))
+    elif drafts := drafts_line(result.build):
+        click.echo(drafts.removeprefix("; ") + ".")
     for line in sync_report(result.plan, target.shown, dry_run, result.synced):
         click.echo(line)
 
