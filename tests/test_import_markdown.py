@@ -78,10 +78,26 @@ def imported(document: Path) -> dict[str, Any]:
     return data
 
 
+def test_a_document_imported_into_a_project_joins_its_top_deck(
+    lecture: Path, tmp_path: Path
+) -> None:
+    """Not a second top-level deck beside the project's: a subdeck of the deck its files share."""
+    (tmp_path / "cards").mkdir()
+    own = "deck: Mydeck\nsource: t\nsources: {t: {title: T}}\nfacts:\n  - id: a\n    text: '{{x}}'\n"
+    (tmp_path / "cards" / "renal.yaml").write_text(own, encoding="utf-8")
+    result = run("import", str(lecture))
+    assert result.exit_code == 0, result.output
+    assert "under the project's top deck Mydeck" in result.output
+    data = yaml.safe_load((tmp_path / "cards" / "lecture.yaml").read_text(encoding="utf-8"))
+    assert data["deck"].startswith("Mydeck::") and data["deck"].count("::") == 1
+    assert run("build").exit_code == 0
+    assert run("stats").output.startswith("Mydeck: ")  # the project's top deck is unchanged
+
+
 def test_the_document_becomes_a_cards_file_that_builds(lecture: Path, tmp_path: Path) -> None:
     result = run("import", str(lecture))
     assert result.exit_code == 0, result.output
-    assert "Wrote cards/lecture.yaml." in result.output
+    assert "Wrote cards/lecture.yaml (deck " in result.output
     written = (tmp_path / "cards" / "lecture.yaml").read_text(encoding="utf-8")
     assert written.startswith("# Imported from lecture.md by 'lmndeck import'.\n")
     built = run("build")

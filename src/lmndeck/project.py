@@ -41,17 +41,22 @@ class Project:
     keys: tuple[str, ...] = ()
 
     @property
-    def top_deck(self) -> str:
-        """The longest deck-name prefix every file shares, e.g. 'Neurology::Motor neuron lesions'."""
+    def shared_deck(self) -> str:
+        """The longest deck-name prefix every file shares, e.g. 'Neurology::Motor neuron
+        lesions'; '' when they share none."""
         split = [deck_file.deck.split("::") for deck_file in self.files]
         common = []
         for parts in zip(*split, strict=False):
             if len(set(parts)) != 1:
                 break
             common.append(parts[0])
-        # The cards directory's name names the deck (and seeds its lock's namespace) when the
-        # files share no top deck: without what a lock may not hold, such as a tab.
-        return "::".join(common) or CONTROL.sub("?", self.root.resolve().name)
+        return "::".join(common)
+
+    @property
+    def top_deck(self) -> str:
+        """The shared deck; the cards directory's name names the deck (and seeds its lock's
+        namespace) when the files share none: without what a lock may not hold, such as a tab."""
+        return self.shared_deck or CONTROL.sub("?", self.root.resolve().name)
 
     @property
     def drafts(self) -> list[tuple[Kind, Item]]:

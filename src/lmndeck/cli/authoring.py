@@ -104,16 +104,17 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
       lmndeck import lecture.md -o cards/lecture.yaml --force
       lmndeck import lecture.md -o -
     """
-    from lmndeck.importers.cardsyaml import cards_yaml
+    from lmndeck.importers.cardsyaml import cards_yaml, imported_deck
     from lmndeck.importers.markdown import read_document
     from lmndeck.newfiles import refuse_existing, write_text
 
     imported = read_document(document)
-    text = cards_yaml(imported)
+    target = output or Path("cards") / f"{document.stem}.yaml"
+    parent = _joined_deck(target.parent) if output != Path("-") else ""
+    text = cards_yaml(imported, parent)
     if output == Path("-"):
         click.echo(text, nl=False)
     else:
-        target = output or Path("cards") / f"{document.stem}.yaml"
         refuse_existing(
             target,
             force,
@@ -121,7 +122,8 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
             "add --force to overwrite it, or write elsewhere with -o FILE.yaml",
         )
         write_text(target, text)
-        click.echo(f"Wrote {display_path(target)}.")
+        under = f", under the project's top deck {parent}" if parent else ""
+        click.echo(f"Wrote {display_path(target)} (deck {imported_deck(imported, parent)}{under}).")
     drafts = imported.drafts
     review = (
         f" ({drafts} of them draft{'' if drafts == 1 else 's'}: review "
@@ -134,6 +136,23 @@ def import_command(document: Path, output: Path | None, force: bool) -> None:
         f"{count(len(imported.comparisons), 'comparison')}.",
         err=True,
     )
+
+
+def _joined_deck(cards_dir: Path) -> str:
+    """The deck the cards files already in ``cards_dir`` share, which an imported file joins
+    as a subdeck (not a second top-level deck beside them); '' when there is none, or the
+    files do not load (their problems are for 'lmndeck check')."""
+    from lmndeck.problems import ContentError
+    from lmndeck.project import CARD_SUFFIXES, load_project
+
+    if not cards_dir.is_dir() or not any(
+        path.suffix.lower() in CARD_SUFFIXES for path in cards_dir.iterdir()
+    ):
+        return ""
+    try:
+        return load_project(cards_dir).shared_deck
+    except ContentError:
+        return ""
 
 
 @click.command("init")

@@ -45,17 +45,24 @@ def deck_name(title: str) -> str:
     return deck if deck and not is_reserved_deck(deck) else "Imported"
 
 
-def cards_yaml(document: Document) -> str:
-    return "\n".join(_lines(document)).rstrip("\n") + "\n"
+def cards_yaml(document: Document, parent: str = "") -> str:
+    """The cards file; its deck the document's title, as a subdeck of ``parent`` when there is
+    one (the deck the project it joins has over all its files)."""
+    return "\n".join(_lines(document, parent)).rstrip("\n") + "\n"
 
 
-def _lines(document: Document) -> Iterator[str]:
+def imported_deck(document: Document, parent: str = "") -> str:
+    own = deck_name(document.title)
+    return f"{parent}{SEPARATOR}{own}" if parent else own
+
+
+def _lines(document: Document, parent: str) -> Iterator[str]:
     source = VIDEO if document.video else TEXT
     yield f"# Imported from {_comment(document.name)} by 'lmndeck import'."
     if document.drafts:
         yield f"# {document.drafts} draft(s) are left out of the deck: review each, then remove"
         yield "# its 'draft: true'. Facts without it are in the deck: check them too."
-    yield f"deck: {scalar(deck_name(document.title))}"
+    yield f"deck: {scalar(imported_deck(document, parent))}"
     if document.tags:
         yield f"tags: [{', '.join(scalar(tag, flow=True) for tag in document.tags)}]"
     yield "sources:"
