@@ -10,6 +10,7 @@ tests/test_docs.py against a plan of the cards.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +148,18 @@ def test_the_deck_imports_into_anki_with_every_card_and_none_empty(
     assert REMOVED_DECK not in collection.col.decks.all_names()
     for card in live:
         assert 'class="lmn-cite"' in card.answer  # every card shows its source
+
+
+def test_every_live_note_reads_apart_from_its_siblings_in_ankis_browser(
+    collection: AnkiCollection, project: Project
+) -> None:
+    """Anki's browser lists notes by their sort field: no two live notes of a note type share
+    one (every comparison cell once read as its comparison's title)."""
+    collection.import_package(ROOT / default_output(project))
+    assert collection.col.db is not None
+    rows = collection.col.db.all(
+        "select mid, sfld from notes where tags not like ?", f"%{REMOVED_TAG}%"
+    )
+    by_type = Counter((mid, str(sort)) for mid, sort in rows)
+    assert [key for key, times in by_type.items() if times > 1] == []
+    assert len({mid for mid, _ in rows}) == 4  # cloze, basic, comparison, discrimination
