@@ -38,17 +38,17 @@ def only(problems: list[Problem]) -> Problem:
         pytest.param(
             "facts:\n  - id: a\n    text: {{Fasciculations}} are typical\n",
             8,
-            30,
-            "invalid YAML",
-            "put the whole text in quotes",
+            11,  # at the '{', not at the text after the '}}', where YAML gave up
+            "invalid YAML: a text that starts with '{' must be quoted",
+            'quote the text, e.g. text: "{{Fasciculations}} are typical"',
             id="deletion-at-start-unquoted",
         ),
         pytest.param(
             "facts:\n  - id: a\n    text: {{Fasciculations}}\n",
             8,
             11,
-            "text must be text, not a mapping",
-            "put the whole text in quotes",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. text: "{{Fasciculations}}"',
             id="deletion-alone-unquoted",
         ),
         pytest.param(

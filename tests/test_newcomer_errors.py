@@ -223,6 +223,34 @@ DASH = "this line starts where the '- ' of the item above it does, without one"
             id="leading-percent",
         ),
         pytest.param(
+            "  - id: b\n    text: {{Atrophy}} is wasting of muscle.\n",
+            "8:11",  # at the '{', not after the '}}' where YAML gave up
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. text: "{{Atrophy}} is wasting of muscle."',
+            id="leading-deletion",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - {{Weakness}} of muscle\n      - Tone\n",
+            "10:9",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. - "{{Weakness}} of muscle"',
+            id="leading-deletion-list-item",
+        ),
+        pytest.param(
+            "  - id: b\n    text: The {{facial nerve}} is affected\n    extra: {Bell} palsy  # 7\n",
+            "9:12",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. extra: "{Bell} palsy"',
+            id="leading-brace-extra",
+        ),
+        pytest.param(
+            "  - id: b\n    text: [Bell] palsy is {{LMN}}\n",
+            "8:11",
+            "a text that starts with '[' must be quoted: YAML reads it as a list",
+            'quote the text, e.g. text: "[Bell] palsy is {{LMN}}"',
+            id="leading-bracket",
+        ),
+        pytest.param(
             "  - id: b\n    text: Note: the {{ankle jerk}} tests S1.\n",
             "8:15",
             "the ': ' after 'Note' starts a key of its own in an unquoted text",
@@ -254,6 +282,40 @@ def test_a_newcomers_yaml_mistake_says_what_was_typed_and_what_to_do(
     # in place of the parser's words ("mapping values are not allowed here")
     assert checked(write_cards, body)[:2] == [
         f"cards/demo.yaml:{where}: error[invalid-yaml]: invalid YAML: {said}",
+        f"  hint: {hint}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "hint"),
+    [
+        pytest.param(
+            "  - id: b\n    front: {{x}}\n    back: y\n",
+            "8:12",
+            'quote the text, e.g. front: "{{x}}"',
+            id="front",
+        ),
+        pytest.param(
+            "  - id: b\n    text: {{Atrophy}}  # a whole text\n",
+            "8:11",
+            'quote the text, e.g. text: "{{Atrophy}}"',
+            id="text",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - {{Weakness}}\n      - Tone\n",
+            "10:9",
+            'quote the text, e.g. - "{{Weakness}}"',
+            id="list-item",
+        ),
+    ],
+)
+def test_a_whole_text_in_braces_is_told_to_quote_it(
+    write_cards: WriteCards, body: str, where: str, hint: str
+) -> None:
+    # valid YAML (a mapping), so not the parser's error: the same words, the author's own text
+    assert checked(write_cards, body)[:2] == [
+        f"cards/demo.yaml:{where}: error[wrong-type]: a text that starts with '{{' must be "
+        "quoted: YAML reads it as a mapping",
         f"  hint: {hint}",
     ]
 

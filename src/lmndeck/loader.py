@@ -43,8 +43,8 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 STRUCTURE_HINT = (
-    "YAML reads a value that starts with '{' or '[' as a mapping or list; "
-    'put the whole text in quotes, e.g. text: "{{Fasciculations}} are typical of LMN lesions"'
+    "YAML reads a value that starts with '{' or '[' as a mapping or list; put the whole text "
+    "in quotes"
 )
 
 # Characters a cards file may not contain, raw or through a "\x1f"-style escape: C0 controls
@@ -369,13 +369,16 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str:
+    from lmndeck.yamlhints import must_quote  # an error's path only
+
     for mark in (error.context_mark, error.problem_mark):
         if mark is None or mark.line >= len(lines):
             continue
-        _, _, value = lines[mark.line].partition(": ")
-        stripped = value.strip() or lines[mark.line].strip().lstrip("- ")
+        line = lines[mark.line]
+        _, _, value = line.partition(": ")
+        stripped = value.strip() or line.strip().lstrip("- ")
         if stripped.startswith(("{", "[")):
-            return STRUCTURE_HINT
+            return must_quote(line[: line.index(stripped)], stripped).hint
     if error.problem and "mapping values are not allowed" in error.problem:
         return "a text that contains ': ' must be quoted"
     if error.problem and "escape" in error.problem:

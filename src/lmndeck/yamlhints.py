@@ -5,8 +5,9 @@ name its own state, not what the author typed: a recognised mistake is reported 
 what was typed, with what to do, in their place. Recognised: Markdown pasted into a cards
 file (a line of prose too), a key indented one space too far or too short, a tab indenting a
 line, a value starting with '>' or '|' or a character YAML reserves ('*', '&', '@', '`', '%'),
-a forgotten '- ' before an item, a quote never closed or one inside a quoted text, a '{' or '['
-not closed on its line, a ': ' in an unquoted text.
+a forgotten '- ' before an item, a quote never closed or one inside a quoted text, a text
+that starts with '{' or '[' (a '{{deletion}}'), a '{' or '[' not closed on its line, a ': ' in
+an unquoted text.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ _MISPLACED: tuple[str, ...] = ("mapping values are not allowed", "expected key")
 _MISPLACED += ("expected '-' indicator", "expected <block end>")
 # the line of a list item ('- Weakness', '  - id: a')
 _ITEM = re.compile(r" *- ")
+# a value (after 'key: ' or '- ') that starts with '{' or '[': the part before it, the value up
+# to a comment
+_FLOW_START = re.compile(r"^(\s*(?:- +)*(?:[\w-]+: +)?)([{\[].*?)\s*(?: #.*)?$")
+# the key or '- ' a value follows, at the end of what is before it on its line
+_LEAD = re.compile(r"(?:- +)*(?:[\w.-]+: +)?$")
+_BRACKETS = {"{": "}", "[": "]"}
 
 
 class Mistake(NamedTuple):
@@ -88,6 +95,40 @@ def _markdown(at: _At) -> Mistake | None:
     if any(_MARKDOWN.match(line) for line in at.shown):
         return Mistake("this looks like Markdown", IMPORT_HINT)
     return None
+
+
+def _flow_text(at: _At) -> Mistake | None:
+    """A text that starts with '{' or '[' ('text: {{Atrophy}} is ...'): YAML reads a mapping or
+    a list up to the closing bracket, then finds the rest of the text where none can be."""
+    if not at.mark:
+        return None
+    value = _FLOW_START.match(at.lines[at.mark.line])
+    if value is None or at.mark.column <= value.start(2) + _closing(value[2]):
+        return None
+    return must_quote(value[1], value[2])._replace(at=(at.mark.line, value.start(2)))
+
+
+def _closing(value: str) -> int:
+    """Where the bracket that opens ``value`` is closed; its length when it is not."""
+    depth = 0
+    for index, character in enumerate(value):
+        depth += character in _BRACKETS
+        depth -= character in _BRACKETS.values()
+        if depth == 0:
+            return index
+    return len(value)
+
+
+def must_quote(before: str, typed: str) -> Mistake:
+    """What to say of ``typed``, a text that starts with '{' or '[' after ``before`` (what is
+    before it on its line: 'text: ', '- '): quote it, shown with the author's own text."""
+    read_as = "a mapping" if typed.startswith("{") else "a list"
+    lead = found[0] if (found := _LEAD.search(before)) else ""
+    example = f"{lead.strip()} {json.dumps(' '.join(typed.split()), ensure_ascii=False)}"
+    return Mistake(
+        f"a text that starts with '{typed[0]}' must be quoted: YAML reads it as {read_as}",
+        f"quote the text, e.g. {example.strip()}",
+    )
 
 
 def _misplaced_key(at: _At) -> Mistake | None:
@@ -236,6 +277,7 @@ def _colon(at: _At) -> Mistake | None:
 # in this order: the first that recognises the mistake says it
 _RECOGNISED: tuple[Callable[[_At], Mistake | None], ...] = (
     _markdown,
+    _flow_text,
     _misplaced_key,
     _misplaced_item,
     _tab,
