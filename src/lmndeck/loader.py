@@ -151,6 +151,24 @@ def _character_problem(character: str) -> tuple[str, str]:
     return f"the character {code} ({name}) is not allowed in cards files", hint
 
 
+def flow_typed(node: yaml.Node) -> tuple[str, str] | None:
+    """What is before a mapping or list in YAML's flow style on its line ('front: '), and the
+    mapping or list as typed ('{{x}}'), from the file's text its scalars keep; None for any
+    other node, or one without a scalar ('[]')."""
+    if not isinstance(node, yaml.MappingNode | yaml.SequenceNode) or not node.flow_style:
+        return None
+    waiting, source = [node], None
+    while waiting and source is None:
+        for part in waiting.pop().value:
+            pair = part if isinstance(part, tuple) else (part,)
+            source = next((inner.source for inner in pair if isinstance(inner, Scalar)), source)
+            waiting.extend(inner for inner in pair if not isinstance(inner, yaml.ScalarNode))
+    if source is None:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    return source[source.rfind("\n", 0, start) + 1 : start], source[start:end]
+
+
 class Scalar(yaml.ScalarNode):
     """A scalar node that keeps its file's text, so that errors inside it can be placed exactly."""
 

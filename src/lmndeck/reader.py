@@ -12,18 +12,15 @@ import json
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import yaml
 
-from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, flow_typed, position_in, position_of
 from lmndeck.model import PreviousId
 from lmndeck.problems import RELATED, Code, Position, Problem
 from lmndeck.reserved import REMOVED_TAG, is_reserved_tag
 from lmndeck.tags import normalize_tag
-
-if TYPE_CHECKING:
-    from lmndeck.yamlhints import Mistake
 
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 ID_HINT = "use letters, digits, '.', '_' and '-', starting with a letter or digit"
@@ -189,11 +186,7 @@ class Reader:
         """The text of a scalar; ``prose`` (not an id, which cannot hold ' #') is checked for
         text that YAML took for a comment."""
         if not isinstance(node, yaml.ScalarNode):
-            if flow := _flow_text(node):
-                self.report(node, Code.WRONG_TYPE, flow.said, flow.hint)
-            else:
-                message = f"{what} must be text, not {kind_of(node)}"
-                self.report(node, Code.WRONG_TYPE, message, _text_hint(node))
+            self.report(node, Code.WRONG_TYPE, *_not_text(node, what))
             return None
         if not self.visit(node):
             return None
@@ -481,41 +474,22 @@ _KINDS: dict[type[yaml.Node], str] = {
 }
 
 
-def _text_hint(node: yaml.Node) -> str:
-    """What to do with a mapping or list where text belongs: 'list: [- Tone: low]' is a
-    text with ': ' in it, unquoted; a value starting with '{' or '[' is YAML's flow style."""
+def _not_text(node: yaml.Node, what: str) -> tuple[str, str]:
+    """What to say of a mapping or list where text belongs, and what to do: 'list: [- Tone:
+    low]' is a text with ': ' in it, unquoted; 'front: {{x}}', a text that starts with '{'."""
+    if typed := flow_typed(node):
+        from lmndeck.yamlhints import must_quote  # an error's path only
+
+        return must_quote(*typed)[:2]
+    message = f"{what} must be text, not {kind_of(node)}"
     entries = node.value if isinstance(node, yaml.MappingNode) and not node.flow_style else []
     if len(entries) == 1 and all(isinstance(part, yaml.ScalarNode) for part in entries[0]):
-        typed = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
-        return f"a ': ' in an unquoted text makes a key of what is before it; quote it: {typed}"
-    return STRUCTURE_HINT
-
-
-def _flow_text(node: yaml.Node) -> Mistake | None:
-    """A mapping or list in YAML's flow style where a text belongs ('front: {{x}}'): a text
-    that starts with '{' or '[', unquoted. What was typed is found in the file's text, which
-    its scalars keep (None for one without any: '[]')."""
-    if not isinstance(node, yaml.MappingNode | yaml.SequenceNode) or not node.flow_style:
-        return None
-    source = next((part.source for part in _parts(node) if isinstance(part, Scalar)), None)
-    if source is None:
-        return None
-    from lmndeck.yamlhints import must_quote  # an error's path only
-
-    start, end = node.start_mark.index, node.end_mark.index
-    return must_quote(source[source.rfind("\n", 0, start) + 1 : start], source[start:end])
-
-
-def _parts(node: yaml.Node) -> Iterator[yaml.Node]:
-    """The nodes inside ``node``, at any depth."""
-    waiting = [node]
-    while waiting:
-        inside = waiting.pop().value
-        if isinstance(inside, list):
-            for part in inside:
-                pair = part if isinstance(part, tuple) else (part,)
-                yield from pair
-                waiting.extend(pair)
+        key = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
+        return (
+            message,
+            f"a ': ' in an unquoted text makes a key of what is before it; quote it: {key}",
+        )
+    return message, STRUCTURE_HINT
 
 
 def kind_of(node: yaml.Node) -> str:
