@@ -249,7 +249,8 @@ def test_missing_source_is_an_error(write_cards: WriteCards) -> None:
 def test_every_problem_is_reported_at_once(write_cards: WriteCards) -> None:
     body = "facts:\n  - id: a\n    text: '{{}}'\n  - id: b\n    txt: x\n  - id: c\n"
     problems = problems_for(write_cards, body)
-    assert len(problems) == 3  # empty deletion, unknown key (a typo of text), missing text
+    # empty deletion; unknown key (a typo of text), read as text: no deletion in it; missing text
+    assert len(problems) == 4
     assert [p.position.line for p in problems] == sorted(p.position.line for p in problems)
 
 

@@ -320,6 +320,50 @@ def test_a_whole_text_in_braces_is_told_to_quote_it(
     ]
 
 
+BASIC_HINT = "A basic card is 'front:' and 'back:'"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"), [pytest.param("question", "answer"), pytest.param("q", "a")]
+)
+def test_a_question_and_answer_are_told_they_are_front_and_back(
+    write_cards: WriteCards, question: str, answer: str
+) -> None:
+    body = f"  - id: b\n    {question}: What does the ankle jerk test?\n    {answer}: S1\n"
+    # one problem per key, none for the 'text' a fact without them would lack
+    assert checked(write_cards, body) == [
+        f"cards/demo.yaml:8:5: error[unknown-key]: unknown key '{question}' in a fact",
+        f"  hint: did you mean 'front'? {BASIC_HINT}",
+        f"cards/demo.yaml:9:5: error[unknown-key]: unknown key '{answer}' in a fact",
+        f"  hint: did you mean 'back'? {BASIC_HINT}",
+        "2 errors; nothing was written.",
+    ]
+
+
+def test_an_unknown_key_in_a_fact_lists_the_keys_of_every_kind_of_fact(
+    write_cards: WriteCards,
+) -> None:
+    body = "  - id: b\n    text: The {{ankle jerk}} tests S1.\n    comment: reflexes\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:9:5: error[unknown-key]: unknown key 'comment' in a fact",
+        "  hint: expected one of: id, text, extra, image, tags, source, was, draft, lint; for a "
+        "basic card: front, back, reverse; for a list fact: list, ordered",
+        "1 error; nothing was written.",
+    ]
+
+
+def test_a_misspelt_key_is_read_as_the_key_it_stands_for(write_cards: WriteCards) -> None:
+    # 'frnot' is a basic card's 'front': no 'text' is missing, and the basic card is checked
+    body = "  - id: b\n    frnot: What does the ankle jerk test?\n    back:\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:8:5: error[unknown-key]: unknown key 'frnot' in a fact",
+        "  hint: did you mean 'front'?",
+        "cards/demo.yaml:9:10: error[empty-value]: back is empty",
+        "  hint: write the back after the ':'",
+        "2 errors; nothing was written.",
+    ]
+
+
 def test_an_item_with_an_unquoted_colon_is_told_to_quote_it(write_cards: WriteCards) -> None:
     body = "  - id: b\n    text: Signs\n    list:\n      - Tone: low\n      - Reflexes\n"
     assert checked(write_cards, body)[:2] == [

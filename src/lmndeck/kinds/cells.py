@@ -71,6 +71,7 @@ COMPARISON_KEYS = (
     "draft",
     "lint",
 )
+COMPARISON_REQUIRED = ("id", "title", "columns", "rows")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination", "lint")
 BOOLEANS = {"true": True, "false": False}
@@ -118,6 +119,9 @@ class Cells(OneCardKind):
     marker = None
     noun = "comparison"
     cards_noun = "comparison"
+    keys = COMPARISON_KEYS
+    required = COMPARISON_REQUIRED
+    synonyms = ()
     note_type = CELL
     example = EXAMPLE.replace("[CARDS]", "[cells]")
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "", "Removed")
@@ -134,11 +138,12 @@ class Cells(OneCardKind):
             "minItems": 1,
             "description": "The kinds of card the comparison makes (default: both).",
         }
-        required = ("id", "title", "columns", "rows")
         row = parts.object("row", ROW_KEYS, ("feature",))
         row["additionalProperties"] = {"anyOf": [parts.text, parts.ref("cell")]}
         return {
-            "comparison": parts.object("comparison", COMPARISON_KEYS, required, {"cards": cards}),
+            "comparison": parts.object(
+                "comparison", COMPARISON_KEYS, COMPARISON_REQUIRED, {"cards": cards}
+            ),
             "column": parts.object("column", COLUMN_KEYS, ("label",)),
             "row": row,
             "cell": parts.object("cell", CELL_KEYS, ("text",)),
@@ -175,9 +180,7 @@ def comparisons(deck_file: DeckFile) -> list[Comparison]:
 
 
 def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
-    entries = reader.mapping(
-        node, "a comparison", COMPARISON_KEYS, ("id", "title", "columns", "rows")
-    )
+    entries = reader.mapping(node, "a comparison", COMPARISON_KEYS, COMPARISON_REQUIRED)
     if entries is None:
         return None
     comparison_id = reader.entry_id(entries)
