@@ -364,6 +364,31 @@ def test_a_misspelt_key_is_read_as_the_key_it_stands_for(write_cards: WriteCards
     ]
 
 
+COMPARISON = (
+    "comparisons:\n  - id: lesions\n    title: LMN vs UMN\n"
+    "    columns: {lmn: LMN lesion, umn: UMN lesion}\n    rows:\n"
+)
+LABEL = "a row names its cells by column id, the key before the label in 'columns:'"
+
+
+def test_a_row_keyed_by_column_labels_is_told_the_ids(write_cards: WriteCards) -> None:
+    rows = (
+        "      - feature: Tone\n        LMN lesion: Reduced\n        umn lesion: Spastic\n"
+        "      - {feature: Bulk, lmn: Atrophy, UMN Lesion: Normal}\n"
+    )
+    # one problem a key, whatever its case; no 'the row has no cells' for the first row
+    assert checked(write_cards, COMPARISON + rows) == [
+        "cards/demo.yaml:13:9: error[unknown-key]: 'LMN lesion' is the label of column 'lmn': "
+        "write 'lmn:'",
+        f"  hint: {LABEL}",
+        "cards/demo.yaml:14:9: error[unknown-key]: 'umn lesion' is the label of column 'umn': "
+        "write 'umn:'",
+        "cards/demo.yaml:15:39: error[unknown-key]: 'UMN Lesion' is the label of column 'umn': "
+        "write 'umn:'",
+        "3 errors; nothing was written.",
+    ]
+
+
 def test_an_item_with_an_unquoted_colon_is_told_to_quote_it(write_cards: WriteCards) -> None:
     body = "  - id: b\n    text: Signs\n    list:\n      - Tone: low\n      - Reflexes\n"
     assert checked(write_cards, body)[:2] == [

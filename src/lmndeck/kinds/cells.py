@@ -369,7 +369,8 @@ def _row(
     asks: bool,
 ) -> Row | None:
     column_ids = tuple(column.id for column in header.columns)
-    entries = reader.mapping(node, "a row", ROW_KEYS + header.written, ("feature",))
+    labelled = _labels_as_keys(reader, node, header)
+    entries = reader.mapping(node, "a row", ROW_KEYS + header.written + labelled, ("feature",))
     if entries is None:
         return None
     feature = reader.entry_text(entries, "feature")
@@ -383,7 +384,8 @@ def _row(
         for column_id in column_ids
     )
     if not any(cells):
-        if not any(column_id in entries for column_id in column_ids):  # not cells with problems
+        # not cells with problems, nor cells under a column's label
+        if not labelled and not any(column_id in entries for column_id in column_ids):
             reader.report(
                 node,
                 Code.EMPTY_ROW,
@@ -399,6 +401,26 @@ def _row(
     if asks:
         _check_answers(reader, row, header.columns, entries)
     return row
+
+
+def _labels_as_keys(reader: Reader, node: yaml.Node, header: _Header) -> tuple[str, ...]:
+    """The keys of a row that are a column's label, not its id ('LMN lesion: Reduced' under
+    'columns: {lmn: LMN lesion, ...}'), each reported with the id to write, whatever its case."""
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    ids = {column.label.casefold(): column.id for column in header.columns}
+    labelled = []
+    for key_node, name in key_nodes(node):
+        column_id = ids.get(name.strip().casefold())
+        if column_id is not None and name not in ROW_KEYS + header.written:
+            labelled.append(name)
+            reader.report(
+                key_node,
+                Code.UNKNOWN_KEY,
+                f"'{name}' is the label of column '{column_id}': write '{column_id}:'",
+                "a row names its cells by column id, the key before the label in 'columns:'",
+            )
+    return tuple(labelled)
 
 
 def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) -> Cell | None:
