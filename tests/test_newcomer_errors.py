@@ -45,6 +45,10 @@ IMPORT = (
     "a cards file is YAML: turn notes into a draft cards file with 'lmndeck import NOTES.md', or "
     "write each fact under 'facts:' as '- id: ...' and 'text: ...'"
 )
+COMPARISON = (
+    "comparisons:\n  - id: lesions\n    title: LMN vs UMN\n"
+    "    columns: {lmn: LMN lesion, umn: UMN lesion}\n    rows:\n"
+)
 DASH = "this line starts where the '- ' of the item above it does, without one"
 
 
@@ -251,6 +255,14 @@ DASH = "this line starts where the '- ' of the item above it does, without one"
             id="leading-bracket",
         ),
         pytest.param(
+            "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
+            "    rows:\n      - {feature: Tone, a: {{Reduced}} tone, b: Spastic}\n",
+            "12:28",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. a: "{{Reduced}} tone"',  # to the ',' of the row's next cell
+            id="leading-deletion-flow-cell",
+        ),
+        pytest.param(
             "  - id: b\n    text: Note: the {{ankle jerk}} tests S1.\n",
             "8:15",
             "the ': ' after 'Note' starts a key of its own in an unquoted text",
@@ -306,6 +318,18 @@ def test_a_newcomers_yaml_mistake_says_what_was_typed_and_what_to_do(
             "10:9",
             'quote the text, e.g. - "{{Weakness}}"',
             id="list-item",
+        ),
+        pytest.param(
+            COMPARISON + "      - {feature: Tone, lmn: {{Reduced}}, umn: Spastic}\n",
+            "12:30",
+            'quote the text, e.g. lmn: "{{Reduced}}"',
+            id="flow-cell",
+        ),
+        pytest.param(
+            COMPARISON + "      - feature: Bulk\n        lmn: {Atrophy}\n        umn: Normal\n",
+            "13:14",
+            'quote the text, e.g. lmn: "{Atrophy}"',
+            id="cell",
         ),
     ],
 )
@@ -364,10 +388,6 @@ def test_a_misspelt_key_is_read_as_the_key_it_stands_for(write_cards: WriteCards
     ]
 
 
-COMPARISON = (
-    "comparisons:\n  - id: lesions\n    title: LMN vs UMN\n"
-    "    columns: {lmn: LMN lesion, umn: UMN lesion}\n    rows:\n"
-)
 LABEL = "a row names its cells by column id, the key before the label in 'columns:'"
 
 

@@ -48,9 +48,8 @@ _MISPLACED: tuple[str, ...] = ("mapping values are not allowed", "expected key")
 _MISPLACED += ("expected '-' indicator", "expected <block end>")
 # the line of a list item ('- Weakness', '  - id: a')
 _ITEM = re.compile(r" *- ")
-# a value (after 'key: ' or '- ') that starts with '{' or '[': the part before it, the value up
-# to a comment
-_FLOW_START = re.compile(r"^(\s*(?:- +)*(?:[\w-]+: +)?)([{\[].*?)\s*(?: #.*)?$")
+# where a value that starts with '{' or '[' starts: at the line's start, after '- ' or 'key: '
+_FLOW_START = re.compile(r"(?:^ *|- +|[\w.-]+: +)(?=[{\[])")
 # the key or '- ' a value follows, at the end of what is before it on its line
 _LEAD = re.compile(r"(?:- +)*(?:[\w.-]+: +)?$")
 _BRACKETS = {"{": "}", "[": "]"}
@@ -102,10 +101,24 @@ def _flow_text(at: _At) -> Mistake | None:
     a list up to the closing bracket, then finds the rest of the text where none can be."""
     if not at.mark:
         return None
-    value = _FLOW_START.match(at.lines[at.mark.line])
-    if value is None or at.mark.column <= value.start(2) + _closing(value[2]):
-        return None
-    return must_quote(value[1], value[2])._replace(at=(at.mark.line, value.start(2)))
+    line, column = at.lines[at.mark.line], at.mark.column
+    for start in reversed([found.end() for found in _FLOW_START.finditer(line, 0, column)]):
+        close = start + _closing(line[start:])
+        if close < column and not line[close + 1 : column].strip():
+            # in a flow ('{feature: x, a: {{y}} z}') the text ends at a ',', else at a comment
+            ends = (",", "}", "]") if _left_open(line[:start]) else (" #",)
+            rest = line[close + 1 :]
+            end = min((rest.find(mark) for mark in ends if mark in rest), default=len(rest))
+            typed = line[start : close + 1 + end].strip()
+            return must_quote(line[:start], typed)._replace(at=(at.mark.line, start))
+    return None
+
+
+def _left_open(text: str) -> int:
+    """How many of the brackets ``text`` opens it leaves open."""
+    return sum(text.count(bracket) for bracket in _BRACKETS) - sum(
+        text.count(bracket) for bracket in _BRACKETS.values()
+    )
 
 
 def _closing(value: str) -> int:

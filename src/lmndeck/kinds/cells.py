@@ -424,7 +424,7 @@ def _labels_as_keys(reader: Reader, node: yaml.Node, header: _Header) -> tuple[s
 
 
 def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) -> Cell | None:
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.MappingNode) and not _braced_text(node):
         entries = reader.mapping(node, "a cell", CELL_KEYS, ("text",))
         if entries is None or "text" not in entries:
             return None
@@ -450,6 +450,20 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
     if text is None or ref is None:
         return None
     return Cell(text, ref, position=reader.where(node))
+
+
+def _braced_text(node: yaml.MappingNode) -> bool:
+    """A cell typed as a text in braces ('lmn: {Atrophy}', '{{Reduced}}'), which YAML reads as
+    a mapping of keys without values, not a cell written '{text: ..., source: ...}'."""
+    return bool(node.flow_style) and all(
+        not isinstance(key, yaml.ScalarNode) or _no_value(value) for key, value in node.value
+    )
+
+
+def _no_value(node: yaml.Node) -> bool:
+    """What YAML gives a key written without a value: empty and plain (style None from the
+    pure-Python parser, "" from libyaml)."""
+    return isinstance(node, yaml.ScalarNode) and not node.value and node.style in (None, "")
 
 
 def _flag(reader: Reader, node: yaml.Node) -> bool | None:
