@@ -364,6 +364,16 @@ def test_a_question_and_answer_are_told_they_are_front_and_back(
     ]
 
 
+def test_a_question_beside_a_text_is_one_problem(write_cards: WriteCards) -> None:
+    # not read as a basic card's 'front', which would make 'text' unknown and 'back' missing
+    body = "  - id: b\n    question: Which reflex?\n    text: The {{ankle jerk}} tests S1.\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:8:5: error[unknown-key]: unknown key 'question' in a fact",
+        f"  hint: did you mean 'front'? {BASIC_HINT}",
+        "1 error; nothing was written.",
+    ]
+
+
 def test_an_unknown_key_in_a_fact_lists_the_keys_of_every_kind_of_fact(
     write_cards: WriteCards,
 ) -> None:

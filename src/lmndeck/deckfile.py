@@ -95,38 +95,48 @@ def read_deck_file(root: yaml.Node | None, path: str, cards_dir: Path) -> ReadFi
 def _as_meant(reader: Reader, node: yaml.Node, section: str) -> yaml.Node:
     """An item of ``section`` with each key that no kind of the section has reported, once.
     One that stands for a key items must have (a synonym, 'question' for a basic card's
-    'front', or a close misspelling) is read as that key, so that the kind it means reads the
-    item and the key it 'lacks' is no second problem; any other is left out."""
+    'front', or a close misspelling) is read as that key when the kind the item then is has
+    all of its keys, so that this kind reads the item and the key it 'lacks' is no second
+    problem; any other is left out."""
     if not isinstance(node, yaml.MappingNode):
         return node
     kinds = sorted((kind for kind in KINDS if kind.section == section), key=_not_default)
     known = unique(tuple(key for kind in kinds for key in kind.keys))
     if all(name in known for _, name in key_nodes(node)):  # most items
         return node
-    synonyms = {word: (kind, key) for kind in kinds for word, key in kind.synonyms}
     required = {key for kind in kinds for key in kind.required}
     written = {name for _, name in key_nodes(node)}
-    pairs = []
+    pairs, renamed = [], []
     for key_node, value in node.value:
         name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if name is None or name in known:
             pairs.append((key_node, value))
             continue
-        kind, meant = synonyms.get(name, (None, None))
-        close = difflib.get_close_matches(name, known, n=1)
-        meant = meant or (close[0] if close else None)
-        if kind is not None:
-            keys = " and ".join(f"'{key}:'" for key in unique(tuple(k for _, k in kind.synonyms)))
-            hint = f"did you mean '{meant}'? A {kind.noun} is {keys}"
-        else:
-            hint = f"did you mean '{meant}'?" if meant else _expected(kinds)
+        meant, hint = _meant(name, kinds, known)
         what = f"unknown key '{name}' in a {kinds[0].noun}"
         reader.report(key_node, Code.UNKNOWN_KEY, what, hint)
         if meant in required and meant not in written:
             written.add(meant)
-            renamed = yaml.ScalarNode(key_node.tag, meant, key_node.start_mark, key_node.end_mark)
-            pairs.append((renamed, value))
-    return yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+            renamed.append(
+                yaml.ScalarNode(key_node.tag, meant, key_node.start_mark, key_node.end_mark)
+            )
+            pairs.append((renamed[-1], value))
+    meant_as = yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
+    keys = _kind_of(meant_as, section).keys
+    if not all(name in keys for _, name in key_nodes(meant_as)):  # 'question:' beside 'text:'
+        meant_as.value = [(key, value) for key, value in pairs if key not in renamed]
+    return meant_as
+
+
+def _meant(name: str, kinds: list[Kind], known: tuple[str, ...]) -> tuple[str | None, str]:
+    """The key an unknown key of an item of ``kinds`` stands for, if any, and the hint."""
+    for kind in kinds:
+        meant = dict(kind.synonyms).get(name)
+        if meant is not None:
+            keys = " and ".join(f"'{key}:'" for key in unique(tuple(k for _, k in kind.synonyms)))
+            return meant, f"did you mean '{meant}'? A {kind.noun} is {keys}"
+    close = difflib.get_close_matches(name, known, n=1)
+    return (close[0], f"did you mean '{close[0]}'?") if close else (None, _expected(kinds))
 
 
 def _not_default(kind: Kind) -> bool:
