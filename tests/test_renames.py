@@ -276,6 +276,21 @@ def test_diff_after_was_names_the_note_it_replaces_and_heads_it_truthfully(
     ) in diff
 
 
+def test_diff_names_a_note_of_another_kind_under_the_same_key_by_that_key(
+    project: Path,
+) -> None:
+    tone = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
+    project.write_text(
+        V1.replace(tone, "  - id: tone\n    front: Tone in LMN lesions?\n    back: Reduced\n")
+    )
+    diff = run("diff").stdout
+    assert "unknown/" not in diff
+    assert "added:\n  fact/tone\n" in diff  # a basic card's note: Anki keeps a note's type
+    assert (
+        "removed:\n  fact/tone (the previous build's note; its key is another note's now)" in diff
+    )
+
+
 def test_diff_names_a_removed_note_of_no_known_key_by_its_guid(project: Path) -> None:
     lock = project.parent / "lmndeck.lock"
     guid = json.loads(lock.read_text())["notes"]["fact/tone"]["guid"]
