@@ -485,7 +485,7 @@ def test_an_unusable_source_date_epoch_is_a_clear_error(
         result = run(*command)
         assert result.exit_code == 1
         assert result.output.startswith(
-            f"SOURCE_DATE_EPOCH:1:1: error[invalid-build-time]: SOURCE_DATE_EPOCH={value!r} is not a build time"
+            f"lmndeck: error[invalid-build-time]: SOURCE_DATE_EPOCH={value!r} is not a build time"
         )
         assert "hint: set it to whole seconds since 1970-01-01 UTC, from 1 to 4102444799" in (
             result.output

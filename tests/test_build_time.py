@@ -44,7 +44,7 @@ def test_an_epoch_older_than_the_lock_warns_and_a_later_one_does_not(
     assert "warning" not in build(cards, JAN_2, monkeypatch)
     (cards / "deck.yaml").write_text(CARDS.replace("reduce", "lower"), encoding="utf-8")
     output = build(cards, JAN_1, monkeypatch)
-    assert f"SOURCE_DATE_EPOCH:1:1: warning[old-build-time]: SOURCE_DATE_EPOCH={JAN_1}" in output
+    assert f"lmndeck: warning[old-build-time]: SOURCE_DATE_EPOCH={JAN_1}" in output
     assert "git log -1 --format=%ct" in output
     (cards / "deck.yaml").write_text(CARDS.replace("reduce", "weaken"), encoding="utf-8")
     assert "warning" not in build(cards, JAN_2 + 86_400, monkeypatch)

@@ -180,3 +180,26 @@ def test_only_a_build_after_another_says_what_changed_since_it(
     second = CliRunner().invoke(main, ["build"])
     assert "1 added, 0 changed, 0 removed since the last build" in second.output
     assert "first build" not in second.output
+
+
+@pytest.mark.parametrize(
+    ("cited", "hint"),
+    [
+        ("lectrue", "did you mean 'lecture'? Sources are"),
+        ("book", "expected one of: lecture, video. Sources are"),
+    ],
+)
+def test_an_unknown_source_is_told_in_two_sentences(
+    write_cards: WriteCards, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cited: str, hint: str
+) -> None:
+    write_cards(
+        "deck: Demo\nsources:\n  lecture: {title: A lecture}\n"
+        "  video: {youtube: xWPaCACoam4, title: A video}\n"
+        f"facts:\n  - id: a\n    text: The {{{{knee jerk}}}} tests L4.\n    source: {cited}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    lines = CliRunner().invoke(main, ["check"]).output.splitlines()
+    assert lines[:2] == [
+        f"cards/demo.yaml:8:13: error[unknown-source]: unknown source '{cited}'",
+        f"  hint: {hint} defined under 'sources:' at the top of the file",
+    ]

@@ -38,17 +38,17 @@ def only(problems: list[Problem]) -> Problem:
         pytest.param(
             "facts:\n  - id: a\n    text: {{Fasciculations}} are typical\n",
             8,
-            30,
-            "invalid YAML",
-            "put the whole text in quotes",
+            11,  # at the '{', not at the text after the '}}', where YAML gave up
+            "invalid YAML: a text that starts with '{' must be quoted",
+            'quote the text, e.g. text: "{{Fasciculations}} are typical"',
             id="deletion-at-start-unquoted",
         ),
         pytest.param(
             "facts:\n  - id: a\n    text: {{Fasciculations}}\n",
             8,
             11,
-            "text must be text, not a mapping",
-            "put the whole text in quotes",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. text: "{{Fasciculations}}"',
             id="deletion-alone-unquoted",
         ),
         pytest.param(
@@ -249,7 +249,8 @@ def test_missing_source_is_an_error(write_cards: WriteCards) -> None:
 def test_every_problem_is_reported_at_once(write_cards: WriteCards) -> None:
     body = "facts:\n  - id: a\n    text: '{{}}'\n  - id: b\n    txt: x\n  - id: c\n"
     problems = problems_for(write_cards, body)
-    assert len(problems) == 3  # empty deletion, unknown key (a typo of text), missing text
+    # empty deletion; unknown key (a typo of text), read as text: no deletion in it; missing text
+    assert len(problems) == 4
     assert [p.position.line for p in problems] == sorted(p.position.line for p in problems)
 
 

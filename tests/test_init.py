@@ -104,7 +104,8 @@ def test_a_directory_with_anything_in_it_is_refused_without_force(
     (tmp_path / "notes" / "mine.txt").write_text("my notes", encoding="utf-8")
     result = run("init", "notes")
     assert result.exit_code == 1
-    assert "notes:1:1: error[output-exists]: the directory is not empty" in result.output
+    assert "notes:1:1: error[output-exists]: the directory is not empty\n" in result.output
+    assert result.output.count("nothing was written") == 1  # said by the summary, once
     assert "hint: choose a new directory" in result.output
     assert sorted(path.name for path in (tmp_path / "notes").iterdir()) == ["mine.txt"]
     forced = run("init", "notes", "--force")

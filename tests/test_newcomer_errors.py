@@ -45,6 +45,10 @@ IMPORT = (
     "a cards file is YAML: turn notes into a draft cards file with 'lmndeck import NOTES.md', or "
     "write each fact under 'facts:' as '- id: ...' and 'text: ...'"
 )
+COMPARISON = (
+    "comparisons:\n  - id: lesions\n    title: LMN vs UMN\n"
+    "    columns: {lmn: LMN lesion, umn: UMN lesion}\n    rows:\n"
+)
 DASH = "this line starts where the '- ' of the item above it does, without one"
 
 
@@ -223,6 +227,42 @@ DASH = "this line starts where the '- ' of the item above it does, without one"
             id="leading-percent",
         ),
         pytest.param(
+            "  - id: b\n    text: {{Atrophy}} is wasting of muscle.\n",
+            "8:11",  # at the '{', not after the '}}' where YAML gave up
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. text: "{{Atrophy}} is wasting of muscle."',
+            id="leading-deletion",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - {{Weakness}} of muscle\n      - Tone\n",
+            "10:9",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. - "{{Weakness}} of muscle"',
+            id="leading-deletion-list-item",
+        ),
+        pytest.param(
+            "  - id: b\n    text: The {{facial nerve}} is affected\n    extra: {Bell} palsy  # 7\n",
+            "9:12",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. extra: "{Bell} palsy"',
+            id="leading-brace-extra",
+        ),
+        pytest.param(
+            "  - id: b\n    text: [Bell] palsy is {{LMN}}\n",
+            "8:11",
+            "a text that starts with '[' must be quoted: YAML reads it as a list",
+            'quote the text, e.g. text: "[Bell] palsy is {{LMN}}"',
+            id="leading-bracket",
+        ),
+        pytest.param(
+            "comparisons:\n  - id: c\n    title: A vs B\n    columns: {a: A, b: B}\n"
+            "    rows:\n      - {feature: Tone, a: {{Reduced}} tone, b: Spastic}\n",
+            "12:28",
+            "a text that starts with '{' must be quoted: YAML reads it as a mapping",
+            'quote the text, e.g. a: "{{Reduced}} tone"',  # to the ',' of the row's next cell
+            id="leading-deletion-flow-cell",
+        ),
+        pytest.param(
             "  - id: b\n    text: Note: the {{ankle jerk}} tests S1.\n",
             "8:15",
             "the ': ' after 'Note' starts a key of its own in an unquoted text",
@@ -255,6 +295,127 @@ def test_a_newcomers_yaml_mistake_says_what_was_typed_and_what_to_do(
     assert checked(write_cards, body)[:2] == [
         f"cards/demo.yaml:{where}: error[invalid-yaml]: invalid YAML: {said}",
         f"  hint: {hint}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "hint"),
+    [
+        pytest.param(
+            "  - id: b\n    front: {{x}}\n    back: y\n",
+            "8:12",
+            'quote the text, e.g. front: "{{x}}"',
+            id="front",
+        ),
+        pytest.param(
+            "  - id: b\n    text: {{Atrophy}}  # a whole text\n",
+            "8:11",
+            'quote the text, e.g. text: "{{Atrophy}}"',
+            id="text",
+        ),
+        pytest.param(
+            "  - id: b\n    text: Signs\n    list:\n      - {{Weakness}}\n      - Tone\n",
+            "10:9",
+            'quote the text, e.g. - "{{Weakness}}"',
+            id="list-item",
+        ),
+        pytest.param(
+            COMPARISON + "      - {feature: Tone, lmn: {{Reduced}}, umn: Spastic}\n",
+            "12:30",
+            'quote the text, e.g. lmn: "{{Reduced}}"',
+            id="flow-cell",
+        ),
+        pytest.param(
+            COMPARISON + "      - feature: Bulk\n        lmn: {Atrophy}\n        umn: Normal\n",
+            "13:14",
+            'quote the text, e.g. lmn: "{Atrophy}"',
+            id="cell",
+        ),
+    ],
+)
+def test_a_whole_text_in_braces_is_told_to_quote_it(
+    write_cards: WriteCards, body: str, where: str, hint: str
+) -> None:
+    # valid YAML (a mapping), so not the parser's error: the same words, the author's own text
+    assert checked(write_cards, body)[:2] == [
+        f"cards/demo.yaml:{where}: error[wrong-type]: a text that starts with '{{' must be "
+        "quoted: YAML reads it as a mapping",
+        f"  hint: {hint}",
+    ]
+
+
+BASIC_HINT = "A basic card is 'front:' and 'back:'"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"), [pytest.param("question", "answer"), pytest.param("q", "a")]
+)
+def test_a_question_and_answer_are_told_they_are_front_and_back(
+    write_cards: WriteCards, question: str, answer: str
+) -> None:
+    body = f"  - id: b\n    {question}: What does the ankle jerk test?\n    {answer}: S1\n"
+    # one problem per key, none for the 'text' a fact without them would lack
+    assert checked(write_cards, body) == [
+        f"cards/demo.yaml:8:5: error[unknown-key]: unknown key '{question}' in a fact",
+        f"  hint: did you mean 'front'? {BASIC_HINT}",
+        f"cards/demo.yaml:9:5: error[unknown-key]: unknown key '{answer}' in a fact",
+        f"  hint: did you mean 'back'? {BASIC_HINT}",
+        "2 errors; nothing was written.",
+    ]
+
+
+def test_a_question_beside_a_text_is_one_problem(write_cards: WriteCards) -> None:
+    # not read as a basic card's 'front', which would make 'text' unknown and 'back' missing
+    body = "  - id: b\n    question: Which reflex?\n    text: The {{ankle jerk}} tests S1.\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:8:5: error[unknown-key]: unknown key 'question' in a fact",
+        f"  hint: did you mean 'front'? {BASIC_HINT}",
+        "1 error; nothing was written.",
+    ]
+
+
+def test_an_unknown_key_in_a_fact_lists_the_keys_of_every_kind_of_fact(
+    write_cards: WriteCards,
+) -> None:
+    body = "  - id: b\n    text: The {{ankle jerk}} tests S1.\n    comment: reflexes\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:9:5: error[unknown-key]: unknown key 'comment' in a fact",
+        "  hint: expected one of: id, text, extra, image, tags, source, was, draft, lint; for a "
+        "basic card: front, back, reverse; for a list fact: list, ordered",
+        "1 error; nothing was written.",
+    ]
+
+
+def test_a_misspelt_key_is_read_as_the_key_it_stands_for(write_cards: WriteCards) -> None:
+    # 'frnot' is a basic card's 'front': no 'text' is missing, and the basic card is checked
+    body = "  - id: b\n    frnot: What does the ankle jerk test?\n    back:\n"
+    assert checked(write_cards, body) == [
+        "cards/demo.yaml:8:5: error[unknown-key]: unknown key 'frnot' in a fact",
+        "  hint: did you mean 'front'?",
+        "cards/demo.yaml:9:10: error[empty-value]: back is empty",
+        "  hint: write the back after the ':'",
+        "2 errors; nothing was written.",
+    ]
+
+
+LABEL = "a row names its cells by column id, the key before the label in 'columns:'"
+
+
+def test_a_row_keyed_by_column_labels_is_told_the_ids(write_cards: WriteCards) -> None:
+    rows = (
+        "      - feature: Tone\n        LMN lesion: Reduced\n        umn lesion: Spastic\n"
+        "      - {feature: Bulk, lmn: Atrophy, UMN Lesion: Normal}\n"
+    )
+    # one problem a key, whatever its case; no 'the row has no cells' for the first row
+    assert checked(write_cards, COMPARISON + rows) == [
+        "cards/demo.yaml:13:9: error[unknown-key]: 'LMN lesion' is the label of column 'lmn': "
+        "write 'lmn:'",
+        f"  hint: {LABEL}",
+        "cards/demo.yaml:14:9: error[unknown-key]: 'umn lesion' is the label of column 'umn': "
+        "write 'umn:'",
+        "cards/demo.yaml:15:39: error[unknown-key]: 'UMN Lesion' is the label of column 'umn': "
+        "write 'umn:'",
+        "3 errors; nothing was written.",
     ]
 
 

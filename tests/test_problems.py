@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,43 @@ def test_json_format_is_one_object_a_line(tmp_path: Path, monkeypatch: pytest.Mo
         "message": "unknown key 'txet' in a fact",
         "hint": "did you mean 'text'?",
     }
+
+
+EPOCH = "SOURCE_DATE_EPOCH='soon' is not a build time lmndeck can use"
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"),
+    [
+        ("text", f"lmndeck: error[invalid-build-time]: {EPOCH}\n  hint: set it to whole"),
+        ("github", f"::error title=invalid-build-time::{EPOCH}%0Aset it to whole"),
+        ("json", '{"path": null, "line": null, "column": null, "level": "error"'),
+    ],
+)
+def test_a_problem_of_no_file_is_printed_without_a_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str, expected: str
+) -> None:
+    write(tmp_path).joinpath("demo.yaml").write_text(BAD.replace("txet", "text"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")  # an environment variable: no file, no line
+    result = CliRunner().invoke(main, ["build", "--format", output_format])
+    assert result.exit_code == 1
+    assert result.output.startswith(expected), result.output
+
+
+def test_preview_with_anki_it_lacks_names_no_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path).joinpath("demo.yaml").write_text(BAD.replace("txet", "text"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "anki", None)  # import anki now fails, as when not installed
+    monkeypatch.setitem(sys.modules, "anki.buildinfo", None)
+    result = CliRunner().invoke(main, ["preview", "-o", "-", "--renderer", "anki"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "lmndeck: error[no-anki]: the 'anki' package is not installed, so Anki cannot render "
+        "the preview\n"
+    ), result.output
 
 
 UNSOURCED = """deck: Demo

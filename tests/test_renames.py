@@ -6,6 +6,7 @@ become tombstones; 'diff' and 'build' then name the likely renames.
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from collections.abc import Iterator
@@ -252,6 +253,55 @@ def test_was_that_displaces_a_note_of_the_new_id_says_so(project: Path) -> None:
     warning = "'fact/tone' takes back the notes of 'fact/babinski' ('was:'); the note a previous"
     assert warning in run("diff").stdout
     assert f"warning: {warning}" in run("build").stderr
+
+
+def test_diff_after_was_names_the_note_it_replaces_and_heads_it_truthfully(
+    project: Path,
+) -> None:
+    """Renamed without 'was:' and built (the new id got a note of its own), then 'was:' added:
+    that note becomes a removed note, named by the key it had, not by 'unknown/<GUID>'."""
+    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n"))
+    run("build")
+    project.write_text(V1.replace(BABINSKI, "  - id: babinski-sign\n    was: babinski\n"))
+    diff = run("diff").stdout
+    assert "unknown/" not in diff
+    replaced = "fact/babinski-sign (the previous build's note; its key is another note's now)"
+    assert f"removed:\n  {replaced}\n" in diff
+    assert f"  card 1 of {replaced}\n  card 2 of {replaced}" in diff
+    # the rename keeps the reviews: no heading says they are lost
+    assert "renames that lose reviews" not in diff
+    assert (
+        "'was:' renames onto an id a previous build used:\n  'fact/babinski-sign' takes back "
+        "the notes of 'fact/babinski' ('was:')"
+    ) in diff
+
+
+def test_diff_names_a_note_of_another_kind_under_the_same_key_by_that_key(
+    project: Path,
+) -> None:
+    tone = "  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n"
+    project.write_text(
+        V1.replace(tone, "  - id: tone\n    front: Tone in LMN lesions?\n    back: Reduced\n")
+    )
+    diff = run("diff").stdout
+    assert "unknown/" not in diff
+    assert "added:\n  fact/tone\n" in diff  # a basic card's note: Anki keeps a note's type
+    assert (
+        "removed:\n  fact/tone (the previous build's note; its key is another note's now)" in diff
+    )
+
+
+def test_diff_names_a_removed_note_of_no_known_key_by_its_guid(project: Path) -> None:
+    lock = project.parent / "lmndeck.lock"
+    guid = json.loads(lock.read_text())["notes"]["fact/tone"]["guid"]
+    # the lock of an earlier build knew the note by its GUID only (recovered from a deck)
+    lock.write_text(lock.read_text().replace('"fact/tone"', json.dumps(f"unknown/{guid}")))
+    project.write_text(
+        V1.replace("  - id: tone\n    text: LMN lesions reduce muscle {{tone}}.\n", "")
+    )
+    diff = run("diff").stdout
+    assert f"removed:\n  a note of the previous build, GUID {guid}\n" in diff
+    assert f"card 1 of a note of the previous build, GUID {guid}" in diff
 
 
 def test_unrelated_removals_and_additions_are_not_called_renames(project: Path) -> None:

@@ -322,6 +322,7 @@ def test_a_backup_that_cannot_be_made_stops_the_sync_before_any_write(desk: Desk
     result = desk.sync()
     assert result.exit_code == 1
     assert "error[backup-failed]" in result.stderr
+    assert result.stderr.count("nothing was written") == 1  # the summary's, not twice
     assert desk.path.read_bytes() == before
 
 
@@ -647,6 +648,7 @@ def test_a_file_that_is_no_collection_is_refused_and_left_as_it_was(
         result = CliRunner().invoke(main, ["sync", "--collection", str(other), *options])
         assert result.exit_code == 1, result.output
         assert "error[no-collection]: this is not an Anki collection" in result.stderr
+        assert result.stderr.count("nothing was written") == 1  # the summary's, not twice
         assert other.read_bytes() == before
         assert not other.with_suffix(".media").exists()
     assert not (desk.cards / "lmndeck.lock").exists()

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 import re
 import time
-from pathlib import Path
 
 from lmndeck.lock import Lock
-from lmndeck.problems import Code, ContentError, Level, Problem, file_position, given_position
+from lmndeck.problems import NOWHERE, Code, ContentError, Level, Problem
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 # Anki keeps a note's modification time in 32 bits: a package note with mod 2**32 arrives with
@@ -18,7 +17,7 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 TIME_LIMIT = 4102444800  # 2100-01-01T00:00:00Z, exclusive
 
 
-def current_time(cards_dir: Path = Path(".")) -> int:
+def current_time() -> int:
     """Now, or SOURCE_DATE_EPOCH when set (the reproducible-builds convention)."""
     value = os.environ.get(SOURCE_DATE_EPOCH, "")
     if not value.strip():
@@ -29,7 +28,7 @@ def current_time(cards_dir: Path = Path(".")) -> int:
     raise ContentError(
         [
             Problem(
-                file_position(Path(SOURCE_DATE_EPOCH), cards_dir),
+                NOWHERE,  # an environment variable, no file
                 f"{SOURCE_DATE_EPOCH}={value!r} is not a build time lmndeck can use",
                 f"set it to whole seconds since 1970-01-01 UTC, from 1 to {TIME_LIMIT - 1} "
                 f"(before 2100), e.g. {SOURCE_DATE_EPOCH}=$(git log -1 --format=%ct), "
@@ -40,8 +39,7 @@ def current_time(cards_dir: Path = Path(".")) -> int:
     )
 
 
-
-def epoch_problems(when: int, lock: Lock, cards_dir: Path, given: int | None) -> list[Problem]:
+def epoch_problems(when: int, lock: Lock, given: int | None) -> list[Problem]:
     """A warning when SOURCE_DATE_EPOCH is older than the newest time the lock gives a note: a
     note changed now gets a time just after its last one, which may be older than a student's
     own edit of it since, and Anki keeps the newer version, so the change would not reach them."""
@@ -50,7 +48,7 @@ def epoch_problems(when: int, lock: Lock, cards_dir: Path, given: int | None) ->
         return []
     return [
         Problem(
-            given_position(Path(SOURCE_DATE_EPOCH)),
+            NOWHERE,
             f"{SOURCE_DATE_EPOCH}={when} is older than the last build's time ({newest}): "
             "a changed note gets a time just after its previous one, and students who edited "
             "it in Anki since keep their edit instead",

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from lmndeck.problems import RELATED, Position, Problem
+from lmndeck.problems import NOWHERE, RELATED, Position, Problem
 
 FORMATS = ("text", "json", "github")
 
@@ -38,6 +38,11 @@ def shown_position(position: Position, root: Path) -> str:
     return f"{shown_path(position, root)}:{position.line}:{position.column}"
 
 
+def _where(position: Position, root: Path) -> str:
+    """What a problem's line starts with: its place, or the program for a problem of no file."""
+    return "lmndeck" if position == NOWHERE else shown_position(position, root)
+
+
 def _texts(problem: Problem, root: Path) -> tuple[str, str | None]:
     """The message and hint, with the related position written out."""
     if problem.related is None:
@@ -49,17 +54,20 @@ def _texts(problem: Problem, root: Path) -> tuple[str, str | None]:
 
 def text(problem: Problem, root: Path, with_hint: bool = True) -> str:
     message, hint = _texts(problem, root)
-    line = f"{shown_position(problem.position, root)}: {problem.level.value}[{problem.code.value}]: {message}"
+    line = (
+        f"{_where(problem.position, root)}: {problem.level.value}[{problem.code.value}]: {message}"
+    )
     return line + (f"\n  hint: {hint}" if hint and with_hint else "")
 
 
 def as_json(problem: Problem, root: Path) -> str:
     message, hint = _texts(problem, root)
     where = problem.position
+    placed = where != NOWHERE
     data = {
-        "path": shown_path(where, root),
-        "line": where.line,
-        "column": where.column,
+        "path": shown_path(where, root) if placed else None,
+        "line": where.line if placed else None,
+        "column": where.column if placed else None,
         "level": problem.level.value,
         "code": problem.code.value,
         "message": message,
@@ -72,10 +80,10 @@ def github(problem: Problem, root: Path) -> str:
     message, hint = _texts(problem, root)
     where = problem.position
     body = f"{message}\n{hint}" if hint else message
-    properties = (
-        f"file={_escape_property(shown_path(where, root))},line={where.line},col={where.column},"
-        f"title={_escape_property(problem.code.value)}"
-    )
+    properties = f"title={_escape_property(problem.code.value)}"
+    if where != NOWHERE:
+        file = _escape_property(shown_path(where, root))
+        properties = f"file={file},line={where.line},col={where.column},{properties}"
     return f"::{problem.level.value} {properties}::{_escape_data(body)}"
 
 

@@ -43,8 +43,8 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
 STRUCTURE_HINT = (
-    "YAML reads a value that starts with '{' or '[' as a mapping or list; "
-    'put the whole text in quotes, e.g. text: "{{Fasciculations}} are typical of LMN lesions"'
+    "YAML reads a value that starts with '{' or '[' as a mapping or list; put the whole text "
+    "in quotes"
 )
 
 # Characters a cards file may not contain, raw or through a "\x1f"-style escape: C0 controls
@@ -149,6 +149,24 @@ def _character_problem(character: str) -> tuple[str, str]:
     else:
         hint = "delete it; it is invisible in most editors and often comes from a copy and paste"
     return f"the character {code} ({name}) is not allowed in cards files", hint
+
+
+def flow_typed(node: yaml.Node) -> tuple[str, str] | None:
+    """What is before a mapping or list in YAML's flow style on its line ('front: '), and the
+    mapping or list as typed ('{{x}}'), from the file's text its scalars keep; None for any
+    other node, or one without a scalar ('[]')."""
+    if not isinstance(node, yaml.MappingNode | yaml.SequenceNode) or not node.flow_style:
+        return None
+    waiting, source = [node], None
+    while waiting and source is None:
+        for part in waiting.pop().value:
+            pair = part if isinstance(part, tuple) else (part,)
+            source = next((inner.source for inner in pair if isinstance(inner, Scalar)), source)
+            waiting.extend(inner for inner in pair if not isinstance(inner, yaml.ScalarNode))
+    if source is None:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    return source[source.rfind("\n", 0, start) + 1 : start], source[start:end]
 
 
 class Scalar(yaml.ScalarNode):
@@ -369,13 +387,16 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> str:
+    from lmndeck.yamlhints import must_quote  # an error's path only
+
     for mark in (error.context_mark, error.problem_mark):
         if mark is None or mark.line >= len(lines):
             continue
-        _, _, value = lines[mark.line].partition(": ")
-        stripped = value.strip() or lines[mark.line].strip().lstrip("- ")
+        line = lines[mark.line]
+        _, _, value = line.partition(": ")
+        stripped = value.strip() or line.strip().lstrip("- ")
         if stripped.startswith(("{", "[")):
-            return STRUCTURE_HINT
+            return must_quote(line[: line.index(stripped)], stripped).hint
     if error.problem and "mapping values are not allowed" in error.problem:
         return "a text that contains ': ' must be quoted"
     if error.problem and "escape" in error.problem:

@@ -160,7 +160,7 @@ def _plan(
     previous = previous_lock(
         path, lambda lock: output or default_output(project, lock), project, planned
     )
-    when = current_time(cards_dir) if now is None else now
+    when = current_time() if now is None else now
     matched = match(planned, previous.lock, project.top_deck)
     del planned
     target = output or default_output(project, matched.lock)  # the lock has its namespace now
@@ -190,7 +190,7 @@ def _plan(
         target,
         tuple(previous.notices),
         (
-            *epoch_problems(when, previous.lock, cards_dir, now),
+            *epoch_problems(when, previous.lock, now),
             *unread_items(cards_dir, changes.removed, read),
             *problems,
         ),
@@ -281,7 +281,7 @@ def build(
         up_to_date = _up_to_date(cards_dir, output, record, cards)
         if up_to_date is not None:
             if now is None:
-                current_time(cards_dir)  # an unusable SOURCE_DATE_EPOCH is an error all the same
+                current_time()  # an unusable SOURCE_DATE_EPOCH is an error all the same
             return up_to_date
         if output is not None:  # before it is read as the last built deck
             refuse_output_in_cards_dir(cards_dir, output)

@@ -37,7 +37,7 @@ from lmndeck.package import (
     write_in_order,
 )
 from lmndeck.pipeline import plan
-from lmndeck.problems import Code, ContentError, Position, Problem, file_position
+from lmndeck.problems import NOWHERE, Code, ContentError, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Progress
 from lmndeck.renderers import RENDERERS as RENDERERS
 from lmndeck.renderers import Renderer as Renderer
@@ -281,7 +281,7 @@ def preview(
 
 
 _NO_ANKI = Problem(
-    Position("--renderer", 1, 1, given=True),
+    NOWHERE,
     "the 'anki' package is not installed, so Anki cannot render the preview",
     'install it with pip install "lmndeck[preview]", or leave out --renderer anki',
     code=Code.NO_ANKI,

@@ -140,6 +140,11 @@ class Position(NamedTuple):
         return Position(self.path, self.line, self.column + columns, self.given)
 
 
+# The position of a problem of no file (the command's options, what is installed): printed
+# without one. Lines count from 1, so no place in a file is this one.
+NOWHERE = Position("", 0, 0)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """``related`` is another place the problem is about (the first of two duplicates); the

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import yaml
 
-from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, position_in, position_of
+from lmndeck.loader import NULL_TAG, STRUCTURE_HINT, Scalar, flow_typed, position_in, position_of
 from lmndeck.model import PreviousId
 from lmndeck.problems import RELATED, Code, Position, Problem
 from lmndeck.reserved import REMOVED_TAG, is_reserved_tag
@@ -186,8 +186,7 @@ class Reader:
         """The text of a scalar; ``prose`` (not an id, which cannot hold ' #') is checked for
         text that YAML took for a comment."""
         if not isinstance(node, yaml.ScalarNode):
-            message = f"{what} must be text, not {kind_of(node)}"
-            self.report(node, Code.WRONG_TYPE, message, _text_hint(node))
+            self.report(node, Code.WRONG_TYPE, *_not_text(node, what))
             return None
         if not self.visit(node):
             return None
@@ -475,14 +474,22 @@ _KINDS: dict[type[yaml.Node], str] = {
 }
 
 
-def _text_hint(node: yaml.Node) -> str:
-    """What to do with a mapping or list where text belongs: 'list: [- Tone: low]' is a
-    text with ': ' in it, unquoted; a value starting with '{' or '[' is YAML's flow style."""
+def _not_text(node: yaml.Node, what: str) -> tuple[str, str]:
+    """What to say of a mapping or list where text belongs, and what to do: 'list: [- Tone:
+    low]' is a text with ': ' in it, unquoted; 'front: {{x}}', a text that starts with '{'."""
+    if typed := flow_typed(node):
+        from lmndeck.yamlhints import must_quote  # an error's path only
+
+        return must_quote(*typed)[:2]
+    message = f"{what} must be text, not {kind_of(node)}"
     entries = node.value if isinstance(node, yaml.MappingNode) and not node.flow_style else []
     if len(entries) == 1 and all(isinstance(part, yaml.ScalarNode) for part in entries[0]):
-        typed = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
-        return f"a ': ' in an unquoted text makes a key of what is before it; quote it: {typed}"
-    return STRUCTURE_HINT
+        key = json.dumps(f"{entries[0][0].value}: {entries[0][1].value}", ensure_ascii=False)
+        return (
+            message,
+            f"a ': ' in an unquoted text makes a key of what is before it; quote it: {key}",
+        )
+    return message, STRUCTURE_HINT
 
 
 def kind_of(node: yaml.Node) -> str:

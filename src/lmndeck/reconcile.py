@@ -41,6 +41,8 @@ class Changes:
     # (old key, new key): 'was:' took the old record; the note's own one became a removed note
     displaced: list[tuple[str, str]] = field(default_factory=list)
     likely_renames: list[LikelyRename] = field(default_factory=list)  # history would be lost
+    # a note moved off its key to 'unknown/<GUID>' by this build -> the key it had
+    former_keys: dict[str, str] = field(default_factory=dict)
     note_types: list[str] = field(default_factory=list)
     new_cards: list[str] = field(default_factory=list)  # "key#number"
     emptied_cards: list[str] = field(default_factory=list)
@@ -48,6 +50,18 @@ class Changes:
     @property
     def any(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.renamed or self.note_types)
+
+    def named(self, key: str) -> str:
+        """A note as messages name it: its key; one under 'unknown/<GUID>' (no key of its
+        own), the key it had before this build, or its GUID when it had none (recovered from
+        a deck that does not tell its key)."""
+        if not key.startswith(UNKNOWN_KEY):
+            return key
+        if key in self.former_keys:
+            return (
+                f"{self.former_keys[key]} (the previous build's note; its key is another note's now)"
+            )
+        return f"a note of the previous build, GUID {key.removeprefix(UNKNOWN_KEY)}"
 
 
 class FilledNote(NamedTuple):
@@ -81,6 +95,7 @@ def match(notes: Sequence[PlannedNote], previous: Lock, namespace: str) -> Match
             # Anki keeps a note's type: a note of another kind needs a note of its own, and
             # the old one, no longer claimed, becomes a removed note
             lock.notes[UNKNOWN_KEY + record.guid] = lock.notes.pop(note.key)
+            changes.former_keys[UNKNOWN_KEY + record.guid] = note.key
     return Matched(lock, changes)
 
 
@@ -155,6 +170,7 @@ def _follow_renames(notes: Sequence[PlannedNote], lock: Lock, changes: Changes) 
         own = lock.notes.pop(note.key, None)
         if own is not None:
             lock.notes[UNKNOWN_KEY + own.guid] = own
+            changes.former_keys[UNKNOWN_KEY + own.guid] = note.key
             changes.displaced.append((old, note.key))
         lock.notes[note.key] = lock.notes.pop(old)
         changes.renamed.append(f"{old} -> {note.key}")

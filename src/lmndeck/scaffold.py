@@ -41,7 +41,7 @@ def new_project(directory: Path, force: bool = False) -> list[Path]:
     refuse_existing(
         directory,
         force,
-        "the directory is not empty; nothing was written",
+        "the directory is not empty",  # the summary says that nothing was written
         "choose a new directory (lmndeck init mydeck), or add --force to write the starter "
         "files into it, replacing files of the same names",
     )

@@ -122,13 +122,13 @@ def source_ref(reader: Reader, node: yaml.Node | None, sources: Sources, inherit
     source = sources.known.get(name)
     if source is None:
         if name not in sources.broken:  # a source written wrong is reported where it is
-            known = ", ".join(sorted(sources.known)) or "none yet"
+            first = suggest(name, tuple(sources.known)) or "no source is defined yet"
             reader.report(
                 node,
                 Code.UNKNOWN_SOURCE,
                 f"unknown source '{name}'",
-                (suggest(name, tuple(sources.known)) or f"defined sources: {known}")
-                + "; sources are defined under 'sources:' at the top of the file",
+                f"{first}{'' if first.endswith('?') else '.'} Sources are defined under "
+                "'sources:' at the top of the file",
             )
         return REPORTED
     stamp = stamp.strip()

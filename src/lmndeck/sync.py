@@ -199,7 +199,7 @@ def _not_a_collection(target: Target, reason: str) -> ContentError:
         [
             Problem(
                 given_position(target.path),
-                f"this is not an Anki collection ({reason}); nothing was written",
+                f"this is not an Anki collection ({reason})",  # the summary: nothing was written
                 "name a profile's collection.anki2 file (see 'lmndeck sync --help'), or use "
                 "--profile",
                 code=Code.NO_COLLECTION,
@@ -335,7 +335,7 @@ def _backup_error(folder: Path, reason: str) -> ContentError:
         [
             Problem(
                 given_position(folder),
-                f"cannot back up the collection, so nothing was written: {reason}",
+                f"cannot back up the collection: {reason}",  # the summary: nothing was written
                 "make the profile's backups folder writable and free some disk space; "
                 "or, with --collection, --no-backup",
                 code=Code.BACKUP_FAILED,

@@ -5,8 +5,9 @@ name its own state, not what the author typed: a recognised mistake is reported 
 what was typed, with what to do, in their place. Recognised: Markdown pasted into a cards
 file (a line of prose too), a key indented one space too far or too short, a tab indenting a
 line, a value starting with '>' or '|' or a character YAML reserves ('*', '&', '@', '`', '%'),
-a forgotten '- ' before an item, a quote never closed or one inside a quoted text, a '{' or '['
-not closed on its line, a ': ' in an unquoted text.
+a forgotten '- ' before an item, a quote never closed or one inside a quoted text, a text
+that starts with '{' or '[' (a '{{deletion}}'), a '{' or '[' not closed on its line, a ': ' in
+an unquoted text.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ _MISPLACED: tuple[str, ...] = ("mapping values are not allowed", "expected key")
 _MISPLACED += ("expected '-' indicator", "expected <block end>")
 # the line of a list item ('- Weakness', '  - id: a')
 _ITEM = re.compile(r" *- ")
+# where a value that starts with '{' or '[' starts: at the line's start, after '- ' or 'key: '
+_FLOW_START = re.compile(r"(?:^ *|- +|[\w.-]+: +)(?=[{\[])")
+# the key or '- ' a value follows, at the end of what is before it on its line
+_LEAD = re.compile(r"(?:- +)*(?:[\w.-]+: +)?$")
+_BRACKETS = {"{": "}", "[": "]"}
 
 
 class Mistake(NamedTuple):
@@ -88,6 +94,54 @@ def _markdown(at: _At) -> Mistake | None:
     if any(_MARKDOWN.match(line) for line in at.shown):
         return Mistake("this looks like Markdown", IMPORT_HINT)
     return None
+
+
+def _flow_text(at: _At) -> Mistake | None:
+    """A text that starts with '{' or '[' ('text: {{Atrophy}} is ...'): YAML reads a mapping or
+    a list up to the closing bracket, then finds the rest of the text where none can be."""
+    if not at.mark:
+        return None
+    line, column = at.lines[at.mark.line], at.mark.column
+    for start in reversed([found.end() for found in _FLOW_START.finditer(line, 0, column)]):
+        close = start + _closing(line[start:])
+        if close < column and not line[close + 1 : column].strip():
+            # in a flow ('{feature: x, a: {{y}} z}') the text ends at a ',', else at a comment
+            ends = (",", "}", "]") if _left_open(line[:start]) else (" #",)
+            rest = line[close + 1 :]
+            end = min((rest.find(mark) for mark in ends if mark in rest), default=len(rest))
+            typed = line[start : close + 1 + end].strip()
+            return must_quote(line[:start], typed)._replace(at=(at.mark.line, start))
+    return None
+
+
+def _left_open(text: str) -> int:
+    """How many of the brackets ``text`` opens it leaves open."""
+    return sum(text.count(bracket) for bracket in _BRACKETS) - sum(
+        text.count(bracket) for bracket in _BRACKETS.values()
+    )
+
+
+def _closing(value: str) -> int:
+    """Where the bracket that opens ``value`` is closed; its length when it is not."""
+    depth = 0
+    for index, character in enumerate(value):
+        depth += character in _BRACKETS
+        depth -= character in _BRACKETS.values()
+        if depth == 0:
+            return index
+    return len(value)
+
+
+def must_quote(before: str, typed: str) -> Mistake:
+    """What to say of ``typed``, a text that starts with '{' or '[' after ``before`` (what is
+    before it on its line: 'text: ', '- '): quote it, shown with the author's own text."""
+    read_as = "a mapping" if typed.startswith("{") else "a list"
+    lead = found[0] if (found := _LEAD.search(before)) else ""
+    example = f"{lead.strip()} {json.dumps(' '.join(typed.split()), ensure_ascii=False)}"
+    return Mistake(
+        f"a text that starts with '{typed[0]}' must be quoted: YAML reads it as {read_as}",
+        f"quote the text, e.g. {example.strip()}",
+    )
 
 
 def _misplaced_key(at: _At) -> Mistake | None:
@@ -236,6 +290,7 @@ def _colon(at: _At) -> Mistake | None:
 # in this order: the first that recognises the mistake says it
 _RECOGNISED: tuple[Callable[[_At], Mistake | None], ...] = (
     _markdown,
+    _flow_text,
     _misplaced_key,
     _misplaced_item,
     _tab,

@@ -227,24 +227,31 @@ def first_build(result: Plan | UpToDate) -> bool:
 def rename_warnings(changes: Changes) -> list[str]:
     """What a build says before students import it: renames that lose reviews (no 'was:'),
     and 'was:' renames that remove the note a previous build made under the new id."""
-    displaced = [
+    return _displacements(changes) + [rename.advice() for rename in changes.likely_renames]
+
+
+def _displacements(changes: Changes) -> list[str]:
+    return [
         f"'{new}' takes back the notes of '{old}' ('was:'); the note a previous build made "
         f"for '{new}' becomes a removed note"
         for old, new in changes.displaced
     ]
-    return displaced + [rename.advice() for rename in changes.likely_renames]
 
 
 def format_changes(changes: Changes) -> str:
     sections = [
         ("added", changes.added),
         ("changed", changes.changed),
-        ("removed", changes.removed),
+        ("removed", [changes.named(key) for key in changes.removed]),
         ("renamed (reviews kept)", changes.renamed),
-        ("renames that lose reviews", rename_warnings(changes)),
+        ("renames that lose reviews", [rename.advice() for rename in changes.likely_renames]),
+        ("'was:' renames onto an id a previous build used", _displacements(changes)),
         ("note types changed", changes.note_types),
         ("new cards", changes.new_cards),
-        ("cards that become empty (Tools > Empty Cards in Anki)", changes.emptied_cards),
+        (
+            "cards that become empty (Tools > Empty Cards in Anki)",
+            [_card(changes, card) for card in changes.emptied_cards],
+        ),
     ]
     lines = [
         f"{title}:\n" + "\n".join(f"  {item}" for item in items)
@@ -252,3 +259,10 @@ def format_changes(changes: Changes) -> str:
         if items
     ]
     return "\n".join(lines) if lines else "No changes since the last build."
+
+
+def _card(changes: Changes, card: str) -> str:
+    """'key#number', its note named as diff names notes."""
+    key, _, number = card.rpartition("#")
+    named = changes.named(key)
+    return card if named == key else f"card {number} of {named}"

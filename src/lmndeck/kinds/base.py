@@ -210,6 +210,22 @@ class Kind(Protocol):
         ...
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys of one item of its section (none for a kind without a section)."""
+        ...
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The keys every item of its section has."""
+        ...
+
+    @property
+    def synonyms(self) -> tuple[tuple[str, str], ...]:
+        """(word, key): the words other tools and habits use for its keys ('question' for a
+        basic card's 'front'), so that an item written with them is told what to write."""
+        ...
+
+    @property
     def cards_noun(self) -> str:
         """What its cards are called in a build's summary: '73 cloze', '39 comparison'."""
         ...

@@ -38,6 +38,7 @@ from lmndeck.reader import Reader
 from lmndeck.sources import source_html
 
 BASIC_KEYS = ("id", "front", "back", "reverse", *FACT_FIELD_KEYS)
+BASIC_REQUIRED = ("id", "front", "back")
 REVERSE = "/reverse"
 
 
@@ -124,6 +125,9 @@ class Basic(OneCardKind):
     marker = "front"
     noun = "basic card"
     cards_noun = "basic"
+    keys = BASIC_KEYS
+    required = BASIC_REQUIRED
+    synonyms = (("question", "front"), ("q", "front"), ("answer", "back"), ("a", "back"))
     note_type = BASIC
     example = """\
 facts:
@@ -138,14 +142,14 @@ facts:
         return read_basic_fact(reader, node, context)
 
     def schema(self, parts: SchemaParts) -> dict[str, Schema]:
-        return {"basic": parts.object("basic", BASIC_KEYS, ("id", "front", "back"))}
+        return {"basic": parts.object("basic", BASIC_KEYS, BASIC_REQUIRED)}
 
 
 KIND = Basic()
 
 
 def read_basic_fact(reader: Reader, node: yaml.Node, context: FileContext) -> BasicFact | None:
-    entries = reader.mapping(node, "a basic card", BASIC_KEYS, ("id", "front", "back"))
+    entries = reader.mapping(node, "a basic card", BASIC_KEYS, BASIC_REQUIRED)
     if entries is None:
         return None
     front = reader.entry_text(entries, "front")

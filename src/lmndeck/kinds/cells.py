@@ -71,6 +71,7 @@ COMPARISON_KEYS = (
     "draft",
     "lint",
 )
+COMPARISON_REQUIRED = ("id", "title", "columns", "rows")
 COLUMN_KEYS = ("label", "was")
 CELL_KEYS = ("text", "source", "discrimination", "lint")
 BOOLEANS = {"true": True, "false": False}
@@ -118,6 +119,9 @@ class Cells(OneCardKind):
     marker = None
     noun = "comparison"
     cards_noun = "comparison"
+    keys = COMPARISON_KEYS
+    required = COMPARISON_REQUIRED
+    synonyms = ()
     note_type = CELL
     example = EXAMPLE.replace("[CARDS]", "[cells]")
     tombstone_fields = ("Removed", "", "", REMOVED_TEXT, "", REMOVED_HELP, "", "Removed")
@@ -134,11 +138,12 @@ class Cells(OneCardKind):
             "minItems": 1,
             "description": "The kinds of card the comparison makes (default: both).",
         }
-        required = ("id", "title", "columns", "rows")
         row = parts.object("row", ROW_KEYS, ("feature",))
         row["additionalProperties"] = {"anyOf": [parts.text, parts.ref("cell")]}
         return {
-            "comparison": parts.object("comparison", COMPARISON_KEYS, required, {"cards": cards}),
+            "comparison": parts.object(
+                "comparison", COMPARISON_KEYS, COMPARISON_REQUIRED, {"cards": cards}
+            ),
             "column": parts.object("column", COLUMN_KEYS, ("label",)),
             "row": row,
             "cell": parts.object("cell", CELL_KEYS, ("text",)),
@@ -175,9 +180,7 @@ def comparisons(deck_file: DeckFile) -> list[Comparison]:
 
 
 def read_comparison(reader: Reader, node: yaml.Node, context: FileContext) -> Comparison | None:
-    entries = reader.mapping(
-        node, "a comparison", COMPARISON_KEYS, ("id", "title", "columns", "rows")
-    )
+    entries = reader.mapping(node, "a comparison", COMPARISON_KEYS, COMPARISON_REQUIRED)
     if entries is None:
         return None
     comparison_id = reader.entry_id(entries)
@@ -366,7 +369,8 @@ def _row(
     asks: bool,
 ) -> Row | None:
     column_ids = tuple(column.id for column in header.columns)
-    entries = reader.mapping(node, "a row", ROW_KEYS + header.written, ("feature",))
+    labelled = _labels_as_keys(reader, node, header)
+    entries = reader.mapping(node, "a row", ROW_KEYS + header.written + labelled, ("feature",))
     if entries is None:
         return None
     feature = reader.entry_text(entries, "feature")
@@ -380,7 +384,8 @@ def _row(
         for column_id in column_ids
     )
     if not any(cells):
-        if not any(column_id in entries for column_id in column_ids):  # not cells with problems
+        # not cells with problems, nor cells under a column's label
+        if not labelled and not any(column_id in entries for column_id in column_ids):
             reader.report(
                 node,
                 Code.EMPTY_ROW,
@@ -398,8 +403,28 @@ def _row(
     return row
 
 
+def _labels_as_keys(reader: Reader, node: yaml.Node, header: _Header) -> tuple[str, ...]:
+    """The keys of a row that are a column's label, not its id ('LMN lesion: Reduced' under
+    'columns: {lmn: LMN lesion, ...}'), each reported with the id to write, whatever its case."""
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    ids = {column.label.casefold(): column.id for column in header.columns}
+    labelled = []
+    for key_node, name in key_nodes(node):
+        column_id = ids.get(name.strip().casefold())
+        if column_id is not None and name not in ROW_KEYS + header.written:
+            labelled.append(name)
+            reader.report(
+                key_node,
+                Code.UNKNOWN_KEY,
+                f"'{name}' is the label of column '{column_id}': write '{column_id}:'",
+                "a row names its cells by column id, the key before the label in 'columns:'",
+            )
+    return tuple(labelled)
+
+
 def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) -> Cell | None:
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.MappingNode) and not _braced_text(node):
         entries = reader.mapping(node, "a cell", CELL_KEYS, ("text",))
         if entries is None or "text" not in entries:
             return None
@@ -425,6 +450,20 @@ def _cell(reader: Reader, node: yaml.Node, sources: Sources, row_source: Cited) 
     if text is None or ref is None:
         return None
     return Cell(text, ref, position=reader.where(node))
+
+
+def _braced_text(node: yaml.MappingNode) -> bool:
+    """A cell typed as a text in braces ('lmn: {Atrophy}', '{{Reduced}}'), which YAML reads as
+    a mapping of keys without values, not a cell written '{text: ..., source: ...}'."""
+    return bool(node.flow_style) and all(
+        not isinstance(key, yaml.ScalarNode) or _no_value(value) for key, value in node.value
+    )
+
+
+def _no_value(node: yaml.Node) -> bool:
+    """What YAML gives a key written without a value: empty and plain (style None from the
+    pure-Python parser, "" from libyaml)."""
+    return isinstance(node, yaml.ScalarNode) and not node.value and node.style in (None, "")
 
 
 def _flag(reader: Reader, node: yaml.Node) -> bool | None:

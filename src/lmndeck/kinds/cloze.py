@@ -44,6 +44,7 @@ from lmndeck.sources import source_html
 from lmndeck.wording import offers_choices, text_key
 
 FACT_KEYS = ("id", "text", *FACT_FIELD_KEYS)
+FACT_REQUIRED = ("id", "text")
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,9 @@ class Cloze:
     marker = None
     noun = "fact"
     cards_noun = "cloze"
+    keys = FACT_KEYS
+    required = FACT_REQUIRED
+    synonyms = ()
     note_type = CLOZE
     example = """\
 facts:
@@ -216,7 +220,7 @@ facts:
         return read_fact(reader, node, context)
 
     def schema(self, parts: SchemaParts) -> dict[str, Schema]:
-        return {"cloze": parts.object("cloze", FACT_KEYS, ("id", "text"))}
+        return {"cloze": parts.object("cloze", FACT_KEYS, FACT_REQUIRED)}
 
     numbered = True
 
@@ -236,7 +240,7 @@ def facts(deck_file: DeckFile) -> list[ClozeFact]:
 
 
 def read_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ClozeFact | None:
-    entries = reader.mapping(node, "a fact", FACT_KEYS, ("id", "text"))
+    entries = reader.mapping(node, "a fact", FACT_KEYS, FACT_REQUIRED)
     if entries is None:
         return None
     text_node = entries.get("text")

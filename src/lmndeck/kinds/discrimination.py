@@ -105,6 +105,9 @@ class Discrimination(OneCardKind):
     marker = None
     noun = "discrimination card"
     cards_noun = "discrimination"
+    keys = ()
+    required = ()
+    synonyms = ()
     note_type = DISCRIMINATION
     example = EXAMPLE.replace("[CARDS]", "[discrimination]")
     tombstone_fields = ("Removed", "", REMOVED_TEXT, "", "", "", REMOVED_HELP, "", "Removed")

@@ -43,6 +43,7 @@ from lmndeck.sources import source_html
 from lmndeck.wording import text_key
 
 LIST_KEYS = ("id", "text", "list", "ordered", *FACT_FIELD_KEYS)
+LIST_REQUIRED = ("id", "text", "list")
 ORDER_MATTERS = "in order"
 
 
@@ -126,6 +127,9 @@ class Listing:
     marker = "list"
     noun = "list fact"
     cards_noun = "list"
+    keys = LIST_KEYS
+    required = LIST_REQUIRED
+    synonyms = ()
     note_type = LIST
     example = """\
 facts:
@@ -139,7 +143,7 @@ facts:
         return read_list_fact(reader, node, context)
 
     def schema(self, parts: SchemaParts) -> dict[str, Schema]:
-        return {"list": parts.object("list", LIST_KEYS, ("id", "text", "list"))}
+        return {"list": parts.object("list", LIST_KEYS, LIST_REQUIRED)}
 
     numbered = True
 
@@ -159,7 +163,7 @@ KIND = Listing()
 
 
 def read_list_fact(reader: Reader, node: yaml.Node, context: FileContext) -> ListFact | None:
-    entries = reader.mapping(node, "a list fact", LIST_KEYS, ("id", "text", "list"))
+    entries = reader.mapping(node, "a list fact", LIST_KEYS, LIST_REQUIRED)
     if entries is None:
         return None
     prompt = reader.entry_text(entries, "text")
