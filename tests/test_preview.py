@@ -201,7 +201,7 @@ def test_without_anki_the_builtin_renderer_is_used_and_said_so(
     forced = CliRunner().invoke(main, ["preview", "-o", "-", "--renderer", "anki"])
     assert forced.exit_code == 1
     assert "the 'anki' package is not installed" in forced.output
-    assert 'pip install "lmndeck[preview]"' in forced.output
+    assert "pip install -e '.[preview]' in lmndeck's folder" in forced.output
 
 
 def test_removed_notes_are_counted_not_shown(write_cards: WriteCards, tmp_path: Path) -> None:

@@ -604,6 +604,7 @@ def test_without_ankis_backend_sync_says_how_to_install_it(desk: Desk) -> None:
     )
     assert result.returncode == 1, result.stderr
     assert "error[no-anki]" in result.stderr and "[sync]" in result.stderr
+    assert result.stderr.startswith("lmndeck: error[no-anki]")  # no made-up file position
     assert "Traceback" not in result.stderr
 
 

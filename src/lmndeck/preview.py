@@ -283,7 +283,8 @@ def preview(
 _NO_ANKI = Problem(
     NOWHERE,
     "the 'anki' package is not installed, so Anki cannot render the preview",
-    'install it with pip install "lmndeck[preview]", or leave out --renderer anki',
+    "install it with .venv/bin/pip install -e '.[preview]' in lmndeck's folder, or leave out "
+    "--renderer anki",
     code=Code.NO_ANKI,
 )
 

@@ -23,7 +23,7 @@ from lmndeck.cli.output import (
     reports_problems,
 )
 from lmndeck.formats import FORMATTERS, display_path
-from lmndeck.problems import Code, ContentError, Position, Problem, given_position
+from lmndeck.problems import NOWHERE, Code, ContentError, Problem, given_position
 from lmndeck.reserved import REMOVED_TAG
 
 if TYPE_CHECKING:
@@ -201,10 +201,10 @@ _LISTED = 10
 
 def _no_anki_for_sync() -> Problem:
     return Problem(
-        Position("lmndeck", 1, 1, given=True),
+        NOWHERE,
         "lmndeck sync writes through Anki's own backend, the 'anki' package, which is not "
         "installed",
-        "install lmndeck's sync extra into lmndeck's Python: pip install -e '.[sync]' in "
-        "its folder (or pip install 'lmndeck[sync]')",
+        "install lmndeck's sync extra into lmndeck's Python: .venv/bin/pip install -e '.[sync]' "
+        "in lmndeck's folder",
         code=Code.NO_ANKI,
     )
