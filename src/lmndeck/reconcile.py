@@ -125,7 +125,7 @@ def reconcile(
         _report_cards(changes, note.key, record, active, is_new)
         record.deck, record.deletions, record.retired = note.deck, active, item.numbers.retired
         ords = note.kind.ords(active)
-        output.append(_output(note.key, record, fields, note.tags, ords, due=position))
+        output.append(_output(note.key, record, fields, note.tags, ords, content, due=position))
     for key in sorted(set(lock.notes) - seen):
         output.append(_tombstone(key, lock.notes[key], now, changes))
     _reconcile_note_types(lock, now, changes)
@@ -194,6 +194,7 @@ def _output(
     fields: tuple[str, ...],
     tags: tuple[str, ...],
     ords: tuple[int, ...],
+    content: str,
     removed: bool = False,
     due: int = 0,
 ) -> OutputNote:
@@ -207,6 +208,7 @@ def _output(
         fields=fields,
         tags=tags,
         ords=ords,
+        content=content,
         removed=removed,
         due=due,
     )
@@ -231,7 +233,7 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
         changes.emptied_cards.extend(f"{key}#{n}" for n in sorted(record.deletions.values()))
         record.retired.update(record.deletions)
         record.deletions = {}
-    return _output(key, record, fields, tags, (), removed=True)
+    return _output(key, record, fields, tags, (), content, removed=True)
 
 
 def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:

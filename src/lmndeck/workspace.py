@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lmndeck import cache
+from lmndeck.collection import WorkingFile
 from lmndeck.zipping import Chunks
 
 _KEY = cache.key("working collection")
@@ -27,7 +28,7 @@ _CHUNKS_KEY = cache.key("deflated chunks")
 
 
 class Workspace(NamedTuple):
-    collection: Path | None  # None: no cache to keep it in
+    collection: WorkingFile | None  # None: no cache to keep it in
     chunks: Chunks
 
 
@@ -48,16 +49,20 @@ def workspace(record: Path | None) -> Iterator[Workspace]:
 
 
 @contextmanager
-def _working_collection(path: Path) -> Iterator[Path | None]:
-    stamp = path.with_suffix(".anki2.pickle")
-    trusted = _stamp(path) is not None and cache.load(stamp, _KEY) == _stamp(path)
-    cache.forget_record(stamp)  # while it changes, nothing vouches for it
+def _working_collection(path: Path) -> Iterator[WorkingFile | None]:
+    """The working file, with the digests of its rows (see ``collection``) stored beside its
+    stamp: a file the cache vouches for holds what they say."""
+    entry = path.with_suffix(".anki2.pickle")
+    kept = cache.load(entry, _KEY)
+    trusted = _stamp(path) is not None and isinstance(kept, tuple) and kept[0] == _stamp(path)
+    cache.forget_record(entry)  # while it changes, nothing vouches for it
     if not trusted and not _remove(path):
         yield None
         return
-    yield path
-    if (now := _stamp(path)) is not None:
-        cache.store(stamp, _KEY, now)
+    working = WorkingFile(path, kept[1] if trusted else None)
+    yield working
+    if (now := _stamp(path)) is not None and working.rows is not None:
+        cache.store(entry, _KEY, (now, working.rows))
 
 
 def _stamp(path: Path) -> list[int] | None:
