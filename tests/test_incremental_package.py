@@ -16,6 +16,8 @@ import pytest
 
 from lmndeck import cache
 from lmndeck.collection import WorkingFile, write_collection
+from lmndeck.lock import encode_lock
+from lmndeck.lockparse import read_lock_file
 from lmndeck.pipeline import build, plan
 from tests.anki_client import AnkiCollection
 
@@ -169,3 +171,18 @@ def test_only_the_rows_of_notes_that_changed_are_written(cards: Path, tmp_path: 
     connection.close()
     assert fields[kept.id] == "planted"
     assert fields[edited.id].startswith("Reworded")
+
+
+def test_a_lock_written_after_an_edit_is_the_lock_encoded_afresh(tmp_path: Path) -> None:
+    """The lock file after an edit takes the lines of unchanged records from the last one: its
+    bytes are what encoding the whole lock gives, and the next build reads it as marked."""
+    cards = tmp_path / "cards"
+    write_cards(cards, 200, files=3)
+    build(cards, tmp_path / "deck.apkg", now=1_700_000_000)
+    for round_ in range(2):
+        edit_one_fact(cards, round_)
+        add_one_fact(cards, round_)
+        build(cards, tmp_path / "deck.apkg", now=1_700_000_100 + round_)
+        read = read_lock_file(cards / "lmndeck.lock", "lmndeck.lock")
+        assert read is not None and read.written
+        assert (cards / "lmndeck.lock").read_bytes() == encode_lock(read.lock)

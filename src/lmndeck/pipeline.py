@@ -79,6 +79,7 @@ class Plan:
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
     before: Lock = field(default_factory=Lock)  # the lock the build started from
+    before_written: bool = False  # ``before`` is a lock file's a build wrote (remember_lock)
     image_files: tuple[Path, ...] = ()  # of the images the cards files show
 
     def cards(self, kind: str) -> int:
@@ -178,7 +179,7 @@ def _plan(
     notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
-    lock_file = encode_lock(lock)
+    lock_file = encode_lock(lock, previous.written)
     old_file = path.read_bytes() if path.exists() else None
     return Plan(
         project,
@@ -195,6 +196,7 @@ def _plan(
             *problems,
         ),
         previous.lock,
+        previous.written is not None,
         image_files,
     )
 
@@ -307,7 +309,8 @@ def build(
                 on_written()
         _remember(record, cards, result, target, deck)
         lock_file = lock_path(cards_dir)
-        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
+        known = result.before if result.before_written else None
+        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)
     return result, target
 
 

@@ -32,7 +32,7 @@ from lmndeck.formats import display_path
 from lmndeck.jsonlocated import Locator
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, WrittenLock, guid_for
 from lmndeck.lockmerge import descends, restore_from
 from lmndeck.lockparse import LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
@@ -62,6 +62,9 @@ class Previous:
 
     lock: Lock
     notices: list[str] = field(default_factory=list)
+    # The lock file as a build wrote it, when ``lock`` is what it says (nothing recovered or
+    # merged): writing and checking the next lock keep what did not change (see encode_lock).
+    written: WrittenLock | None = None
 
 
 def previous_lock(
@@ -83,6 +86,8 @@ def previous_lock(
         _merge_deck(previous, read, lock_file, deck, project, notes)
     elif read is None:
         _refuse_a_lost_lock(lock_file, deck, project.root)
+    if read is not None and read.written and previous.lock is read.lock and not previous.notices:
+        previous.written = WrittenLock(read.lock, read.text)
     return previous
 
 
