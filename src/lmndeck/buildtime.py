@@ -40,7 +40,6 @@ def current_time(cards_dir: Path = Path(".")) -> int:
     )
 
 
-
 def epoch_problems(when: int, lock: Lock, cards_dir: Path, given: int | None) -> list[Problem]:
     """A warning when SOURCE_DATE_EPOCH is older than the newest time the lock gives a note: a
     note changed now gets a time just after its last one, which may be older than a student's

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
-from lmndeck.kinds.base import PlannedNote
+from lmndeck.kinds.base import NoteShape
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.numbering import Numbers
 from lmndeck.package import OutputNote
@@ -53,7 +53,7 @@ class Changes:
 class FilledNote(NamedTuple):
     """A planned note with its card numbers and its fields, as the kind rendered them."""
 
-    note: PlannedNote
+    note: NoteShape
     numbers: Numbers
     fields: tuple[str, ...]
     hash: str  # content_hash of the note's kind, fields and tags
@@ -68,7 +68,7 @@ class Matched:
     changes: Changes
 
 
-def match(notes: Sequence[PlannedNote], previous: Lock, namespace: str) -> Matched:
+def match(notes: Sequence[NoteShape], previous: Lock, namespace: str) -> Matched:
     """``namespace`` seeds new GUIDs the first time; the lock keeps it from then on."""
     lock = previous.copy()
     lock.namespace = lock.namespace or namespace
@@ -135,7 +135,7 @@ def reconcile(
     return output, lock, changes
 
 
-def _follow_renames(notes: Sequence[PlannedNote], lock: Lock, changes: Changes) -> None:
+def _follow_renames(notes: Sequence[NoteShape], lock: Lock, changes: Changes) -> None:
     """Move the record of a previous key (live or tombstone) to the note that now claims it,
     unless a current note still uses the old key.
 

@@ -42,7 +42,9 @@ class Chunks:
         for key in keys:
             if key not in self.used and key in self._known:
                 self.used[key] = self._known[key]
-        missing = {key: chunk for key, chunk in zip(keys, chunks, strict=True) if key not in self.used}
+        missing = {
+            key: chunk for key, chunk in zip(keys, chunks, strict=True) if key not in self.used
+        }
         deflating = pool.map if pool and len(missing) > 1 else map
         self.used.update(zip(missing, deflating(_deflate, missing.values()), strict=True))
         return [self.used[key] for key in keys]
@@ -139,7 +141,9 @@ class ZipWriter:
             )
             self._write(record, entry.name)
         count = len(self._entries)
-        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, self._offset - start, start, 0)
+        end = struct.pack(
+            "<IHHHHIIH", 0x06054B50, 0, 0, count, count, self._offset - start, start, 0
+        )
         self._write(end)
         self._stop()
         data = b"".join(self._parts)

@@ -1,0 +1,78 @@
+"""A build takes the cards files it read before in outline (see ``outline``): it loads no model
+of a file whose bytes did not change, unless one of its notes must render anew, and the deck
+is the same byte for byte as a build's without any cache."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from lmndeck import project
+from lmndeck.pipeline import build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from synth import edit_one_fact, write_cards
+
+NOW = 1_700_000_000
+
+
+def clean_build(cards: Path, where: Path) -> bytes:
+    copy = where / "cards"
+    shutil.copytree(cards, copy)
+    build(copy, where / "deck.apkg", now=NOW + 100)
+    return (where / "deck.apkg").read_bytes()
+
+
+@pytest.fixture
+def cards(tmp_path: Path) -> Path:
+    cards = tmp_path / "project" / "cards"
+    write_cards(cards, 150, files=3)
+    build(cards, cards.parent / "deck.apkg", now=NOW)
+    return cards
+
+
+@pytest.fixture
+def models_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose models a build reads (from the cache or the file)."""
+    read: list[str] = []
+    real = project.read_cards_file
+
+    def counted(root: Path, path: Path, shown: str, remember: bool) -> object:
+        read.append(shown)
+        return real(root, path, shown, remember)
+
+    monkeypatch.setattr(project, "read_cards_file", counted)
+    return read
+
+
+def test_after_an_edit_only_the_edited_files_model_is_read(
+    cards: Path, models_read: list[str], tmp_path: Path
+) -> None:
+    edited = edit_one_fact(cards, 1)
+    build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert models_read == [edited.relative_to(cards).as_posix()]
+    assert (cards.parent / "deck.apkg").read_bytes() == clean_build(cards, tmp_path / "clean")
+
+
+def test_a_note_the_lock_numbers_otherwise_is_rendered_from_its_files_model(
+    cards: Path, models_read: list[str], tmp_path: Path
+) -> None:
+    lock = cards / "lmndeck.lock"
+    document = json.loads(lock.read_text(encoding="utf-8"))
+    key, record = next(
+        (key, record)
+        for key, record in sorted(document["notes"].items())
+        if record.get("deletions")
+    )
+    record["deletions"] = {name: number + 10 for name, number in record["deletions"].items()}
+    lock.write_text(json.dumps(document, indent=1), encoding="utf-8")  # edited by hand
+    (cards.parent / "deck.apkg").unlink()  # which would contradict it
+    build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert len(models_read) == 1  # the file of that note, and no other
+    deck = (cards.parent / "deck.apkg").read_bytes()
+    assert deck == clean_build(cards, tmp_path / "clean")
+    assert f'"{key}"' in lock.read_text(encoding="utf-8")
