@@ -10,6 +10,7 @@ against the project and the last built deck.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -111,8 +112,13 @@ def encode_lock(lock: Lock, written: WrittenLock | None = None) -> bytes:
     """The lock file's bytes: its text encoded piece by piece, never held whole as text too
     (25 MB at 100k facts, and as much again for the text joined). ``written``: the lock file
     this one follows, whose lines of the records that did not change are taken as they are
-    (after one edit, all but a few: encoding a record is most of the time)."""
-    return b"".join(piece.encode("utf-8") for piece in _lock_text(lock, _known_lines(written)))
+    (after one edit, all but a few: encoding a record is most of the time). Into a buffer
+    that grows, not joined: a join holds every piece and the whole at once (at 100k facts
+    57 MB more than the lock, and the build's peak)."""
+    out = io.BytesIO()
+    for piece in _lock_text(lock, _known_lines(written)):
+        out.write(piece.encode("utf-8"))
+    return out.getvalue()
 
 
 def _known_lines(written: WrittenLock | None) -> dict[str, tuple[NoteRecord, str]]:
