@@ -42,10 +42,10 @@ def workspace(record: Path | None) -> Iterator[Workspace]:
         return
     chunks_entry = record.with_suffix(".chunks.pickle")
     known = cache.load(chunks_entry, _CHUNKS_KEY)
-    chunks = Chunks(known if isinstance(known, dict) else None)
+    chunks = Chunks(known if isinstance(known, tuple) else None)
     with _working_collection(record.with_suffix(".anki2")) as collection:
         yield Workspace(collection, chunks)
-    cache.store(chunks_entry, _CHUNKS_KEY, chunks.used)
+    cache.store(chunks_entry, _CHUNKS_KEY, (chunks.package, chunks.used))
 
 
 @contextmanager
