@@ -151,7 +151,7 @@ def _lock_text(lock: Lock, known: dict[str, tuple[NoteRecord, str]]) -> Iterator
         separator = "\n"
         for key, record in sorted(records.items()):
             kept = known.get(key)
-            if kept is not None and kept[0] == record:
+            if kept is not None and (kept[0] is record or kept[0] == record):
                 yield separator + kept[1]
             else:
                 yield f"{separator}  {json.dumps(key)}: {encode(record)}"

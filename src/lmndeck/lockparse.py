@@ -376,7 +376,11 @@ def readable(lock: Lock, known: Lock | None = None) -> bool:
     reading accepts, whose records found again the same need no second look (after one
     edit, all but a few)."""
     before = known.notes if known is not None else {}
-    changed = [(key, record) for key, record in lock.notes.items() if before.get(key) != record]
+    changed = [
+        (key, record)
+        for key, record in lock.notes.items()
+        if (known_record := before.get(key)) is not record and known_record != record
+    ]
     keys = [key for key, _ in changed]
     texts = [lock.namespace, *keys, *(record.hash for record in lock.note_types.values())]
     return (

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
@@ -84,9 +84,15 @@ class Matched:
 
 
 def match(notes: Sequence[NoteShape], previous: Lock, namespace: str) -> Matched:
-    """``namespace`` seeds new GUIDs the first time; the lock keeps it from then on."""
-    lock = previous.copy()
-    lock.namespace = lock.namespace or namespace
+    """``namespace`` seeds new GUIDs the first time; the lock keeps it from then on. The
+    lock's records are ``previous``'s own until reconcile changes one (it copies it first):
+    after one edit all but a few stay the same objects, which the lock's writing and
+    checking recognize (see ``encode_lock``)."""
+    lock = Lock(
+        previous.namespace or namespace,
+        dict(previous.notes),
+        {kind: replace(record) for kind, record in previous.note_types.items()},
+    )
     _claim_recovered(lock, [note.key for note in notes])
     changes = Changes()
     _follow_renames(notes, lock, changes)
@@ -115,12 +121,20 @@ def reconcile(
     output: list[OutputNote] = []
     seen: set[str] = set()
     for item, position in zip(filled, positions, strict=True):
-        note, fields, active = item.note, item.fields, item.numbers.active
+        note, fields, (active, retired) = item.note, item.fields, item.numbers
         kind = note.kind.name
         seen.add(note.key)
         record = lock.notes.get(note.key)
         content = item.hash
         is_new = record is None
+        if record is not None and (
+            record.hash != content
+            or record.removed
+            or record.deck != note.deck
+            or record.deletions != active
+            or record.retired != retired
+        ):
+            record = lock.notes[note.key] = record.copy()  # ``previous``'s is left as it was
         if record is None:
             record = NoteRecord(
                 guid=guids.allocate(note.key),
@@ -138,11 +152,12 @@ def reconcile(
             record.removed = False
             changes.changed.append(note.key)
         _report_cards(changes, note.key, record, active, is_new)
-        record.deck, record.deletions, record.retired = note.deck, active, item.numbers.retired
+        if record.deletions != active or record.retired != retired or record.deck != note.deck:
+            record.deck, record.deletions, record.retired = note.deck, active, retired
         ords = note.kind.ords(active)
         output.append(_output(note.key, record, fields, note.tags, ords, content, due=position))
     for key in sorted(set(lock.notes) - seen):
-        output.append(_tombstone(key, lock.notes[key], now, changes))
+        output.append(_tombstone(key, lock, now, changes))
     _reconcile_note_types(lock, now, changes)
     changes.likely_renames = likely_renames(
         changes.removed, changes.added, previous.notes, lock.notes
@@ -229,7 +244,7 @@ def _output(
     )
 
 
-def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> OutputNote:
+def _tombstone(key: str, lock: Lock, now: int, changes: Changes) -> OutputNote:
     """A note gone from the cards files, shipped with the fields its kind gives removed notes
     and a tag, so that students can find and delete it (a package cannot delete notes).
 
@@ -237,10 +252,12 @@ def _tombstone(key: str, record: NoteRecord, now: int, changes: Changes) -> Outp
     their history, and gives a collection that never had it a note with no card, nothing to
     study (measured with Anki's backend; its Check Database then gives such a note one card in
     the default deck, tagged like the note)."""
+    record = lock.notes[key]
     fields = BY_NAME[record.kind].tombstone_fields
     tags = (REMOVED_TAG,)
     content = content_hash(record.kind, fields, tags)
     if not record.removed:
+        record = lock.notes[key] = record.copy()  # ``previous``'s is left as it was
         record.removed = True
         record.mod = max(now, record.mod + 1)
         record.hash = content
