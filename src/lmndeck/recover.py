@@ -80,8 +80,8 @@ def previous_lock(
     read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
-        where = _namespace_position(read, place(lock_file, project.root))
-        check_belongs(read.lock, project, keys, where, lock_file)
+        shown = place(lock_file, project.root)
+        check_belongs(read.lock, project, keys, lambda: _namespace_position(read, shown), lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     deck = deck_of(read.lock if read else None)
     if _is_file(deck):
@@ -145,11 +145,15 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def check_belongs(lock: Lock, project: Decks, keys: set[str], where: Position, file: Path) -> None:
+def check_belongs(
+    lock: Lock, project: Decks, keys: set[str], where: Callable[[], Position], file: Path
+) -> None:
     """Refuse a lock (or deck) of another project: its tombstones would overwrite that
     project's notes in a student's collection. A project is known by its top deck (then, or
-    as last built, so that renaming it is fine) or, failing that, by any note it shares."""
-    if not lock.notes or project.top_deck in (lock.namespace, last_top_deck(lock)):
+    as last built, so that renaming it is fine) or, failing that, by any note it shares.
+    ``where`` gives the position to report (found only if there is something to report)."""
+    top = project.top_deck
+    if not lock.notes or top == lock.namespace or top == last_top_deck(lock):
         return
     if keys & lock.notes.keys():
         return
@@ -157,7 +161,7 @@ def check_belongs(lock: Lock, project: Decks, keys: set[str], where: Position, f
     raise ContentError(
         [
             Problem(
-                where,
+                where(),
                 f"this lock belongs to another project: deck '{deck}' with "
                 f"{len(lock.notes)} notes, none of them in these cards files",
                 f"to start a new deck, delete {display_path(file)}; if it is this project's and you "
@@ -215,7 +219,7 @@ def _merge_deck(
         )
         return
     keys = {note.key for note in notes}
-    check_belongs(from_deck, project, keys, file_position(deck, project.root), deck)
+    check_belongs(from_deck, project, keys, lambda: file_position(deck, project.root), deck)
     if read is not None and package.lock_text is not None:
         where = Locator(read.text, place(lock_file, project.root))
         _refuse_contradictions(previous.lock, from_deck, read.text, where, deck)
