@@ -120,12 +120,14 @@ class Decks(Protocol):
 
 def outlined_project(project: Project) -> Outlined:
     """``project`` as a build plans it, every file with its model (and checked already: its
-    outlines leave the checks' parts empty)."""
+    outlines leave the checks' parts empty, and the notes, which the models give)."""
     keys = project.keys or ("",) * len(project.files)
     return Outlined(
         project.root,
         tuple(
-            PlanFile(outline_of(ReadFile(deck_file, [], []), deck_file), key, deck_file)
+            PlanFile(
+                outline_of(ReadFile(deck_file, [], []), deck_file, notes=False), key, deck_file
+            )
             for deck_file, key in zip(project.files, keys, strict=True)
         ),
     )
@@ -334,8 +336,9 @@ def _read_outline(root: Path, path: Path, shown: str) -> tuple[ReadFile | FileOu
     return read_cards_file(root, path, shown, remember=True)
 
 
-def outline_of(read: ReadFile, deck_file: DeckFile) -> FileOutline:
-    """The outline of a file read without problems (see ``outline``)."""
+def outline_of(read: ReadFile, deck_file: DeckFile, notes: bool = True) -> FileOutline:
+    """The outline of a file read without problems (see ``outline``); ``notes``: with its
+    notes' outlines."""
     return FileOutline(
         deck_file.path,
         deck_file.deck,
@@ -355,7 +358,7 @@ def outline_of(read: ReadFile, deck_file: DeckFile) -> FileOutline:
             NoteOutline(
                 note.key, note.deck, note.kind.name, note.tags, note.card_keys, note.previous_keys
             )
-            for note in file_notes(deck_file)
+            for note in (file_notes(deck_file) if notes else ())
         ),
     )
 
