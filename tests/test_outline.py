@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lmndeck import project
+from lmndeck import cache, project
 from lmndeck.pipeline import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -20,10 +20,10 @@ from synth import edit_one_fact, write_cards
 NOW = 1_700_000_000
 
 
-def clean_build(cards: Path, where: Path) -> bytes:
+def clean_build(cards: Path, where: Path, now: int = NOW + 100) -> bytes:
     copy = where / "cards"
     shutil.copytree(cards, copy)
-    build(copy, where / "deck.apkg", now=NOW + 100)
+    build(copy, where / "deck.apkg", now=now)
     return (where / "deck.apkg").read_bytes()
 
 
@@ -39,13 +39,13 @@ def cards(tmp_path: Path) -> Path:
 def models_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files whose models a build reads (from the cache or the file)."""
     read: list[str] = []
-    real = project.read_cards_file
+    real = project._read
 
     def counted(root: Path, path: Path, shown: str, remember: bool) -> object:
         read.append(shown)
         return real(root, path, shown, remember)
 
-    monkeypatch.setattr(project, "read_cards_file", counted)
+    monkeypatch.setattr(project, "_read", counted)
     return read
 
 
@@ -76,3 +76,20 @@ def test_a_note_the_lock_numbers_otherwise_is_rendered_from_its_files_model(
     deck = (cards.parent / "deck.apkg").read_bytes()
     assert deck == clean_build(cards, tmp_path / "clean")
     assert f'"{key}"' in lock.read_text(encoding="utf-8")
+
+
+def test_a_file_the_cache_has_as_read_but_not_in_outline_gets_its_outline_again(
+    cards: Path, models_read: list[str], tmp_path: Path
+) -> None:
+    path = sorted(cards.glob("*.yaml"))[0]
+    outline = cache.file_entry(cards, path, "outline")
+    outline.unlink()
+    edit_one_fact(cards, 1)  # another file: the build builds
+    build(cards, cards.parent / "deck.apkg", now=NOW + 100)
+    assert path.name in models_read and outline.exists()
+    models_read.clear()
+    edit_one_fact(cards, 2)
+    build(cards, cards.parent / "deck.apkg", now=NOW + 200)
+    assert path.name not in models_read
+    clean = clean_build(cards, tmp_path / "clean", now=NOW + 200)
+    assert (cards.parent / "deck.apkg").read_bytes() == clean

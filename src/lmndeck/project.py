@@ -309,6 +309,12 @@ def read_cards_file(root: Path, path: Path, shown: str, remember: bool) -> tuple
     """The cards file as read and checked, and its cache key (its bytes and its images'); from
     the cache when these bytes were read before and its images are as they were. What is
     read anew is stored with its outline."""
+    read, key, _ = _read(root, path, shown, remember)
+    return read, key
+
+
+def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str, bool]:
+    """``read_cards_file``, and whether the file was read anew (not from the cache)."""
     data = path.read_bytes()
     key, entry = cache.file_key(shown, data), cache.file_entry(root, path)
     cached = cache.load(entry, key)
@@ -317,23 +323,27 @@ def read_cards_file(root: Path, path: Path, shown: str, remember: bool) -> tuple
         and cached.deck_file is not None
         and all(unchanged(image) for image in images(cached.deck_file))
     ):
-        return cached, _with_images(key, images(cached.deck_file))
+        return cached, _with_images(key, images(cached.deck_file)), False
     read = read_deck_file(load_bytes(data, shown), shown, root)
     if read.deck_file is None:
-        return read, key
+        return read, key, True
     if remember:  # a file with problems: read again, to report
         cache.store(entry, key, read)
         cache.store(cache.file_entry(root, path, "outline"), key, outline_of(read, read.deck_file))
-    return read, _with_images(key, images(read.deck_file))
+    return read, _with_images(key, images(read.deck_file)), True
 
 
 def _read_outline(root: Path, path: Path, shown: str) -> tuple[ReadFile | FileOutline, str]:
-    """The outline of a file read before, from the cache; else the file as read (and stored)."""
-    key = cache.file_key(shown, path.read_bytes())
-    cached = cache.load(cache.file_entry(root, path, "outline"), key)
+    """The outline of a file read before, from the cache; else the file as read (and stored,
+    its outline too when the cache had the file as read but not its outline)."""
+    key, entry = cache.file_key(shown, path.read_bytes()), cache.file_entry(root, path, "outline")
+    cached = cache.load(entry, key)
     if isinstance(cached, FileOutline) and all(unchanged(image) for image in cached.images):
         return cached, _with_images(key, cached.images)
-    return read_cards_file(root, path, shown, remember=True)
+    read, with_images, anew = _read(root, path, shown, remember=True)
+    if read.deck_file is not None and not anew:
+        cache.store(entry, key, outline_of(read, read.deck_file))
+    return read, with_images
 
 
 def outline_of(read: ReadFile, deck_file: DeckFile, notes: bool = True) -> FileOutline:
