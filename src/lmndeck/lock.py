@@ -100,6 +100,17 @@ def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
 
 
+def changed_records(lock: Lock, known: Lock | None) -> list[tuple[str, NoteRecord]]:
+    """The records of ``lock`` that ``known`` lacks or has otherwise (all without it); a
+    record that is ``known``'s own object (reconcile.match shares them) is not compared."""
+    before = known.notes if known is not None else {}
+    return [
+        (key, record)
+        for key, record in lock.notes.items()
+        if (old := before.get(key)) is not record and old != record
+    ]
+
+
 class WrittenLock(NamedTuple):
     """A lock file's text that ``encode_lock`` wrote (a build marked it, see
     ``lockparse.remember_lock``), and the lock read from it."""

@@ -31,7 +31,7 @@ from lmndeck.jsonlocated import (
     value_of,
 )
 from lmndeck.kinds import BY_NAME
-from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord, changed_records
 from lmndeck.lockconflict import split_conflict
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
@@ -375,12 +375,7 @@ def readable(lock: Lock, known: Lock | None = None) -> bool:
     checked on the records (a tenth of the time of reading the file). ``known``: a lock that
     reading accepts, whose records found again the same need no second look (after one
     edit, all but a few)."""
-    before = known.notes if known is not None else {}
-    changed = [
-        (key, record)
-        for key, record in lock.notes.items()
-        if (known_record := before.get(key)) is not record and known_record != record
-    ]
+    changed = changed_records(lock, known)
     keys = [key for key, _ in changed]
     texts = [lock.namespace, *keys, *(record.hash for record in lock.note_types.values())]
     return (
@@ -425,9 +420,8 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     sides = split_conflict(text, shown)
     if sides is None:
         written = _written_lock(path, shown, data, text)
-        if written is not None:
-            return LockFile(written, text, written=True)
-        return LockFile(parse_lock(text, Locator(text, shown)), text)
+        lock = written or parse_lock(text, Locator(text, shown))
+        return LockFile(lock, text, written=written is not None)
     ours, theirs = (parse_lock(side.text, side.locator(shown)) for side in sides)
     merged = merge_locks(ours, theirs)
     notice = (
