@@ -5,7 +5,8 @@ stages, each of which only hands its result on:
     -> the lock to build from (recover) -> records matched to notes (reconcile.match)
     -> card numbers (numbering) -> fields (each note's kind) -> reconcile -> package
 
-A build first has the files the cache lacks read and rendered into it on every core (warmup).
+A build first has the files the cache lacks read and rendered into it on every core (warmup),
+then takes the files the cache has in outline, without their models (outline).
 """
 
 from __future__ import annotations
