@@ -81,27 +81,44 @@ def _fill_and_copy(contents: PackageContents, working: WorkingFile, out: Path) -
     connection, held = _open_working(working)
     try:
         by_id = sorted(contents.notes, key=lambda note: note.id)
-        notes = list(zip(by_id, _first_cards(by_id), strict=True))
-        records = [_record(note, first) for note, first in notes]
+        firsts = list(_first_cards(by_id))
+        records = [_record(note, first) for note, first in zip(by_id, firsts, strict=True)]
         rows = b"".join(records)
-        old = {held[start : start + _RECORD] for start in range(0, len(held), _RECORD)}
-        write = [pair for pair, record in zip(notes, records, strict=True) if record not in old]
-        ids = {record[:_ID] for record in records}
+        write, gone, rewritten = _to_write(held, records)
         del records
-        had = {record[:_ID] for record in old}
-        gone = [(int.from_bytes(key, "big"),) for key in had - ids]
-        rewritten = [(note.id,) for note, _ in write if note.id.to_bytes(_ID, "big") in had]
         connection.execute("BEGIN")
         connection.execute(_INSERT["col"], _col_row(contents))
         for table, column in (("cards", "nid"), ("notes", "id")):
             connection.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone + rewritten)
-        connection.executemany(_INSERT["notes"], _note_rows(write, contents.note_types))
-        connection.executemany(_INSERT["cards"], _card_rows(write))
+        notes = (by_id[index] for index in write)
+        connection.executemany(_INSERT["notes"], _note_rows(notes, contents.note_types))
+        cards = ((by_id[index], firsts[index]) for index in write)
+        connection.executemany(_INSERT["cards"], _card_rows(cards))
         connection.execute("COMMIT")
         working.rows = rows
         connection.execute("VACUUM INTO ?", (str(out),))
     finally:
         connection.close()
+
+
+def _to_write(held: bytes, records: list[bytes]) -> tuple[Iterable[int], list[Row], list[Row]]:
+    """Of the notes whose ``records`` are given (in the order of their ids), the indexes of
+    those to write, as the working file holds the notes of the records ``held``; and the ids
+    whose rows to delete: of notes gone, and of notes written anew. A file made anew holds
+    nothing: every note is written, and no set of every record made (the memory of a first
+    build's peak)."""
+    if not held:
+        return range(len(records)), [], []
+    old = {held[start : start + _RECORD] for start in range(0, len(held), _RECORD)}
+    write = [index for index, record in enumerate(records) if record not in old]
+    had = {record[:_ID] for record in old}
+    gone = had - {record[:_ID] for record in records}
+    rewritten = (records[index][:_ID] for index in write)
+    return (
+        write,
+        [(int.from_bytes(key, "big"),) for key in gone],
+        [(int.from_bytes(key, "big"),) for key in rewritten if key in had],
+    )
 
 
 def _first_cards(notes: Iterable[OutputNote]) -> Iterator[int]:
@@ -225,9 +242,9 @@ def _write_col_json(
 
 
 def _note_rows(
-    notes: Iterable[tuple[OutputNote, int]], note_types: Mapping[str, tuple[NoteType, int]]
+    notes: Iterable[OutputNote], note_types: Mapping[str, tuple[NoteType, int]]
 ) -> Iterator[Row]:
-    for note, _ in notes:
+    for note in notes:
         note_type, _ = note_types[note.kind]
         tags = f" {' '.join(note.tags)} " if note.tags else ""
         sort_field = _TAGS.sub("", note.fields[0])
