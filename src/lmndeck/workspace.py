@@ -1,13 +1,15 @@
 """What a build keeps of the package it wrote, for the next build of the same deck to write its
 own faster: the collection's working file (see ``collection``), which that build updates in
-place instead of writing every row again, and the deflated chunks of the package's entries
-(see ``zipping``), of which it deflates only those it lacks.
+place instead of writing every row again, with a record of the rows of each note it holds;
+and the package with where each deflated chunk of its entries lies in it (see ``zipping``),
+of which the next build deflates only those it lacks.
 
 It lives in the build cache beside the build's record (``cache.build_record``), and is used
 only while the cache vouches for it: a signed entry names the device, inode, size and times
-the file had when the last build left it. A file touched since (by a build killed while
-updating it, by hand, or one that came with someone else's project) is deleted and made anew:
-the deck is the same either way, only slower to write. The chunks are a signed cache entry.
+the file had when the last build left it, beside the records of its rows. A file touched
+since (by a build killed while updating it, by hand, or one that came with someone else's
+project) is deleted and made anew: the deck is the same either way, only slower to write.
+The chunks are a signed cache entry.
 """
 
 from __future__ import annotations
