@@ -383,7 +383,10 @@ def test_output_names_up_to_255_bytes_work_and_longer_ones_name_the_path(project
     too_long = "a" * 251 + ".apkg"
     result = run("build", "-o", too_long)
     assert result.exit_code == 1
-    assert f"{too_long}:1:1: error[cannot-write]: cannot write the file: File name too long" in result.output
+    assert (
+        f"{too_long}:1:1: error[cannot-write]: cannot write the file: File name too long"
+        in result.output
+    )
     assert "hint: use a shorter name" in result.output
     assert temporaries(project) == []
 
@@ -416,7 +419,10 @@ def test_output_into_a_read_only_folder_names_the_path(project: Path) -> None:
     (project / "locked").mkdir(mode=0o555)
     result = run("build", "-o", "locked/deck.apkg")
     assert result.exit_code == 1
-    assert "locked/deck.apkg:1:1: error[cannot-write]: cannot write the file: Permission denied" in result.output
+    assert (
+        "locked/deck.apkg:1:1: error[cannot-write]: cannot write the file: Permission denied"
+        in result.output
+    )
 
 
 def test_a_deleted_working_directory_gives_messages_not_tracebacks(project: Path) -> None:
@@ -435,7 +441,9 @@ def test_a_deleted_working_directory_gives_messages_not_tracebacks(project: Path
     # The deck goes beside the cards directory, not into the working directory that is gone.
     assert [result.returncode for result in results] == [0, 1, 0, 0]
     assert (project / "dist" / "neurology-demo.apkg").is_file()
-    assert results[1].stderr.startswith("cards:1:1: error[unreadable]: cannot open the cards directory")
+    assert results[1].stderr.startswith(
+        "cards:1:1: error[unreadable]: cannot open the cards directory"
+    )
     assert all("Traceback" not in result.stderr for result in results)
 
 

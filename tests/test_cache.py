@@ -51,7 +51,9 @@ def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
     cards = write_cards()
     build(cards, tmp_path / "deck.apkg", now=NOW)
     assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
-    assert len(file_entries(cards)) == 3  # the file as read, its notes as rendered, the lock
+    assert (
+        len(file_entries(cards)) == 4
+    )  # the file as read, in outline, its notes as rendered, the lock
     assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
     assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
 
@@ -333,5 +335,5 @@ def test_a_first_build_lists_the_cache_once_whatever_its_number_of_files(
     monkeypatch.setattr(os, "listdir", counted)
     result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "deck.apkg")])
     assert result.exit_code == 0, result.output
-    assert len(file_entries(cards)) == 81  # each file as read and rendered, and the lock
+    assert len(file_entries(cards)) == 121  # each file as read, in outline and rendered; the lock
     assert len(listed) <= 2, listed  # files/ and builds/, once

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,9 @@ import genanki
 import pytest
 
 from lmndeck.jsonlocated import Entry, Locator, Object, parse_fast
-from lmndeck.lock import NoteRecord, guid_for
+from lmndeck.lock import Lock, NoteRecord, guid_for
 from lmndeck.lockconflict import split_conflict
-from lmndeck.lockparse import LockValidator, _plain_note
+from lmndeck.lockparse import LockValidator, _plain_note, readable
 
 LOCK = Path(__file__).resolve().parent.parent / "cards" / "lmndeck.lock"
 RECORDS = json.loads(LOCK.read_text(encoding="utf-8"))["notes"]
@@ -91,3 +92,17 @@ def test_guids_are_genankis() -> None:
     ]
     for values in cases:
         assert guid_for(*values) == genanki.guid_for(*values)
+
+
+def test_a_lock_checked_against_a_known_one_still_finds_what_changed() -> None:
+    """``readable`` skips the records a known lock has the same, and only those."""
+    record = NoteRecord("abcdefghij", "cloze", "Deck", 1_700_000_000_000, "0" * 16, 1_700_000_000)
+    other = replace(record, guid="klmnopqrst", id=record.id + 1)
+    known = Lock("Deck", {"fact/a": record, "fact/b": other})
+    same = Lock("Deck", dict(known.notes))
+    assert readable(same, known)
+    for bad in (replace(other, deck="Tab\there"), replace(other, kind="nothing")):
+        changed = Lock("Deck", {**known.notes, "fact/b": bad})
+        assert not readable(changed, known)
+    twice = Lock("Deck", {**known.notes, "fact/c": replace(record, guid="uvwxyzABCD")})
+    assert not readable(twice, known)  # a new record with another's id

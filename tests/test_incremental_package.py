@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from lmndeck import cache
-from lmndeck.collection import differences
-from lmndeck.pipeline import build
+from lmndeck.collection import WorkingFile, write_collection
+from lmndeck.lock import encode_lock
+from lmndeck.lockparse import read_lock_file
+from lmndeck.pipeline import build, plan
 from tests.anki_client import AnkiCollection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -125,8 +129,6 @@ def test_two_edits_in_a_row_still_ship_a_clean_builds_bytes(cards: Path, tmp_pat
 def test_a_working_file_changed_behind_the_cache_is_not_used(
     damage: str, cards: Path, tmp_path: Path
 ) -> None:
-    import sqlite3
-
     (working,) = working_files(cards)
     if damage == "not sqlite":
         working.write_bytes(b"not a database")
@@ -145,9 +147,42 @@ def test_a_working_file_changed_behind_the_cache_is_not_used(
     assert (cards.parent / "deck.apkg").read_bytes() == clean_build(cards, tmp_path / "clean")
 
 
-def test_differences_are_the_rows_to_write_and_the_ids_gone() -> None:
-    old = [(1, "a"), (2, "b"), (4, "d"), (6, "f")]
-    new = [(2, "b"), (3, "c"), (4, "D"), (7, "g")]
-    assert differences(old, new) == ([(3, "c"), (4, "D"), (7, "g")], [1, 6])
-    assert differences([], new) == (new, [])
-    assert differences(old, []) == ([], [1, 2, 4, 6])
+def test_only_the_rows_of_notes_that_changed_are_written(cards: Path, tmp_path: Path) -> None:
+    """The working file's rows are compared by their digests, not read back: a row planted in
+    it behind the cache's back stays (the cache's stamp would refuse such a file; here the
+    planted row stands for a row nobody needs to write), and the edited note's row is new."""
+    contents = plan(cards, now=NOW).contents
+    working = WorkingFile(tmp_path / "working.anki2")
+    write_collection(contents, tmp_path / "first.anki2", working)
+    edited, kept = contents.notes[0], contents.notes[1]
+    connection = sqlite3.connect(working.path)
+    connection.execute("UPDATE notes SET flds = 'planted' WHERE id IN (?, ?)", (edited.id, kept.id))
+    connection.commit()
+    connection.close()
+    reworded = replace(
+        edited, fields=("Reworded", *edited.fields[1:]), content="other", mod=NOW + 1
+    )
+    changed = replace(contents, notes=(reworded, *contents.notes[1:]))
+    write_collection(changed, tmp_path / "second.anki2", working)
+    connection = sqlite3.connect(tmp_path / "second.anki2")
+    fields = dict(
+        connection.execute("SELECT id, flds FROM notes WHERE id IN (?, ?)", (edited.id, kept.id))
+    )
+    connection.close()
+    assert fields[kept.id] == "planted"
+    assert fields[edited.id].startswith("Reworded")
+
+
+def test_a_lock_written_after_an_edit_is_the_lock_encoded_afresh(tmp_path: Path) -> None:
+    """The lock file after an edit takes the lines of unchanged records from the last one: its
+    bytes are what encoding the whole lock gives, and the next build reads it as marked."""
+    cards = tmp_path / "cards"
+    write_cards(cards, 200, files=3)
+    build(cards, tmp_path / "deck.apkg", now=1_700_000_000)
+    for round_ in range(2):
+        edit_one_fact(cards, round_)
+        add_one_fact(cards, round_)
+        build(cards, tmp_path / "deck.apkg", now=1_700_000_100 + round_)
+        read = read_lock_file(cards / "lmndeck.lock", "lmndeck.lock")
+        assert read is not None and read.written
+        assert (cards / "lmndeck.lock").read_bytes() == encode_lock(read.lock)

@@ -50,7 +50,7 @@ def test_chunks_from_the_last_build_give_the_same_bytes_and_only_changed_ones_ar
     long = bytearray(contents["long"])
     long[CHUNK + 10] ^= 1  # one byte of the second chunk
     edited["long"] = bytes(long)
-    again = Chunks(first.used)
+    again = Chunks((first.package, first.used))
     after = zipped(edited, again)
     assert after == zipped(edited, Chunks())
     assert after != before

@@ -22,6 +22,7 @@ class OutputNote:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     ords: tuple[int, ...]
+    content: str  # the hash of its kind, fields and tags (reconcile.content_hash)
     removed: bool = False  # a tombstone: no cards (``ords`` is empty)
     due: int = 0  # its cards' new-card position (see studyorder)
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lmndeck import cache
-from lmndeck.kinds.base import DeckFile, PlannedNote
+from lmndeck.kinds.base import DeckFile, NoteShape, PlannedNote
 from lmndeck.lock import Lock
 from lmndeck.numbering import Numbers, number
-from lmndeck.project import deck_items
+from lmndeck.project import PlanFile, file_notes
 from lmndeck.reconcile import FilledNote, content_hash
 
 # A note's fields depend on the note and on its cards' numbers, nothing else.
@@ -20,28 +20,34 @@ Rendered = dict[RenderKey, tuple[tuple[str, ...], str]]  # -> (fields, content h
 
 def filled_notes(
     root: Path,
-    files: list[tuple[DeckFile, str, tuple[PlannedNote, ...]]],
+    files: list[tuple[PlanFile, tuple[NoteShape, ...]]],
     lock: Lock,
     remember: bool = False,
 ) -> Iterator[FilledNote]:
-    """Every note of ``files`` (each cards file of the project at ``root`` with its cache key
-    and its notes, ``file_notes``), with its card numbers, kept from the lock, and its fields,
-    rendered by its kind: from the cache for the notes of a file with the same bytes whose
-    numbers are the same, which is most of them in a rebuild. ``remember`` stores what was
-    rendered anew. Each file is taken off ``files`` as its notes are reached: a caller that
-    keeps no other reference to a file's model lets it go once its notes are filled."""
+    """Every note of ``files`` (each cards file of the project at ``root`` with its notes),
+    with its card numbers, kept from the lock, and its fields, rendered by its kind: from the
+    cache for the notes of a file with the same bytes whose numbers are the same, which is
+    most of them in a rebuild (a file in outline loads its model only for the others).
+    ``remember`` stores what was rendered anew. Each file is taken off ``files`` as its notes
+    are reached: a caller that keeps no other reference to a file's model lets it go once its
+    notes are filled."""
     while files:
-        deck_file, key, in_file = files.pop(0)
-        entry = fields_entry(root, deck_file)
-        known: Rendered = (cache.load(entry, key) if key else None) or {}
+        file, in_file = files.pop(0)
+        entry = fields_entry(root, file.outline.path)
+        known: Rendered = (cache.load(entry, file.key) if file.key else None) or {}
         rendered: Rendered = {}
+        planned: dict[str, PlannedNote] | None = None
         for note in in_file:
             numbers = number(note.card_keys, lock.notes.get(note.key))
             seen = _render_key(note, numbers)
-            fields, content = rendered[seen] = known.get(seen) or _render(note, numbers)
+            found = known.get(seen)
+            if found is None:
+                planned = planned or file.planned(root)
+                found = _render(planned[note.key], numbers)
+            fields, content = rendered[seen] = found
             yield FilledNote(note, numbers, fields, content)
-        if remember and key and rendered.keys() != known.keys():
-            cache.store(entry, key, rendered)
+        if remember and file.key and rendered.keys() != known.keys():
+            cache.store(entry, file.key, rendered)
 
 
 def first_fields(deck_file: DeckFile) -> Rendered:
@@ -54,17 +60,12 @@ def first_fields(deck_file: DeckFile) -> Rendered:
     return rendered
 
 
-def fields_entry(cards_dir: Path, deck_file: DeckFile) -> Path:
-    return cache.file_entry(cards_dir, cards_dir / deck_file.path, "fields")
+def fields_entry(cards_dir: Path, path: str) -> Path:
+    """The cache entry of the fields of the notes of the cards file ``path`` (as shown)."""
+    return cache.file_entry(cards_dir, cards_dir / path, "fields")
 
 
-def file_notes(deck_file: DeckFile) -> Iterator[PlannedNote]:
-    """The notes of a file's items that go into the deck, in study order."""
-    for item in deck_items(deck_file):
-        yield from item.notes(deck_file.deck)
-
-
-def _render_key(note: PlannedNote, numbers: Numbers) -> RenderKey:
+def _render_key(note: NoteShape, numbers: Numbers) -> RenderKey:
     return note.key, tuple(sorted(numbers.active.items()))
 
 

@@ -10,12 +10,13 @@ against the project and the last built deck.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 LOCK_NAME = "lmndeck.lock"
 FORMAT = 1
@@ -99,19 +100,72 @@ def lock_path(cards_dir: Path) -> Path:
     return cards_dir / LOCK_NAME
 
 
-def encode_lock(lock: Lock) -> bytes:
+def changed_records(lock: Lock, known: Lock | None) -> list[tuple[str, NoteRecord]]:
+    """The records of ``lock`` that ``known`` lacks or has otherwise (all without it); a
+    record that is ``known``'s own object (reconcile.match shares them) is not compared."""
+    before = known.notes if known is not None else {}
+    return [
+        (key, record)
+        for key, record in lock.notes.items()
+        if (old := before.get(key)) is not record and old != record
+    ]
+
+
+class WrittenLock(NamedTuple):
+    """A lock file's text that ``encode_lock`` wrote (a build marked it, see
+    ``lockparse.remember_lock``), and the lock read from it."""
+
+    lock: Lock
+    text: str
+
+
+def encode_lock(lock: Lock, written: WrittenLock | None = None) -> bytes:
     """The lock file's bytes: its text encoded piece by piece, never held whole as text too
-    (25 MB at 100k facts, and as much again for the text joined)."""
-    return b"".join(piece.encode("utf-8") for piece in _lock_text(lock))
+    (25 MB at 100k facts, and as much again for the text joined). ``written``: the lock file
+    this one follows, whose lines of the records that did not change are taken as they are
+    (after one edit, all but a few: encoding a record is most of the time). Into a buffer
+    that grows, not joined: a join holds every piece and the whole at once (at 100k facts
+    57 MB more than the lock, and the build's peak)."""
+    out = io.BytesIO()
+    for piece in _lock_text(lock, _known_lines(written)):
+        out.write(piece.encode("utf-8"))
+    return out.getvalue()
 
 
-def _lock_text(lock: Lock) -> Iterator[str]:
-    """The lock file's text in pieces: a note's record per piece."""
+def _known_lines(written: WrittenLock | None) -> dict[str, tuple[NoteRecord, str]]:
+    """Each note's record in ``written``, and its line there (without its comma)."""
+    if written is None or not written.lock.notes:
+        return {}
+    start = written.text.index(_NOTES) + len(_NOTES)
+    lines = written.text[start : -len(_END)].split(",\n")  # a string's ",\n" is escaped
+    if len(lines) != len(written.lock.notes):  # not a text encode_lock wrote: nothing kept
+        return {}
+    return {
+        key: (record, line)
+        for (key, record), line in zip(written.lock.notes.items(), lines, strict=True)
+    }
 
-    def lines(records: dict[str, Any], encode: Callable[[Any], str]) -> Iterator[str]:
+
+_NOTES = '\n},\n"notes": {\n'
+_END = "\n}\n}\n"
+
+
+def _lock_text(lock: Lock, known: dict[str, tuple[NoteRecord, str]]) -> Iterator[str]:
+    """The lock file's text in pieces: a note's record per piece (its line in ``known`` when
+    it has the same record there)."""
+
+    def lines(
+        records: dict[str, Any],
+        encode: Callable[[Any], str],
+        known: dict[str, tuple[NoteRecord, str]],
+    ) -> Iterator[str]:
         separator = "\n"
         for key, record in sorted(records.items()):
-            yield f"{separator}  {json.dumps(key)}: {encode(record)}"
+            kept = known.get(key)
+            if kept is not None and (kept[0] is record or kept[0] == record):
+                yield separator + kept[1]
+            else:
+                yield f"{separator}  {json.dumps(key)}: {encode(record)}"
             separator = ",\n"
         if separator == "\n":  # none: an empty line, as ever
             yield separator
@@ -121,11 +175,13 @@ def _lock_text(lock: Lock) -> Iterator[str]:
         f'"note_types": {{'
     )
     yield from lines(
-        lock.note_types, lambda record: f'{{"hash": {_string(record.hash)}, "mod": {record.mod}}}'
+        lock.note_types,
+        lambda record: f'{{"hash": {_string(record.hash)}, "mod": {record.mod}}}',
+        {},
     )
-    yield '\n},\n"notes": {'
-    yield from lines(lock.notes, note_json)
-    yield "\n}\n}\n"
+    yield _NOTES.removesuffix("\n")
+    yield from lines(lock.notes, note_json, known)
+    yield _END
 
 
 # What json.dumps(text, ensure_ascii=False) writes for a string (the C encoder when there is one).

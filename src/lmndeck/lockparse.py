@@ -31,7 +31,7 @@ from lmndeck.jsonlocated import (
     value_of,
 )
 from lmndeck.kinds import BY_NAME
-from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord
+from lmndeck.lock import CONTROL, FORMAT, Lock, NoteRecord, NoteTypeRecord, changed_records
 from lmndeck.lockconflict import split_conflict
 from lmndeck.lockmerge import merge_locks
 from lmndeck.numbering import MAX_DELETION_NUMBER
@@ -370,15 +370,19 @@ def _valid_record(record: NoteRecord) -> bool:
     return len(deletions.keys() | retired.keys()) == len(numbers) == len(set(numbers))
 
 
-def readable(lock: Lock) -> bool:
+def readable(lock: Lock, known: Lock | None = None) -> bool:
     """Whether reading the lock file ``encode_lock`` writes of ``lock`` finds nothing wrong,
-    checked on the records (a tenth of the time of reading the file)."""
-    texts = [lock.namespace, *lock.notes, *(record.hash for record in lock.note_types.values())]
+    checked on the records (a tenth of the time of reading the file). ``known``: a lock that
+    reading accepts, whose records found again the same need no second look (after one
+    edit, all but a few)."""
+    changed = changed_records(lock, known)
+    keys = [key for key, _ in changed]
+    texts = [lock.namespace, *keys, *(record.hash for record in lock.note_types.values())]
     return (
         bool(lock.namespace.strip())
         and not any(CONTROL.search(text) for text in texts)
-        and all(key.strip() for key in lock.notes)
-        and all(_valid_record(record) for record in lock.notes.values())
+        and all(key.strip() for key in keys)
+        and all(_valid_record(record) for _, record in changed)
         and len({record.id for record in lock.notes.values()}) == len(lock.notes)
         and len({record.guid for record in lock.notes.values()}) == len(lock.notes)
         and all(
@@ -402,6 +406,7 @@ class LockFile:
     lock: Lock
     text: str
     notices: tuple[str, ...] = ()
+    written: bool = False  # a text a build wrote (see ``remember_lock``), its lock read from it
 
 
 def read_lock_file(path: Path, shown: str) -> LockFile | None:
@@ -414,8 +419,9 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     text = decoded(data, shown, "the lock file", RESTORE_HINT).removeprefix("\ufeff")
     sides = split_conflict(text, shown)
     if sides is None:
-        lock = _written_lock(path, shown, data, text) or parse_lock(text, Locator(text, shown))
-        return LockFile(lock, text)
+        written = _written_lock(path, shown, data, text)
+        lock = written or parse_lock(text, Locator(text, shown))
+        return LockFile(lock, text, written=written is not None)
     ours, theirs = (parse_lock(side.text, side.locator(shown)) for side in sides)
     merged = merge_locks(ours, theirs)
     notice = (
@@ -425,16 +431,19 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     return LockFile(merged.lock, text, (notice, *merged.resolutions))
 
 
-def remember_lock(path: Path, shown: str, data: bytes, lock: Lock) -> None:
+def remember_lock(
+    path: Path, shown: str, data: bytes, lock: Lock, known: Lock | None = None
+) -> None:
     """Note in the cache that the lock file at ``path`` holds ``data``, which a build wrote of
     ``lock``: the next build reads those bytes without checking them (see ``_written_lock``),
     which is most of the time of reading a lock (at 20k notes 0.12 s instead of 0.45 s).
     Only a lock that reading would accept is marked, so that a lock a build should never
     write fails the same with or without the cache.
     Nothing but a signed mark is stored, under a key of the bytes: a lock edited by hand or by
-    git is checked as always."""
+    git is checked as always. ``known``: the lock of a file a build wrote, which ``lock``
+    follows (see ``readable``)."""
     key, entry = cache.file_key(shown, data), cache.file_entry(path.parent, path, "lock")
-    if cache.load(entry, key) is not True and readable(lock):
+    if cache.load(entry, key) is not True and readable(lock, known):
         cache.store(entry, key, True)
 
 

@@ -39,8 +39,8 @@ def assign_numbers(
     # are those the lock has (the rules below give the same numbers).
     if record is None:
         return dict(zip(keys, range(1, len(keys) + 1), strict=True)), {}
-    if record.deletions.keys() == set(keys):
-        return {key: record.deletions[key] for key in keys}, dict(record.retired)
+    if record.deletions.keys() == set(keys):  # the record's own: numbers are never changed
+        return record.deletions, record.retired
     old_active = dict(record.deletions)
     retired = dict(record.retired)
     active: dict[str, int] = {}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lmndeck.collection import write_collection
+from lmndeck.collection import WorkingFile, write_collection
 from lmndeck.contents import OutputNote as OutputNote
 from lmndeck.contents import PackageContents as PackageContents
 from lmndeck.staging import remove_stale_temporaries, temporary_file
@@ -26,7 +26,7 @@ COLLECTION_ENTRY = "collection.anki2"
 
 
 def package_bytes(
-    contents: PackageContents, working: Path | None = None, chunks: Chunks | None = None
+    contents: PackageContents, working: WorkingFile | None = None, chunks: Chunks | None = None
 ) -> bytes:
     """The .apkg file's bytes. ``working``: the collection's working file, to update in place
     (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's

@@ -5,7 +5,8 @@ stages, each of which only hands its result on:
     -> the lock to build from (recover) -> records matched to notes (reconcile.match)
     -> card numbers (numbering) -> fields (each note's kind) -> reconcile -> package
 
-A build first has the files the cache lacks read and rendered into it on every core (warmup).
+A build first has the files the cache lacks read and rendered into it on every core (warmup),
+then takes the files the cache has in outline, without their models (outline).
 """
 
 from __future__ import annotations
@@ -13,21 +14,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lmndeck import cache
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
 from lmndeck.buildtime import current_time, epoch_problems
-from lmndeck.fields import file_notes, filled_notes
+from lmndeck.fields import filled_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import MAX_MOD, remember_lock
-from lmndeck.media import Image, media_of
+from lmndeck.media import media_of
 from lmndeck.package import PackageContents, package_bytes
 from lmndeck.problems import (
     Code,
@@ -36,15 +37,18 @@ from lmndeck.problems import (
     file_position,
     place,
 )
-from lmndeck.project import Progress as Progress
 from lmndeck.project import (
+    Decks,
+    Outlined,
     Project,
-    deck_items,
     draft_problems,
+    file_notes,
     fingerprint,
-    images,
+    load_outlined,
     load_project,
+    outlined_project,
 )
+from lmndeck.project import Progress as Progress
 from lmndeck.reconcile import REMOVED_TAG as REMOVED_TAG
 from lmndeck.reconcile import Changes as Changes
 from lmndeck.reconcile import match, reconcile
@@ -79,6 +83,7 @@ class Plan:
     notices: tuple[str, ...] = ()  # how the lock was recovered or merged, for the user
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
     before: Lock = field(default_factory=Lock)  # the lock the build started from
+    before_written: bool = False  # ``before`` is a lock file's a build wrote (remember_lock)
     image_files: tuple[Path, ...] = ()  # of the images the cards files show
 
     def cards(self, kind: str) -> int:
@@ -153,32 +158,35 @@ def _plan(
 ) -> Plan:
     if remember and warm_cache(cards_dir, progress):  # it told of the files it read
         progress = None
-    project = load_project(cards_dir, progress, remember, RULE_IDS)
+    if remember:  # a build: the files read before are taken in outline (see outline)
+        outlined = load_outlined(cards_dir, progress, RULE_IDS)
+        project = Project(cards_dir, ())
+    else:
+        project = load_project(cards_dir, progress, False, RULE_IDS)
+        outlined = outlined_project(project)
     path = lock_path(cards_dir)
-    by_file = notes_by_file(project)
+    by_file = [file.notes for file in outlined.files]
     planned = [note for notes in by_file for note in notes]
     previous = previous_lock(
-        path, lambda lock: output or default_output(project, lock), project, planned
+        path, _deck_of(outlined, output), outlined, planned, _rendering(outlined)
     )
     when = current_time() if now is None else now
-    matched = match(planned, previous.lock, project.top_deck)
+    matched = match(planned, previous.lock, outlined.top_deck)
     del planned
-    target = output or default_output(project, matched.lock)  # the lock has its namespace now
+    target = output or default_output(outlined, matched.lock)  # the lock has its namespace now
     positions = study_positions([len(notes) for notes in by_file])
-    media = images_of(project)
-    image_files = tuple(image.path for f in project.files for image in images(f) if image.path)
-    problems = [*draft_problems(project)]
-    read = [cards_dir / deck_file.path for deck_file in project.files]
-    keys = project.keys or ("",) * len(project.files)
-    work = list(zip(project.files, keys, by_file, strict=True))
-    del by_file
-    if remember:  # a build: each file's model goes once its notes are rendered
-        project = replace(project, files=(), keys=())
-    filled = filled_notes(project.root, work, matched.lock, remember)
+    files = [file.outline for file in outlined.files]
+    media = media_of(image for file in files for image in file.shown)
+    image_files = tuple(image.path for file in files for image in file.images if image.path)
+    problems = sorted(draft for file in files for draft in file.drafts)
+    read = [cards_dir / file.path for file in files]
+    work = list(zip(outlined.files, by_file, strict=True))
+    del by_file, outlined, files  # each file's model goes once its notes are rendered
+    filled = filled_notes(cards_dir, work, matched.lock, remember)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
-    lock_file = encode_lock(lock)
+    lock_file = encode_lock(lock, previous.written)
     old_file = path.read_bytes() if path.exists() else None
     return Plan(
         project,
@@ -195,8 +203,19 @@ def _plan(
             *problems,
         ),
         previous.lock,
+        previous.written is not None,
         image_files,
     )
+
+
+def _deck_of(project: Decks, output: Path | None) -> Callable[[Lock | None], Path]:
+    """Where the last deck was built, given the lock file as read (see ``previous_lock``)."""
+    return lambda lock: output or default_output(project, lock)
+
+
+def _rendering(project: Outlined) -> Callable[[], list[PlannedNote]]:
+    """The project's notes, every one a note that renders (see ``previous_lock``)."""
+    return lambda: [note for file in project.files for note in file.planned(project.root).values()]
 
 
 def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:
@@ -237,22 +256,7 @@ def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
 def notes_of(project: Project) -> list[PlannedNote]:
     """Every note of the project, in study order: files by path, in a file kind by kind (in
     the registry's order), items in file order."""
-    return [note for notes in notes_by_file(project) for note in notes]
-
-
-def notes_by_file(project: Project) -> list[tuple[PlannedNote, ...]]:
-    """The notes of each of the project's files, in its order (see ``notes_of``)."""
-    return [tuple(file_notes(deck_file)) for deck_file in project.files]
-
-
-def images_of(project: Project) -> tuple[Image, ...]:
-    """Every image the project's items show, each once, in a fixed order."""
-    return media_of(
-        item.image
-        for deck_file in project.files
-        for item in deck_items(deck_file)
-        if item.image is not None
-    )
+    return [note for deck_file in project.files for note in file_notes(deck_file)]
 
 
 def build(
@@ -307,7 +311,8 @@ def build(
                 on_written()
         _remember(record, cards, result, target, deck)
         lock_file = lock_path(cards_dir)
-        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock)
+        known = result.before if result.before_written else None
+        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)
     return result, target
 
 

@@ -7,14 +7,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from lmndeck import cache
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.kinds import KINDS
-from lmndeck.kinds.base import DeckFile, Item, Kind
+from lmndeck.kinds.base import DeckFile, Item, Kind, NoteShape, PlannedNote
 from lmndeck.loader import load_bytes
 from lmndeck.lock import CONTROL
 from lmndeck.media import Image, unchanged
+from lmndeck.outline import FileOutline, NoteOutline, PreviousIds
 from lmndeck.problems import (
     RELATED,
     Code,
@@ -44,19 +46,12 @@ class Project:
     def shared_deck(self) -> str:
         """The longest deck-name prefix every file shares, e.g. 'Neurology::Motor neuron
         lesions'; '' when they share none."""
-        split = [deck_file.deck.split("::") for deck_file in self.files]
-        common = []
-        for parts in zip(*split, strict=False):
-            if len(set(parts)) != 1:
-                break
-            common.append(parts[0])
-        return "::".join(common)
+        return shared_deck_of(deck_file.deck for deck_file in self.files)
 
     @property
     def top_deck(self) -> str:
-        """The shared deck; the cards directory's name names the deck (and seeds its lock's
-        namespace) when the files share none: without what a lock may not hold, such as a tab."""
-        return self.shared_deck or CONTROL.sub("?", self.root.resolve().name)
+        """The shared deck, or the cards directory's name (see ``top_deck_of``)."""
+        return top_deck_of(self.root, (deck_file.deck for deck_file in self.files))
 
     @property
     def drafts(self) -> list[tuple[Kind, Item]]:
@@ -70,20 +65,99 @@ class Project:
         ]
 
 
+def shared_deck_of(decks: Iterable[str]) -> str:
+    """The longest deck-name prefix all ``decks`` share; '' when they share none."""
+    split = [deck.split("::") for deck in decks]
+    common = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "::".join(common)
+
+
+def top_deck_of(root: Path, decks: Iterable[str]) -> str:
+    """The shared deck of ``decks``; the cards directory's name names the deck (and seeds its
+    lock's namespace) when they share none: without what a lock may not hold, such as a tab."""
+    return shared_deck_of(decks) or CONTROL.sub("?", root.resolve().name)
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A cards file as a build plans it: its outline, the cache key of what is made of it, and
+    its model when it was read now (else it is loaded only if a note must render anew)."""
+
+    outline: FileOutline
+    key: str
+    model: DeckFile | None
+
+    @property
+    def notes(self) -> tuple[NoteShape, ...]:
+        return tuple(file_notes(self.model)) if self.model else self.outline.notes
+
+    def planned(self, root: Path) -> dict[str, PlannedNote]:
+        """Its notes that render, by key (the model read from the cache if need be)."""
+        model = self.model
+        if model is None:
+            path = self.outline.path
+            read, _ = read_cards_file(root, root / path, path, remember=False)
+            if read.deck_file is None:  # changed since: the build will refuse to write
+                raise ContentError(read.problems)
+            model = read.deck_file
+        return {note.key: note for note in file_notes(model)}
+
+
+@dataclass(frozen=True)
+class Outlined:
+    """A project as a build plans it: its files without their models where it can."""
+
+    root: Path
+    files: tuple[PlanFile, ...]
+
+    @property
+    def top_deck(self) -> str:
+        return top_deck_of(self.root, (file.outline.deck for file in self.files))
+
+
+class Decks(Protocol):
+    """What names a project's deck: its cards directory and its top deck."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def top_deck(self) -> str: ...
+
+
+def outlined_project(project: Project) -> Outlined:
+    """``project`` as a build plans it, every file with its model (and checked already: its
+    outlines leave the checks' parts empty, and the notes, which the models give)."""
+    keys = project.keys or ("",) * len(project.files)
+    return Outlined(
+        project.root,
+        tuple(
+            PlanFile(
+                outline_of(ReadFile(deck_file, [], []), deck_file, notes=False), key, deck_file
+            )
+            for deck_file, key in zip(project.files, keys, strict=True)
+        ),
+    )
+
+
 def draft_problems(project: Project) -> list[Problem]:
     """One warning per draft: drafts are read and checked like any item, but left out of the
     deck and the lock until the author removes 'draft: true'. Students then never study (and
     build review history on) a card whose question may still change, and a draft the author
     throws away leaves no removed note in their collections."""
-    return sorted(
-        Problem(
-            item.position,
-            f"draft {kind.noun} '{item.id}' is left out of the deck",
-            "review it, then remove 'draft: true' to add it to the deck",
-            code=Code.DRAFT,
-            level=Level.WARNING,
-        )
-        for kind, item in project.drafts
+    return sorted(_draft(kind, item) for kind, item in project.drafts)
+
+
+def _draft(kind: Kind, item: Item) -> Problem:
+    return Problem(
+        item.position,
+        f"draft {kind.noun} '{item.id}' is left out of the deck",
+        "review it, then remove 'draft: true' to add it to the deck",
+        code=Code.DRAFT,
+        level=Level.WARNING,
     )
 
 
@@ -181,8 +255,41 @@ def load_project(
     Files read before come from the cache; ``remember`` stores what is read there (builds do;
     check, diff and preview write nothing). ``rules`` are the lint rules there are: a
     'lint: ignore' naming another is a problem (the rules are lint's; None checks none)."""
-    files: list[DeckFile] = []
-    keys: list[str] = []
+    loaded = _load(
+        root, progress, rules, lambda path, shown: read_cards_file(root, path, shown, remember)
+    )
+    files = [(read.deck_file, key) for read, key in loaded if isinstance(read, ReadFile)]
+    return Project(
+        root,
+        tuple(deck_file for deck_file, _ in files if deck_file),
+        tuple(key for _, key in files),
+    )
+
+
+def load_outlined(
+    root: Path, progress: Progress | None = None, rules: tuple[str, ...] | None = None
+) -> Outlined:
+    """The cards files of ``root`` as ``load_project`` reads and checks them (and stores
+    them), taken in outline from the cache where it has them (see ``outline``)."""
+    loaded = _load(root, progress, rules, lambda path, shown: _read_outline(root, path, shown))
+    files = []
+    for read, key in loaded:
+        if isinstance(read, FileOutline):
+            files.append(PlanFile(read, key, None))
+        elif read.deck_file:
+            files.append(PlanFile(outline_of(read, read.deck_file), key, read.deck_file))
+    return Outlined(root, tuple(files))
+
+
+def _load(
+    root: Path,
+    progress: Progress | None,
+    rules: tuple[str, ...] | None,
+    read_file: Callable[[Path, str], tuple[ReadFile | FileOutline, str]],
+) -> list[tuple[ReadFile | FileOutline, str]]:
+    """Each file of ``root`` with its key, read by ``read_file``, and checked, alone and
+    across files: ids are unique, so are the ids under 'was:'."""
+    loaded: list[tuple[ReadFile | FileOutline, str]] = []
     ids: list[tuple[str, Position]] = []
     paths, problems = find_card_files(root)
     for done, path in enumerate(paths, start=1):
@@ -190,7 +297,7 @@ def load_project(
             progress(done, len(paths))
         shown = place(path, root)
         try:
-            read, key = read_cards_file(root, path, shown, remember)
+            read, key = read_file(path, shown)
         except ContentError as error:
             problems.extend(error.problems)
             continue
@@ -200,19 +307,24 @@ def load_project(
         problems.extend(read.problems)
         problems.extend(_unknown_rules(read.rule_names, rules))
         ids.extend(read.ids)
-        if read.deck_file:
-            files.append(read.deck_file)
-            keys.append(key)
+        loaded.append((read, key))
     problems.extend(_duplicate_ids(ids))
-    problems.extend(_previous_ids(files))
+    problems.extend(_previous_ids([_previous_ids_of(read) for read, _ in loaded]))
     if problems:
         raise ContentError(problems)
-    return Project(root, tuple(files), tuple(keys))
+    return loaded
 
 
 def read_cards_file(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str]:
     """The cards file as read and checked, and its cache key (its bytes and its images'); from
-    the cache when these bytes were read before and its images are as they were."""
+    the cache when these bytes were read before and its images are as they were. What is
+    read anew is stored with its outline."""
+    read, key, _ = _read(root, path, shown, remember)
+    return read, key
+
+
+def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile, str, bool]:
+    """``read_cards_file``, and whether the file was read anew (not from the cache)."""
     data = path.read_bytes()
     key, entry = cache.file_key(shown, data), cache.file_entry(root, path)
     cached = cache.load(entry, key)
@@ -221,19 +333,66 @@ def read_cards_file(root: Path, path: Path, shown: str, remember: bool) -> tuple
         and cached.deck_file is not None
         and all(unchanged(image) for image in images(cached.deck_file))
     ):
-        return cached, _with_images(key, cached)
+        return cached, _with_images(key, images(cached.deck_file)), False
     read = read_deck_file(load_bytes(data, shown), shown, root)
-    if remember and read.deck_file is not None:  # a file with problems: read again, to report
+    if read.deck_file is None:
+        return read, key, True
+    if remember:  # a file with problems: read again, to report
         cache.store(entry, key, read)
-    return read, _with_images(key, read)
+        cache.store(cache.file_entry(root, path, "outline"), key, outline_of(read, read.deck_file))
+    return read, _with_images(key, images(read.deck_file)), True
 
 
-def _with_images(key: str, read: ReadFile) -> str:
+def _read_outline(root: Path, path: Path, shown: str) -> tuple[ReadFile | FileOutline, str]:
+    """The outline of a file read before, from the cache; else the file as read (and stored,
+    its outline too when the cache had the file as read but not its outline)."""
+    key, entry = cache.file_key(shown, path.read_bytes()), cache.file_entry(root, path, "outline")
+    cached = cache.load(entry, key)
+    if isinstance(cached, FileOutline) and all(unchanged(image) for image in cached.images):
+        return cached, _with_images(key, cached.images)
+    read, with_images, anew = _read(root, path, shown, remember=True)
+    if read.deck_file is not None and not anew:
+        cache.store(entry, key, outline_of(read, read.deck_file))
+    return read, with_images
+
+
+def outline_of(read: ReadFile, deck_file: DeckFile, notes: bool = True) -> FileOutline:
+    """The outline of a file read without problems (see ``outline``); ``notes``: with its
+    notes' outlines."""
+    return FileOutline(
+        deck_file.path,
+        deck_file.deck,
+        read.problems,
+        read.ids,
+        read.rule_names,
+        _previous_ids_in(deck_file),
+        tuple(
+            _draft(kind, item)
+            for kind in KINDS
+            for item in deck_file.items(kind.name)
+            if item.draft
+        ),
+        tuple(images(deck_file)),
+        tuple(item.image for item in deck_items(deck_file) if item.image is not None),
+        tuple(
+            NoteOutline(
+                note.key, note.deck, note.kind.name, note.tags, note.card_keys, note.previous_keys
+            )
+            for note in (file_notes(deck_file) if notes else ())
+        ),
+    )
+
+
+def _with_images(key: str, shown: Iterable[Image]) -> str:
     """A file's key for what is made from it, such as its notes' fields: they show its images,
     by names that change with the images' bytes."""
-    if read.deck_file is None:
-        return key
-    return cache.digest(key, *(image.name for image in images(read.deck_file)))
+    return cache.digest(key, *(image.name for image in shown))
+
+
+def file_notes(deck_file: DeckFile) -> Iterator[PlannedNote]:
+    """The notes of a file's items that go into the deck, in study order."""
+    for item in deck_items(deck_file):
+        yield from item.notes(deck_file.deck)
 
 
 def deck_items(deck_file: DeckFile) -> Iterator[Item]:
@@ -294,11 +453,22 @@ def _duplicate_ids(ids: list[tuple[str, Position]]) -> list[Problem]:
     return problems
 
 
-def _previous_ids(files: list[DeckFile]) -> list[Problem]:
-    """Items share one id space across all files, so do their 'was:' ids."""
-    return previous_id_problems(
-        (kind.noun, item.id, item.was)
+def _previous_ids_of(read: ReadFile | FileOutline) -> PreviousIds:
+    if isinstance(read, FileOutline):
+        return read.previous_ids
+    return _previous_ids_in(read.deck_file) if read.deck_file else ()
+
+
+def _previous_ids_in(deck_file: DeckFile) -> PreviousIds:
+    return tuple(
+        tuple((kind.noun, item.id, item.was) for item in deck_file.items(kind.name))
         for kind in KINDS
-        for deck_file in files
-        for item in deck_file.items(kind.name)
+    )
+
+
+def _previous_ids(files: list[PreviousIds]) -> list[Problem]:
+    """Items share one id space across all files, so do their 'was:' ids (each file's items
+    given kind by kind: the problems come in the order of kinds, then of files)."""
+    return previous_id_problems(
+        item for kind in range(len(KINDS)) for in_file in files if in_file for item in in_file[kind]
     )

@@ -31,14 +31,14 @@ from lmndeck import cache
 from lmndeck.formats import display_path
 from lmndeck.jsonlocated import Locator
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
-from lmndeck.kinds.base import PlannedNote
-from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
+from lmndeck.kinds.base import NoteShape, PlannedNote
+from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, WrittenLock, guid_for
 from lmndeck.lockmerge import descends, restore_from
 from lmndeck.lockparse import LockFile, parse_lock, read_lock_file
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position, place
-from lmndeck.project import Project
+from lmndeck.project import Decks
 from lmndeck.reconcile import REMOVED_DECK, REMOVED_TAG, content_hash
 
 _UNREADABLE = (
@@ -62,27 +62,34 @@ class Previous:
 
     lock: Lock
     notices: list[str] = field(default_factory=list)
+    # The lock file as a build wrote it, when ``lock`` is what it says (nothing recovered or
+    # merged): writing and checking the next lock keep what did not change (see encode_lock).
+    written: WrittenLock | None = None
 
 
 def previous_lock(
     lock_file: Path,
     deck_of: Callable[[Lock | None], Path],
-    project: Project,
-    notes: Sequence[PlannedNote],
+    project: Decks,
+    notes: Sequence[NoteShape],
+    planned: Callable[[], Sequence[PlannedNote]],
 ) -> Previous:
     """``deck_of`` gives the last built deck's path from the lock file as read (None when
-    there is none): its name can come from the lock."""
+    there is none): its name can come from the lock. ``planned`` gives ``notes`` as notes
+    that render, should a deck without a lock have to be read note by note."""
     read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
-        where = _namespace_position(read, place(lock_file, project.root))
-        check_belongs(read.lock, project, keys, where, lock_file)
+        shown = place(lock_file, project.root)
+        check_belongs(read.lock, project, keys, lambda: _namespace_position(read, shown), lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     deck = deck_of(read.lock if read else None)
     if _is_file(deck):
-        _merge_deck(previous, read, lock_file, deck, project, notes)
+        _merge_deck(previous, read, lock_file, deck, project, notes, planned)
     elif read is None:
         _refuse_a_lost_lock(lock_file, deck, project.root)
+    if read is not None and read.written and previous.lock is read.lock and not previous.notices:
+        previous.written = WrittenLock(read.lock, read.text)
     return previous
 
 
@@ -139,12 +146,14 @@ def _is_file(path: Path) -> bool:
 
 
 def check_belongs(
-    lock: Lock, project: Project, keys: set[str], where: Position, file: Path
+    lock: Lock, project: Decks, keys: set[str], where: Callable[[], Position], file: Path
 ) -> None:
     """Refuse a lock (or deck) of another project: its tombstones would overwrite that
     project's notes in a student's collection. A project is known by its top deck (then, or
-    as last built, so that renaming it is fine) or, failing that, by any note it shares."""
-    if not lock.notes or project.top_deck in (lock.namespace, last_top_deck(lock)):
+    as last built, so that renaming it is fine) or, failing that, by any note it shares.
+    ``where`` gives the position to report (found only if there is something to report)."""
+    top = project.top_deck
+    if not lock.notes or top == lock.namespace or top == last_top_deck(lock):
         return
     if keys & lock.notes.keys():
         return
@@ -152,7 +161,7 @@ def check_belongs(
     raise ContentError(
         [
             Problem(
-                where,
+                where(),
                 f"this lock belongs to another project: deck '{deck}' with "
                 f"{len(lock.notes)} notes, none of them in these cards files",
                 f"to start a new deck, delete {display_path(file)}; if it is this project's and you "
@@ -185,8 +194,9 @@ def _merge_deck(
     read: LockFile | None,
     lock_file: Path,
     deck: Path,
-    project: Project,
-    notes: Sequence[PlannedNote],
+    project: Decks,
+    notes: Sequence[NoteShape],
+    planned: Callable[[], Sequence[PlannedNote]],
 ) -> None:
     """Bring back what the last built deck knows and the lock does not."""
     shown, deck_shown = display_path(lock_file), display_path(deck)
@@ -199,7 +209,7 @@ def _merge_deck(
             from_deck = parse_lock(package.lock_text, Locator(package.lock_text, inner))
             how = "its lock"
         else:
-            from_deck = _reconstruct(package.collection, previous.lock, project, notes)
+            from_deck = _reconstruct(package.collection, previous.lock, project, planned())
             how = "its notes"
     except (*_UNREADABLE, ContentError) as error:
         if read is None:
@@ -209,7 +219,7 @@ def _merge_deck(
         )
         return
     keys = {note.key for note in notes}
-    check_belongs(from_deck, project, keys, file_position(deck, project.root), deck)
+    check_belongs(from_deck, project, keys, lambda: file_position(deck, project.root), deck)
     if read is not None and package.lock_text is not None:
         where = Locator(read.text, place(lock_file, project.root))
         _refuse_contradictions(previous.lock, from_deck, read.text, where, deck)
@@ -353,7 +363,7 @@ class _DeckNote:
 
 
 def _reconstruct(
-    collection: bytes, known: Lock, project: Project, notes: Sequence[PlannedNote]
+    collection: bytes, known: Lock, project: Decks, notes: Sequence[PlannedNote]
 ) -> Lock:
     """The lock the deck was built with, as far as its notes tell: every GUID, note id, time
     and visible card number; the numbers of deletions removed earlier are not in it."""
@@ -445,7 +455,7 @@ def _note_types(models: dict[str, dict[str, object]]) -> dict[str, NoteTypeRecor
 
 
 def _guess_namespace(
-    deck_notes: Iterable[_DeckNote], project: Project, notes: Sequence[PlannedNote]
+    deck_notes: Iterable[_DeckNote], project: Decks, notes: Sequence[PlannedNote]
 ) -> str:
     """The GUID namespace is the top deck at the first build: try the deck names in sight."""
     guids = {note.guid for note in deck_notes}

@@ -25,9 +25,7 @@ def study_positions(counts: Sequence[int]) -> list[int]:
     The block is the largest power of two that keeps every position below ``LIMIT``; it only
     changes when files or notes are added past what it holds, rarely. A deck too large for
     blocks at all numbers its notes one after the other."""
-    block = next(
-        (size for size in _sizes() if 1 + _blocks(counts, size) * size <= LIMIT), 0
-    )
+    block = next((size for size in _sizes() if 1 + _blocks(counts, size) * size <= LIMIT), 0)
     positions: list[int] = []
     start = 1
     for count in counts:

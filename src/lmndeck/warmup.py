@@ -77,7 +77,7 @@ def _warm(cards_dir: Path, path: Path) -> None:
     except (ContentError, OSError):  # the build reads it again and reports it
         return
     if read.deck_file is not None:
-        cache.store(fields_entry(cards_dir, read.deck_file), key, first_fields(read.deck_file))
+        cache.store(fields_entry(cards_dir, read.deck_file.path), key, first_fields(read.deck_file))
 
 
 def _fork(cards_dir: Path, share: list[Path]) -> int:

@@ -1,13 +1,15 @@
 """What a build keeps of the package it wrote, for the next build of the same deck to write its
 own faster: the collection's working file (see ``collection``), which that build updates in
-place instead of writing every row again, and the deflated chunks of the package's entries
-(see ``zipping``), of which it deflates only those it lacks.
+place instead of writing every row again, with a record of the rows of each note it holds;
+and the package with where each deflated chunk of its entries lies in it (see ``zipping``),
+of which the next build deflates only those it lacks.
 
 It lives in the build cache beside the build's record (``cache.build_record``), and is used
 only while the cache vouches for it: a signed entry names the device, inode, size and times
-the file had when the last build left it. A file touched since (by a build killed while
-updating it, by hand, or one that came with someone else's project) is deleted and made anew:
-the deck is the same either way, only slower to write. The chunks are a signed cache entry.
+the file had when the last build left it, beside the records of its rows. A file touched
+since (by a build killed while updating it, by hand, or one that came with someone else's
+project) is deleted and made anew: the deck is the same either way, only slower to write.
+The chunks are a signed cache entry.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lmndeck import cache
+from lmndeck.collection import WorkingFile
 from lmndeck.zipping import Chunks
 
 _KEY = cache.key("working collection")
@@ -27,7 +30,7 @@ _CHUNKS_KEY = cache.key("deflated chunks")
 
 
 class Workspace(NamedTuple):
-    collection: Path | None  # None: no cache to keep it in
+    collection: WorkingFile | None  # None: no cache to keep it in
     chunks: Chunks
 
 
@@ -41,23 +44,27 @@ def workspace(record: Path | None) -> Iterator[Workspace]:
         return
     chunks_entry = record.with_suffix(".chunks.pickle")
     known = cache.load(chunks_entry, _CHUNKS_KEY)
-    chunks = Chunks(known if isinstance(known, dict) else None)
+    chunks = Chunks(known if isinstance(known, tuple) else None)
     with _working_collection(record.with_suffix(".anki2")) as collection:
         yield Workspace(collection, chunks)
-    cache.store(chunks_entry, _CHUNKS_KEY, chunks.used)
+    cache.store(chunks_entry, _CHUNKS_KEY, (chunks.package, chunks.used))
 
 
 @contextmanager
-def _working_collection(path: Path) -> Iterator[Path | None]:
-    stamp = path.with_suffix(".anki2.pickle")
-    trusted = _stamp(path) is not None and cache.load(stamp, _KEY) == _stamp(path)
-    cache.forget_record(stamp)  # while it changes, nothing vouches for it
+def _working_collection(path: Path) -> Iterator[WorkingFile | None]:
+    """The working file, with the digests of its rows (see ``collection``) stored beside its
+    stamp: a file the cache vouches for holds what they say."""
+    entry = path.with_suffix(".anki2.pickle")
+    kept = cache.load(entry, _KEY)
+    trusted = _stamp(path) is not None and isinstance(kept, tuple) and kept[0] == _stamp(path)
+    cache.forget_record(entry)  # while it changes, nothing vouches for it
     if not trusted and not _remove(path):
         yield None
         return
-    yield path
-    if (now := _stamp(path)) is not None:
-        cache.store(stamp, _KEY, now)
+    working = WorkingFile(path, kept[1] if trusted else None)
+    yield working
+    if (now := _stamp(path)) is not None and working.rows is not None:
+        cache.store(entry, _KEY, (now, working.rows))
 
 
 def _stamp(path: Path) -> list[int] | None:

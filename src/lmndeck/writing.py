@@ -18,10 +18,10 @@ from lmndeck.formats import display_path
 from lmndeck.lock import Lock, lock_path
 from lmndeck.package import COLLECTION_ENTRY, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
-from lmndeck.project import CARD_SUFFIXES, Project
+from lmndeck.project import CARD_SUFFIXES, Decks
 
 
-def default_output(project: Project, lock: Lock | None = None) -> Path:
+def default_output(project: Decks, lock: Lock | None = None) -> Path:
     """``dist/<deck>.apkg`` in the project (the directory holding the cards directory), wherever
     lmndeck runs from. <deck> is the top deck of the first build, which the lock keeps (its
     namespace): the file keeps its name when the files' decks stop sharing a top deck (which

@@ -36,9 +36,10 @@ class FileContext:
     cards_dir: Path
 
 
-class PlannedNote(Protocol):
-    """A note a build will make. Its key is built from ids only, so edits keep its identity;
-    its previous keys (from 'was:') let a renamed note keep it too."""
+class NoteShape(Protocol):
+    """What a build knows of a note before its fields: enough to number its cards and match
+    it with the lock. Its key is built from ids only, so edits keep its identity; its
+    previous keys (from 'was:') let a renamed note keep it too."""
 
     @property
     def key(self) -> str: ...
@@ -48,10 +49,6 @@ class PlannedNote(Protocol):
     def kind(self) -> Kind: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
-    @property
-    def source(self) -> SourceRef:
-        """What the note cites (for 'lmndeck stats')."""
-        ...
 
     @property
     def card_keys(self) -> tuple[str, ...]:
@@ -62,6 +59,15 @@ class PlannedNote(Protocol):
     @property
     def previous_keys(self) -> tuple[str, ...]:
         """Keys this note had before, most recent first."""
+        ...
+
+
+class PlannedNote(NoteShape, Protocol):
+    """A note a build will make, from its item: it renders its fields."""
+
+    @property
+    def source(self) -> SourceRef:
+        """What the note cites (for 'lmndeck stats')."""
         ...
 
     def fields(self, numbers: Mapping[str, int]) -> tuple[str, ...]:
