@@ -4,18 +4,21 @@ ignored: the deck is the same byte for byte with it, without it and with a broke
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, jsonlocated, lockparse, pipeline, project
+from lmndeck import cache, fields, jsonlocated, lockparse, pipeline, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
@@ -52,8 +55,8 @@ def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
     build(cards, tmp_path / "deck.apkg", now=NOW)
     assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
     assert (
-        len(file_entries(cards)) == 4
-    )  # the file as read, in outline, its notes as rendered, the lock
+        len(file_entries(cards)) == 5
+    )  # the file as read, in outline, its notes as rendered and as packaged, the lock
     assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
     assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
 
@@ -335,5 +338,95 @@ def test_a_first_build_lists_the_cache_once_whatever_its_number_of_files(
     monkeypatch.setattr(os, "listdir", counted)
     result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "deck.apkg")])
     assert result.exit_code == 0, result.output
-    assert len(file_entries(cards)) == 121  # each file as read, in outline and rendered; the lock
+    assert (
+        len(file_entries(cards)) == 161
+    )  # each file read, in outline, rendered, packaged; the lock
     assert len(listed) <= 2, listed  # files/ and builds/, once
+
+
+def _swap_first_two_numbers(cards: Path) -> None:
+    """Another branch's lock: a cloze note's first two deletions swapped numbers there."""
+    lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
+    record = next(r for r in lock["notes"].values() if len(r.get("deletions", {})) >= 2)
+    first, second = list(record["deletions"])[:2]
+    numbers = record["deletions"]
+    numbers[first], numbers[second] = numbers[second], numbers[first]
+    record["mod"] += 7
+    (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
+
+
+def _numbers_edited_by_hand(cards: Path) -> None:
+    """The same, by hand, the last deck gone (with it, the lock reading refuses the edit)."""
+    lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
+    record = next(r for r in lock["notes"].values() if len(r.get("deletions", {})) >= 2)
+    numbers = record["deletions"]
+    first, second = list(numbers)[:2]
+    numbers[first], numbers[second] = numbers[second], numbers[first]
+    (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
+    (cards.parent.parent / f"{cards.parent.name}.apkg").unlink()
+
+
+def _later_times(cards: Path) -> None:
+    """Another branch's lock (a checkout): every note changed later there."""
+    lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
+    for record in lock["notes"].values():
+        record["mod"] += 7
+    (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
+
+
+def _forget_one_note(cards: Path) -> None:
+    lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
+    del lock["notes"][sorted(lock["notes"])[len(lock["notes"]) // 2]]
+    (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
+
+
+def _a_file_before_the_others(cards: Path) -> None:
+    """New-card positions start at each file's block: a file sorted first moves the others."""
+    text = "deck: A\nsources: {t: {title: T}}\nsource: t\n"
+    facts = "".join(f"  - {{id: first-{n}, text: 'the {{{{{n}}}}}'}}\n" for n in range(300))
+    (cards / "aaa-first.yaml").write_text(text + "facts:\n" + facts, encoding="utf-8")
+
+
+def _lock_lost(cards: Path) -> None:
+    (cards / "lmndeck.lock").unlink()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _swap_first_two_numbers,
+        _numbers_edited_by_hand,
+        _later_times,
+        _forget_one_note,
+        _a_file_before_the_others,
+        _lock_lost,
+    ],
+    ids=["numbers-merged", "numbers-by-hand", "later-times", "forgotten", "moved", "lock-lost"],
+)
+def test_a_file_is_taken_whole_from_the_last_build_only_as_this_build_would_make_it(
+    tmp_path: Path, change: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notes of an unchanged file come from the cache as the last build packaged them only
+    while its lock records, tags and positions are as they were: a lock that git, a merge or a
+    hand changed, or a file that moves the others, gives the deck and lock a build without
+    the cache gives, byte for byte."""
+    cards = tmp_path / "a" / "cards"
+    write_cards(cards, 400, files=3)
+    deck_and_lock(cards, tmp_path / "a.apkg")
+    kept: list[bool] = []
+    real = fields.kept_notes
+
+    def counted(*args: Any) -> Any:
+        found = real(*args)
+        kept.append(found is not None)
+        return found
+
+    monkeypatch.setattr(fields, "kept_notes", counted)
+    edit_one_fact(cards, 1)
+    deck_and_lock(cards, tmp_path / "a.apkg")
+    assert kept.count(True) == 2 and kept.count(False) == 1  # all but the edited file
+    copy = fresh_copy(cards, tmp_path / "b")
+    shutil.copy(tmp_path / "a.apkg", tmp_path / "b.apkg")  # the same last deck, to recover from
+    for directory in (cards, copy):
+        change(directory)
+    assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")

@@ -83,7 +83,9 @@ def test_a_document_imported_into_a_project_joins_its_top_deck(
 ) -> None:
     """Not a second top-level deck beside the project's: a subdeck of the deck its files share."""
     (tmp_path / "cards").mkdir()
-    own = "deck: Mydeck\nsource: t\nsources: {t: {title: T}}\nfacts:\n  - id: a\n    text: '{{x}}'\n"
+    own = (
+        "deck: Mydeck\nsource: t\nsources: {t: {title: T}}\nfacts:\n  - id: a\n    text: '{{x}}'\n"
+    )
     (tmp_path / "cards" / "renal.yaml").write_text(own, encoding="utf-8")
     result = run("import", str(lecture))
     assert result.exit_code == 0, result.output

@@ -159,8 +159,8 @@ def test_only_the_rows_of_notes_that_changed_are_written(cards: Path, tmp_path: 
     connection.execute("UPDATE notes SET flds = 'planted' WHERE id IN (?, ?)", (edited.id, kept.id))
     connection.commit()
     connection.close()
-    reworded = replace(
-        edited, fields=("Reworded", *edited.fields[1:]), content="other", mod=NOW + 1
+    reworded = edited._replace(
+        fields=("Reworded", *edited.fields[1:]), content="other", mod=NOW + 1
     )
     changed = replace(contents, notes=(reworded, *contents.notes[1:]))
     write_collection(changed, tmp_path / "second.anki2", working)

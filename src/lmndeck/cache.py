@@ -4,9 +4,10 @@ It lives in ``.lmndeck-cache/`` beside the cards directory (for ``cards/``, the 
 ``cards/``), whatever the working directory; it ignores itself in git and may be deleted at any
 time. It holds
 
-- ``files/``: each cards file as read and checked, in outline (see ``outline``), and its
-  notes' fields as rendered (with their content hashes, per note and card numbers), under a
-  key made of lmndeck's version,
+- ``files/``: each cards file as read and checked, in outline (see ``outline``), its
+  notes' fields as rendered (with their content hashes, per note and card numbers) and its
+  notes as the last build packaged them (see ``fields.kept_notes``), under a key made of
+  lmndeck's version,
   the file's path as problems show it and its bytes: an edited file misses and is read and
   rendered again, the others are not; and a mark for the bytes of the lock file the last
   build wrote (see ``lockparse.remember_lock``). Entries are named after their file, so a new version

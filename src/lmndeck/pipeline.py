@@ -15,13 +15,14 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
 from lmndeck import cache
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
 from lmndeck.buildtime import current_time, epoch_problems
-from lmndeck.fields import filled_notes
+from lmndeck.fields import filled_notes, keep_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.lock import Lock, encode_lock
@@ -180,10 +181,17 @@ def _plan(
     image_files = tuple(image.path for file in files for image in file.images if image.path)
     problems = sorted(draft for file in files for draft in file.drafts)
     read = [cards_dir / file.path for file in files]
-    work = list(zip(outlined.files, by_file, strict=True))
-    del by_file, outlined, files  # each file's model goes once its notes are rendered
-    filled = filled_notes(cards_dir, work, matched.lock, remember)
+    starts = list(accumulate((len(notes) for notes in by_file), initial=0))
+    slices = [positions[start:end] for start, end in pairwise(starts)]
+    work = list(zip(outlined.files, by_file, slices, strict=True))
+    stored_as = [(file.outline.path, file.key) for file in outlined.files]
+    del by_file, outlined, files, slices  # each file's model goes once its notes are rendered
+    kept: set[str] | None = set() if remember else None
+    filled = filled_notes(cards_dir, work, matched.lock, remember, kept)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
+    for (shown, key), (start, end) in zip(stored_as, pairwise(starts), strict=True):
+        if kept is not None and shown not in kept:
+            keep_notes(cards_dir, shown, key, notes[start:end], lock)
     _refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = encode_lock(lock, previous.written)

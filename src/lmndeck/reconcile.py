@@ -73,9 +73,7 @@ class Changes:
         if not key.startswith(UNKNOWN_KEY):
             return key
         if key in self.former_keys:
-            return (
-                f"{self.former_keys[key]} (the previous build's note; its key is another note's now)"
-            )
+            return f"{self.former_keys[key]} (the previous build's note; its key is another note's now)"
         return f"a note of the previous build, GUID {key.removeprefix(UNKNOWN_KEY)}"
 
 
@@ -121,7 +119,7 @@ def match(notes: Sequence[NoteShape], previous: Lock, namespace: str) -> Matched
 
 
 def reconcile(
-    filled: Iterable[FilledNote],
+    filled: Iterable[FilledNote | OutputNote],
     matched: Matched,
     previous: Lock,
     now: int,
@@ -136,6 +134,10 @@ def reconcile(
     output: list[OutputNote] = []
     seen: set[str] = set()
     for item, position in zip(filled, positions, strict=True):
+        if isinstance(item, OutputNote):  # as the last build made it (see fields.kept_notes)
+            seen.add(item.key)
+            output.append(item)
+            continue
         note, fields, (active, retired) = item.note, item.fields, item.numbers
         kind = note.kind.name
         seen.add(note.key)
