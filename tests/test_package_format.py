@@ -161,6 +161,10 @@ def test_switching_format_and_back_keeps_notes_reviews_and_the_lock(
         text = deck_file.read_text(encoding="utf-8")
         deck_file.write_text(text.replace(before, after), encoding="utf-8")
         build(cards, deck, "--package-format", package_format)
+        # reusing what the other format's build kept changes nothing: as a build from scratch
+        clean = tmp_path / f"clean-{step}.apkg"
+        build(cards, clean, "--package-format", package_format)
+        assert deck.read_bytes() == clean.read_bytes()
         names = zipfile.ZipFile(deck).namelist()
         assert ("collection.anki21b" in names) == (package_format == "latest")
         log = collection.import_package(deck)

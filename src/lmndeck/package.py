@@ -103,10 +103,11 @@ def read_package(path: Path) -> BuiltPackage:
 
 
 def read_collection(package: zipfile.ZipFile) -> bytes:
-    """The SQLite bytes of the package's collection, in either format: the latest's when both
-    are there, as Anki's importer reads it (its ``collection.anki2`` is a note that says to
-    update Anki). ``KeyError`` when there is none; a ``ContentError`` (error[no-zstd]) for
-    the latest format without zstd installed; ``zipfile.BadZipFile`` as ``read_entry``."""
+    """The SQLite bytes of the package's collection, in either format: ``collection.anki21b``
+    when there is one (a package Anki exported holds a ``collection.anki2`` too, a placeholder
+    note that says to update Anki). ``KeyError`` when there is none; a ``ContentError``
+    (error[no-zstd]) for the latest format without zstd installed; ``zipfile.BadZipFile`` as
+    ``read_entry``."""
     if latest.COLLECTION_ENTRY not in package.namelist():
         return read_entry(package, COLLECTION_ENTRY)
     compressed = read_entry(package, latest.COLLECTION_ENTRY)

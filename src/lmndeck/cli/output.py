@@ -51,9 +51,9 @@ PACKAGE_FORMAT = click.option(
     default="legacy",
     show_default=True,
     envvar="LMNDECK_PACKAGE_FORMAT",
-    help="The deck's file format: legacy (every Anki) or latest (zstd: smaller and faster, "
-    "imported only by Anki 2.1.55+ and AnkiDroid 2.17+; needs lmndeck[latest]). "
-    "Env: LMNDECK_PACKAGE_FORMAT.",
+    help="The deck's file format: legacy (every Anki) or latest (zstd: smaller, faster to "
+    "write; imported by Anki 2.1.55+ and AnkiDroid 2.17+, AnkiMobile unconfirmed; needs "
+    "lmndeck[latest]). Env: LMNDECK_PACKAGE_FORMAT.",
 )
 
 
