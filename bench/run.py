@@ -1,7 +1,8 @@
 """Time whole processes of ``lmndeck`` against the baseline and the floor (bench/baseline.py)
 and write bench/RESULTS.md: a cold build, a no-op one, a reworded and an added fact, a fresh
 clone (the lock kept, no cache and no deck), the latency of ``build --watch`` from a save to the
-rebuilt deck on disk, ``sync`` into a fresh collection and after one edit, and start-up.
+rebuilt deck on disk, ``sync`` into a fresh collection and after one edit, start-up, and a cold
+build in Anki's latest package format (``--package-format latest``).
 
     .venv/bin/python bench/run.py                   # 1k, 20k and 100k facts, 5 rounds
     .venv/bin/python bench/run.py --sizes 20000 --rounds 3
@@ -240,6 +241,8 @@ def measure(facts: int, rounds: int, work: Path) -> tuple[dict[str, Sample], tup
         run("--version", [LMNDECK, "--version"])
         run("--help", [LMNDECK, "--help"])
         run("python -c pass", [PYTHON, "-c", "pass"])
+        # last: the rounds' other builds start from the default (legacy) format's deck
+        run("cold, latest format", [*build, "--package-format", "latest"], lambda: clean(root))
 
     for round_ in range(rounds):
         one_round(round_)

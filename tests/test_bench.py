@@ -20,6 +20,7 @@ def test_the_quick_benchmark_runs_every_measurement(tmp_path: Path) -> None:
     measurements = (
         *("baseline", "floor", "cold", "no-op", "reworded fact", "added fact", "fresh clone"),
         *("watch: save to deck", "sync, fresh collection", "sync, one edit", "--version"),
+        "cold, latest format",
     )
     for measurement in measurements:
         assert f"| 200 | {measurement} |" in text

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lmndeck import latest
 from lmndeck.collection import WorkingFile, write_collection
 from lmndeck.contents import OutputNote as OutputNote
 from lmndeck.contents import PackageContents as PackageContents
+from lmndeck.latest import PackageFormat
 from lmndeck.staging import remove_stale_temporaries, temporary_file
 from lmndeck.zipping import Chunks, ZipWriter, file_pieces, pieces_of
 
@@ -23,26 +25,48 @@ from lmndeck.zipping import Chunks, ZipWriter, file_pieces, pieces_of
 # Anki's importer reads only the collection and the files named in "media", so it skips this.
 LOCK_ENTRY = "lmndeck.lock"
 COLLECTION_ENTRY = "collection.anki2"
+# Where a package of either format holds its collection (the legacy one's name, then the latest's).
+COLLECTION_ENTRIES = (COLLECTION_ENTRY, latest.COLLECTION_ENTRY)
 
 
 def package_bytes(
-    contents: PackageContents, working: WorkingFile | None = None, chunks: Chunks | None = None
+    contents: PackageContents,
+    working: WorkingFile | None = None,
+    chunks: Chunks | None = None,
+    package_format: PackageFormat = "legacy",
 ) -> bytes:
     """The .apkg file's bytes. ``working``: the collection's working file, to update in place
     (see ``collection.write_collection``); ``chunks``: the deflated chunks of the last build's
-    entries, and where this one's are kept (see ``zipping``). Neither changes the bytes."""
+    entries, and where this one's are kept (see ``zipping``). Neither changes the bytes.
+    ``package_format``: Anki's legacy format (deflate), or its latest (zstd; see ``latest``),
+    whose collection and media are the legacy one's, compressed otherwise; the lock is deflated
+    in both, so that it reads back without zstd."""
+    zstd_format = package_format == "latest"
+    if zstd_format:
+        latest.zstd()  # missing: said before anything is done
     with ZipWriter(chunks or Chunks()) as out:
+        if zstd_format:
+            out.add_stored("meta", latest.META)
         with tempfile.TemporaryDirectory(prefix="lmndeck-") as scratch:
             collection = Path(scratch) / COLLECTION_ENTRY
             write_collection(contents, collection, working)
             with open(collection, "rb") as source:
-                out.add(COLLECTION_ENTRY, file_pieces(source))
-        out.add("media", pieces_of(media_map(contents)))
+                if zstd_format:
+                    out.add_stored(latest.COLLECTION_ENTRY, latest.compress_file(source))
+                else:
+                    out.add(COLLECTION_ENTRY, file_pieces(source))
+        if zstd_format:
+            out.add_stored("media", latest.compress(latest.media_entries(contents.media)))
+        else:
+            out.add("media", pieces_of(media_map(contents)))
         if contents.lock_file:
             out.add(LOCK_ENTRY, pieces_of(contents.lock_file))
         # Anki's package format: media file N is the zip entry "N", named in the "media" map.
         for number, image in enumerate(contents.media):
-            out.add(str(number), pieces_of(image.data))
+            if zstd_format:
+                out.add_stored(str(number), latest.compress(image.data))
+            else:
+                out.add(str(number), pieces_of(image.data))
         return out.close()
 
 
@@ -63,7 +87,7 @@ class BuiltPackage:
     @property
     def collection(self) -> bytes:
         with zipfile.ZipFile(self.path) as package:
-            return read_entry(package, COLLECTION_ENTRY)
+            return read_collection(package)
 
 
 def read_package(path: Path) -> BuiltPackage:
@@ -72,10 +96,27 @@ def read_package(path: Path) -> BuiltPackage:
     that is not one."""
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())
-        if COLLECTION_ENTRY not in names:
+        if names.isdisjoint(COLLECTION_ENTRIES):
             raise KeyError(COLLECTION_ENTRY)
         lock = read_entry(package, LOCK_ENTRY).decode("utf-8") if LOCK_ENTRY in names else None
         return BuiltPackage(path, lock)
+
+
+def read_collection(package: zipfile.ZipFile) -> bytes:
+    """The SQLite bytes of the package's collection, in either format: ``collection.anki21b``
+    when there is one (a package Anki exported holds a ``collection.anki2`` too, a placeholder
+    note that says to update Anki). ``KeyError`` when there is none; a ``ContentError``
+    (error[no-zstd]) for the latest format without zstd installed; ``zipfile.BadZipFile`` as
+    ``read_entry``."""
+    if latest.COLLECTION_ENTRY not in package.namelist():
+        return read_entry(package, COLLECTION_ENTRY)
+    compressed = read_entry(package, latest.COLLECTION_ENTRY)
+    # read_entry's bounds, for what the zstd frame inflates to
+    limit = min(MAX_ENTRY_BYTES, max(_SMALL, MAX_RATIO * len(compressed)))
+    try:
+        return latest.decompress(compressed, limit)
+    except ValueError as error:
+        raise zipfile.BadZipFile(f"its {latest.COLLECTION_ENTRY} {error}") from None
 
 
 # What a deck's entry may inflate to: a 100k-fact deck's collection and lock are tens of MB,

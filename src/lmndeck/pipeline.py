@@ -25,6 +25,7 @@ from lmndeck.buildtime import current_time, epoch_problems
 from lmndeck.fields import filled_notes, keep_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
+from lmndeck.latest import PackageFormat
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
@@ -275,6 +276,7 @@ def build(
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
     on_planned: Callable[[Plan], None] | None = None,
+    package_format: PackageFormat = "legacy",
 ) -> tuple[Plan | UpToDate, Path]:
     """Build the deck and save the lock; the previous deck stays whole if anything fails.
 
@@ -284,13 +286,13 @@ def build(
     KeyboardInterrupt raised after it came once the deck and the lock file were written.
     A build that would write what is there already writes nothing (``UpToDate`` when the cache
     tells so without building). ``on_planned`` sees the plan before anything is written; an
-    exception it raises stops the build there.
+    exception it raises stops the build there. ``package_format``: see ``package_bytes``.
     """
     with build_lock(cards_dir, on_wait), _no_cycle_collection():
         cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
         started = _lock_bytes(lock_path(cards_dir))
         record = _record_path(cards_dir, output)
-        up_to_date = _up_to_date(cards_dir, output, record, cards)
+        up_to_date = _up_to_date(cards_dir, output, record, cards, package_format)
         if up_to_date is not None:
             if now is None:
                 current_time()  # an unusable SOURCE_DATE_EPOCH is an error all the same
@@ -304,7 +306,7 @@ def build(
         if on_planned:
             on_planned(result)
         with workspace(record) as kept:
-            deck = package_bytes(result.contents, kept.collection, kept.chunks)
+            deck = package_bytes(result.contents, kept.collection, kept.chunks, package_format)
         # The lock first: a deck on disk must never be newer than the lock on disk, or the
         # next build would give its numbers to other deletions. A newer lock beside an older
         # deck is harmless: the lock only ever adds numbers, and the next build writes the deck.
@@ -317,7 +319,7 @@ def build(
             write_files(writes, cards_dir)
             if on_written:
                 on_written()
-        _remember(record, cards, result, target, deck)
+        _remember(record, cards, result, target, deck, package_format)
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
         remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)
@@ -362,14 +364,20 @@ def _record_path(cards_dir: Path, output: Path | None) -> Path | None:
 
 
 def _up_to_date(
-    cards_dir: Path, output: Path | None, record_path: Path | None, cards: str | None
+    cards_dir: Path,
+    output: Path | None,
+    record_path: Path | None,
+    cards: str | None,
+    package_format: PackageFormat,
 ) -> tuple[UpToDate, Path] | None:
     """What the last build built, if the cards files, the lock file and the deck are still
-    what it read and wrote (checked byte for byte, not by times)."""
+    what it read and wrote (checked byte for byte, not by times), in ``package_format``."""
     if record_path is None or cards is None:
         return None
     record = cache.read_record(record_path)
     if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
+        return None
+    if record.get("package_format", "legacy") != package_format:  # older records: legacy
         return None
     try:
         target = Path(record["deck"])
@@ -405,7 +413,12 @@ def _note_types() -> str:
 
 
 def _remember(
-    record_path: Path | None, cards: str | None, result: Plan, target: Path, deck: bytes
+    record_path: Path | None,
+    cards: str | None,
+    result: Plan,
+    target: Path,
+    deck: bytes,
+    package_format: PackageFormat,
 ) -> None:
     """Record what this build read and wrote, for the next one to compare."""
     if record_path is None:
@@ -426,6 +439,7 @@ def _remember(
         "deck": str(target),
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
+        "package_format": package_format,
         "note_types": _note_types(),
         "images": _image_files(result.image_files),
         "live_notes": result.live_notes,
@@ -455,13 +469,17 @@ def _drafts_of(record_path: Path, cards: str, count: int) -> tuple[Problem, ...]
     return drafts if all(isinstance(draft, Problem) for draft in drafts) else None
 
 
-def check_build(cards_dir: Path, output: Path | None = None) -> tuple[Plan, Path]:
+def check_build(
+    cards_dir: Path, output: Path | None = None, package_format: PackageFormat = "legacy"
+) -> tuple[Plan, Path]:
     """Fail unless the lock and the deck at ``output`` are what a build would write now."""
     with _no_cycle_collection():
-        return _check_build(cards_dir, output)
+        return _check_build(cards_dir, output, package_format)
 
 
-def _check_build(cards_dir: Path, output: Path | None) -> tuple[Plan, Path]:
+def _check_build(
+    cards_dir: Path, output: Path | None, package_format: PackageFormat
+) -> tuple[Plan, Path]:
     result = plan(cards_dir, output=output)
     target = result.output
     problems = []
@@ -475,7 +493,7 @@ def _check_build(cards_dir: Path, output: Path | None) -> tuple[Plan, Path]:
                 code=Code.LOCK_OUT_OF_DATE,
             )
         )
-    elif not target.exists() or target.read_bytes() != package_bytes(result.contents):
+    elif not holds(target, package_bytes(result.contents, package_format=package_format)):
         problems.append(
             Problem(
                 file_position(target, cards_dir),

@@ -30,9 +30,9 @@ from lmndeck.formats import display_path
 from lmndeck.lock import lock_path
 from lmndeck.media import Image, inline_media
 from lmndeck.package import (
-    COLLECTION_ENTRY,
     LOCK_ENTRY,
     package_bytes,
+    read_collection,
     read_entry,
     write_in_order,
 )
@@ -110,7 +110,7 @@ class PackageNote:
 def read_package(apkg: Path) -> list[PackageNote]:
     """The notes of an .apkg (the collection inside it), in the package's order."""
     with zipfile.ZipFile(apkg) as package:
-        collection = read_entry(package, COLLECTION_ENTRY)
+        collection = read_collection(package)
     database = apkg.with_suffix(".anki2")
     database.write_bytes(collection)
     connection = sqlite3.connect(database)

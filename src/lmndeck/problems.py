@@ -100,6 +100,7 @@ class Code(str, Enum):
     OUTPUT_IN_CARDS = "output-in-cards"
     OUTPUT_EXISTS = "output-exists"
     NO_ANKI = "no-anki"
+    NO_ZSTD = "no-zstd"
     CANNOT_WRITE = "cannot-write"
     FILE_ACCESS = "file-access"
     # writing into a student's collection (lmndeck sync)

@@ -34,6 +34,7 @@ from anki.collection import (  # isort: skip  (anki.collection before the rest: 
 )
 from anki.errors import DBError
 
+from lmndeck.latest import PackageFormat
 from lmndeck.package import OutputNote, PackageContents, package_bytes
 from lmndeck.pipeline import Plan, Progress, UpToDate, build, plan
 from lmndeck.problems import Code, ContentError, Problem, given_position
@@ -71,6 +72,7 @@ def sync(
     keep_reviewed: bool = False,
     backup: bool = True,
     allow_full_sync: bool = False,
+    package_format: PackageFormat = "legacy",
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
     on_written: Callable[[], None] | None = None,
@@ -113,6 +115,7 @@ def sync(
             on_wait=on_wait,
             on_written=on_written,
             on_planned=prepare,
+            package_format=package_format,
         )
         if prepared.plan is None:  # the build was up to date: nothing was planned
             prepare(plan(cards_dir, output=output))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lmndeck.latest import PackageFormat
 from lmndeck.lock import LOCK_NAME
 from lmndeck.pipeline import Plan, UpToDate, build
 from lmndeck.problems import ContentError, Problem
@@ -36,13 +37,19 @@ class Rebuild:
     changed: tuple[str, ...] = ()  # the files whose change started it, relative to the cards
 
 
-def watch(cards_dir: Path, output: Path | None, on_build: Callable[[Rebuild], None]) -> None:
-    """Build now and after every change, calling ``on_build`` each time; returns never, ends
-    with KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one by the caller)."""
+def watch(
+    cards_dir: Path,
+    output: Path | None,
+    on_build: Callable[[Rebuild], None],
+    package_format: PackageFormat = "legacy",
+) -> None:
+    """Build now and after every change (each in ``package_format``), calling ``on_build``
+    each time; returns never, ends with KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one
+    by the caller)."""
     # Imported here: only a watch needs the file-system watcher.
     from watchfiles import watch as changes_of
 
-    on_build(_build(cards_dir, output, ()))
+    on_build(_build(cards_dir, output, (), package_format))
     batches = changes_of(
         cards_dir,
         watch_filter=lambda _, path: is_cards_change(Path(path), cards_dir, output),
@@ -54,13 +61,15 @@ def watch(cards_dir: Path, output: Path | None, on_build: Callable[[Rebuild], No
         paths = [Path(path) for _, path in batch]
         shown = {_relative(path, cards_dir) for path in paths if _still_there_or_cards(path)}
         changed = tuple(sorted(shown))
-        on_build(_build(cards_dir, output, changed))
+        on_build(_build(cards_dir, output, changed, package_format))
 
 
-def _build(cards_dir: Path, output: Path | None, changed: tuple[str, ...]) -> Rebuild:
+def _build(
+    cards_dir: Path, output: Path | None, changed: tuple[str, ...], package_format: PackageFormat
+) -> Rebuild:
     start = time.perf_counter()
     try:
-        result, target = build(cards_dir, output)
+        result, target = build(cards_dir, output, package_format=package_format)
     except ContentError as error:
         return Rebuild(time.perf_counter() - start, problems=error.problems, changed=changed)
     return Rebuild(time.perf_counter() - start, result, target, changed=changed)

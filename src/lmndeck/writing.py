@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lmndeck.formats import display_path
 from lmndeck.lock import Lock, lock_path
-from lmndeck.package import COLLECTION_ENTRY, write_in_order
+from lmndeck.package import COLLECTION_ENTRIES, write_in_order
 from lmndeck.problems import Code, ContentError, Problem, file_position
 from lmndeck.project import CARD_SUFFIXES, Decks
 
@@ -135,7 +135,7 @@ def refuse_replacing_another_file(target: Path, cards_dir: Path) -> None:
 def _is_package(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as package:
-            return COLLECTION_ENTRY in package.namelist()
+            return not set(package.namelist()).isdisjoint(COLLECTION_ENTRIES)
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
 

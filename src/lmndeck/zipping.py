@@ -1,7 +1,7 @@
 """The package's zip, written here rather than by ``zipfile``: every entry is deflated in
 independent chunks of ``CHUNK`` bytes, each ended with a full flush, so that the chunks
 concatenate into one valid deflate stream and a chunk deflates to the same bytes wherever it
-lies. A build then deflates only the chunks whose bytes the last build did not have (see
+lies (an entry compressed already, as Anki's latest format has them, is stored as it is). A build then deflates only the chunks whose bytes the last build did not have (see
 ``Chunks``): after one edit, a few of a collection's hundred. The entries have fixed times and
 permissions, and the file is the same byte for byte for the same entries.
 """
@@ -73,6 +73,7 @@ class _Entry:
     size: int
     deflated: int
     offset: int
+    method: int = zlib.DEFLATED
 
     def fields(self) -> bytes:
         """What its local header and its central directory header both say, in this order:
@@ -82,7 +83,7 @@ class _Entry:
             "<HHHHHIIIHH",
             _VERSION,
             0,
-            zlib.DEFLATED,
+            self.method,
             0,
             _DOS_DATE,
             self.crc,
@@ -132,6 +133,14 @@ class ZipWriter:
         self._out.seek(offset)
         self._out.write(struct.pack("<I", 0x04034B50) + entry.fields() + entry.name)
         self._out.seek(end)
+        self._entries.append(entry)
+
+    def add_stored(self, name: str, data: bytes) -> None:
+        """The entry ``name`` holding ``data`` as it is (zip's method 0): nothing of it is
+        deflated, nor kept in ``Chunks`` for the next build."""
+        offset = self._out.tell()
+        entry = _Entry(name.encode("ascii"), zlib.crc32(data), len(data), len(data), offset, 0)
+        self._out.write(struct.pack("<I", 0x04034B50) + entry.fields() + entry.name + data)
         self._entries.append(entry)
 
     def _threads(self) -> ThreadPoolExecutor:

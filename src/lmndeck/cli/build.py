@@ -13,6 +13,7 @@ from lmndeck.cli.output import (
     CARDS_DIR,
     FORMAT,
     OUTPUT,
+    PACKAGE_FORMAT,
     WRITTEN,
     count,
     drafts_line,
@@ -27,6 +28,7 @@ from lmndeck.lock import lock_path
 from lmndeck.reserved import REMOVED_TAG
 
 if TYPE_CHECKING:
+    from lmndeck.latest import PackageFormat
     from lmndeck.pipeline import Changes, Plan, UpToDate
     from lmndeck.watch import Rebuild
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 @click.command("build")
 @CARDS_DIR
 @OUTPUT
+@PACKAGE_FORMAT
 @FORMAT
 @click.option(
     "--check",
@@ -48,7 +51,13 @@ if TYPE_CHECKING:
     "printed and the last good deck stays.",
 )
 @reports_problems
-def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch: bool) -> None:
+def build_command(
+    cards_dir: Path,
+    output: Path | None,
+    package_format: PackageFormat,
+    check_only: bool,
+    watch: bool,
+) -> None:
     """Build the deck from CARDS_DIR (default: cards/).
 
     All cards files of the directory go into one package, each in its own deck.
@@ -61,15 +70,16 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch:
       lmndeck build my-cards -o anatomy.apkg
       lmndeck build --check
       lmndeck build --watch
+      lmndeck build --package-format latest
     """
     if check_only and watch:
         raise click.UsageError("--check and --watch cannot be used together")
     if watch:
-        _watch(cards_dir, output)
+        _watch(cards_dir, output, package_format)
     from lmndeck.pipeline import build, check_build
 
     if check_only:
-        checked, target = check_build(cards_dir, output)
+        checked, target = check_build(cards_dir, output, package_format)
         print_notices(checked)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
@@ -84,6 +94,7 @@ def build_command(cards_dir: Path, output: Path | None, check_only: bool, watch:
             f"waiting for another build of {display_path(cards_dir)} to finish...", err=True
         ),
         on_written=lambda: meta.update({WRITTEN: True}),
+        package_format=package_format,
     )
     print_notices(result, drafts_counted=True)
     click.echo(summary(result, display_path(target)))
@@ -108,7 +119,7 @@ def print_rename_warnings(result: Plan | UpToDate) -> None:
         )
 
 
-def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
+def _watch(cards_dir: Path, output: Path | None, package_format: PackageFormat) -> NoReturn:
     """Print each build of the watch; Ctrl-C ends it with one line (a build it interrupts
     wrote everything or nothing, as always)."""
     from lmndeck.watch import watch, what_changed  # the watcher is for watches only
@@ -144,7 +155,7 @@ def _watch(cards_dir: Path, output: Path | None) -> NoReturn:
             first = False
 
     try:
-        watch(cards_dir, output, report)
+        watch(cards_dir, output, report, package_format)
     except KeyboardInterrupt:
         exit_interrupted("stopped watching")
     sys.exit(0)  # the watcher stopped by itself (the cards directory is gone)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 import click
 
 from lmndeck.formats import FORMATTERS, formatted
+from lmndeck.latest import PACKAGE_FORMATS
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position
 
 if TYPE_CHECKING:
@@ -43,6 +44,16 @@ FORMAT = click.option(
     show_default=True,
     help="How to print problems: text (file:line:col, clickable), json (one object a line), "
     "github (annotations in GitHub Actions).",
+)
+PACKAGE_FORMAT = click.option(
+    "--package-format",
+    type=click.Choice(PACKAGE_FORMATS),
+    default="legacy",
+    show_default=True,
+    envvar="LMNDECK_PACKAGE_FORMAT",
+    help="The deck's file format: legacy (every Anki) or latest (zstd: smaller, faster to "
+    "write; imported by Anki 2.1.55+ and AnkiDroid 2.17+, AnkiMobile unconfirmed; needs "
+    "lmndeck[latest]). Env: LMNDECK_PACKAGE_FORMAT.",
 )
 
 

@@ -14,6 +14,7 @@ from lmndeck.cli.output import (
     CARDS_DIR,
     FORMAT,
     OUTPUT,
+    PACKAGE_FORMAT,
     WRITTEN,
     count,
     drafts_line,
@@ -27,6 +28,7 @@ from lmndeck.problems import NOWHERE, Code, ContentError, Problem, given_positio
 from lmndeck.reserved import REMOVED_TAG
 
 if TYPE_CHECKING:
+    from lmndeck.latest import PackageFormat
     from lmndeck.sync import Synced
     from lmndeck.syncplan import SyncPlan
 
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     "platform's, e.g. ~/.local/share/Anki2.",
 )
 @OUTPUT
+@PACKAGE_FORMAT
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option(
     "--keep-reviewed",
@@ -70,6 +73,7 @@ def sync_command(
     profile: str | None,
     base: Path | None,
     output: Path | None,
+    package_format: PackageFormat,
     dry_run: bool,
     keep_reviewed: bool,
     no_backup: bool,
@@ -114,6 +118,7 @@ def sync_command(
             keep_reviewed=keep_reviewed,
             backup=not no_backup,
             allow_full_sync=allow_full_sync,
+            package_format=package_format,
             progress=progress_bar(),
             on_wait=lambda: click.echo(
                 f"waiting for another build of {display_path(cards_dir)} to finish...", err=True
