@@ -219,9 +219,7 @@ def test_sync_writes_its_deck_in_the_format_asked_for(cards: Path, tmp_path: Pat
     AnkiCollection(path).close()
     deck = tmp_path / "deck.apkg"
     options = ["--collection", str(path), "--no-backup", "-o", str(deck)]
-    result = CliRunner().invoke(
-        cli, ["sync", str(cards), *options, "--package-format", "latest"]
-    )
+    result = CliRunner().invoke(cli, ["sync", str(cards), *options, "--package-format", "latest"])
     assert result.exit_code == 0, result.output
     assert "collection.anki21b" in zipfile.ZipFile(deck).namelist()
     collection = AnkiCollection(path)
