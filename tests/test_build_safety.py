@@ -515,7 +515,7 @@ def test_anki_keeps_note_times_up_to_the_limit_but_not_from_2_to_the_32(
 ) -> None:
     """Why builds stop at 2100, and refuse a lock that leaves a changed note no later time:
     Anki stores a note's time in 32 bits (shown with that refusal switched off)."""
-    monkeypatch.setattr(pipeline, "_refuse_times_past_the_last", lambda *_: None)
+    monkeypatch.setattr(pipeline, "refuse_times_past_the_last", lambda *_: None)
     cards = write_cards()
     for now, kept in ((TIME_LIMIT - 1, True), (2**32, False)):
         apkg = tmp_path / f"{now}.apkg"

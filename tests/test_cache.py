@@ -283,7 +283,7 @@ def test_a_lock_reading_would_refuse_is_not_marked_and_fails_alike_with_the_cach
     """Should a build write a lock that reading refuses (here a note's time pushed past
     2**32 - 1, with the build's own refusal of that switched off), the next build must refuse
     it with the cache as it does without: such a lock is never marked as read before."""
-    monkeypatch.setattr(pipeline, "_refuse_times_past_the_last", lambda *_: None)
+    monkeypatch.setattr(pipeline, "refuse_times_past_the_last", lambda *_: None)
     cards = tmp_path / "a" / "cards"
     write_cards(cards, 40, files=1)
     build(cards, tmp_path / "a.apkg", now=NOW)

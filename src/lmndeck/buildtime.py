@@ -1,14 +1,17 @@
 """The build's time: now, or SOURCE_DATE_EPOCH (the reproducible-builds convention), checked;
-and the warning for one older than the times the lock already gives."""
+the warning for one older than the times the lock already gives; and the refusal of a change
+to a note the lock already gives the last time Anki can store."""
 
 from __future__ import annotations
 
 import os
 import re
 import time
+from pathlib import Path
 
 from lmndeck.lock import Lock
-from lmndeck.problems import NOWHERE, Code, ContentError, Level, Problem
+from lmndeck.lockparse import MAX_MOD
+from lmndeck.problems import NOWHERE, Code, ContentError, Level, Problem, file_position
 
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 # Anki keeps a note's modification time in 32 bits: a package note with mod 2**32 arrives with
@@ -58,3 +61,25 @@ def epoch_problems(when: int, lock: Lock, given: int | None) -> list[Problem]:
             level=Level.WARNING,
         )
     ]
+
+
+def refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:
+    """A changed note's time moves forward, or Anki keeps its old version, and Anki stores it
+    in 32 bits: a note the lock already gives the last time (a lock edited by hand) cannot
+    take a change. Refused before anything is written, not written for the next build to refuse."""
+    late = sorted(key for key, record in lock.notes.items() if record.mod > MAX_MOD)
+    late += sorted(kind for kind, record in lock.note_types.items() if record.mod > MAX_MOD)
+    if late:
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        raise ContentError(
+            [
+                Problem(
+                    file_position(path, cards_dir),
+                    f"'{late[0]}'{more} cannot change: the lock already gives it the last "
+                    f"time Anki can store ({MAX_MOD})",
+                    "restore the lock from version control; lmndeck writes times as the clock "
+                    "gives them",
+                    code=Code.INVALID_LOCK,
+                )
+            ]
+        )

@@ -21,7 +21,7 @@ from typing import Any
 
 from lmndeck import cache
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
-from lmndeck.buildtime import current_time, epoch_problems
+from lmndeck.buildtime import current_time, epoch_problems, refuse_times_past_the_last
 from lmndeck.fields import filled_notes, keep_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
@@ -29,7 +29,7 @@ from lmndeck.latest import PackageFormat
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
-from lmndeck.lockparse import MAX_MOD, remember_lock
+from lmndeck.lockparse import remember_lock
 from lmndeck.media import media_of
 from lmndeck.package import PackageContents, package_bytes
 from lmndeck.problems import (
@@ -193,7 +193,7 @@ def _plan(
     for (shown, key), (start, end) in zip(stored_as, pairwise(starts), strict=True):
         if kept is not None and shown not in kept:
             keep_notes(cards_dir, shown, key, notes[start:end], lock)
-    _refuse_times_past_the_last(lock, path, cards_dir)
+    refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = encode_lock(lock, previous.written)
     old_file = path.read_bytes() if path.exists() else None
@@ -225,28 +225,6 @@ def _deck_of(project: Decks, output: Path | None) -> Callable[[Lock | None], Pat
 def _rendering(project: Outlined) -> Callable[[], list[PlannedNote]]:
     """The project's notes, every one a note that renders (see ``previous_lock``)."""
     return lambda: [note for file in project.files for note in file.planned(project.root).values()]
-
-
-def _refuse_times_past_the_last(lock: Lock, path: Path, cards_dir: Path) -> None:
-    """A changed note's time moves forward, or Anki keeps its old version, and Anki stores it
-    in 32 bits: a note the lock already gives the last time (a lock edited by hand) cannot
-    take a change. Refused before anything is written, not written for the next build to refuse."""
-    late = sorted(key for key, record in lock.notes.items() if record.mod > MAX_MOD)
-    late += sorted(kind for kind, record in lock.note_types.items() if record.mod > MAX_MOD)
-    if late:
-        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
-        raise ContentError(
-            [
-                Problem(
-                    file_position(path, cards_dir),
-                    f"'{late[0]}'{more} cannot change: the lock already gives it the last "
-                    f"time Anki can store ({MAX_MOD})",
-                    "restore the lock from version control; lmndeck writes times as the clock "
-                    "gives them",
-                    code=Code.INVALID_LOCK,
-                )
-            ]
-        )
 
 
 def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
