@@ -87,6 +87,9 @@ class Plan:
     before: Lock = field(default_factory=Lock)  # the lock the build started from
     before_written: bool = False  # ``before`` is a lock file's a build wrote (remember_lock)
     image_files: tuple[Path, ...] = ()  # of the images the cards files show
+    # the files whose notes a build stores for the next one (see fields.kept_notes): each one's
+    # path as shown, its cache key, and where its notes start and end in ``contents.notes``
+    unkept: tuple[tuple[str, str, int, int], ...] = ()
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -190,9 +193,11 @@ def _plan(
     kept: set[str] | None = set() if remember else None
     filled = filled_notes(cards_dir, work, matched.lock, remember, kept)
     notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
-    for (shown, key), (start, end) in zip(stored_as, pairwise(starts), strict=True):
-        if kept is not None and shown not in kept:
-            keep_notes(cards_dir, shown, key, notes[start:end], lock)
+    unkept = tuple(
+        (shown, key, start, end)
+        for (shown, key), (start, end) in zip(stored_as, pairwise(starts), strict=True)
+        if kept is not None and shown not in kept
+    )
     refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = encode_lock(lock, previous.written)
@@ -214,6 +219,7 @@ def _plan(
         previous.lock,
         previous.written is not None,
         image_files,
+        unkept,
     )
 
 
@@ -298,6 +304,9 @@ def build(
             if on_written:
                 on_written()
         _remember(record, cards, result, target, deck, package_format)
+        # after the package: what storing them holds for a while is less than packaging frees
+        for shown, key, start, end in result.unkept:
+            keep_notes(cards_dir, shown, key, result.contents.notes[start:end], result.lock)
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
         remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)
