@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,9 +35,9 @@ facts:
 class Watcher:
     """A running `lmndeck build --watch` whose output lines are collected as they come."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, *options: str) -> None:
         self.process = subprocess.Popen(
-            [LMNDECK, "build", "--watch"],
+            [LMNDECK, "build", "--watch", *options],
             cwd=project,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -109,6 +111,37 @@ def test_watch_rebuilds_on_saves_survives_errors_and_stops_on_ctrl_c(
     assert watcher.stop() == 130
     assert watcher.lines[-1] == "stopped watching"
     assert not any("Traceback" in line for line in watcher.lines)
+
+
+def test_a_watch_in_the_latest_format_builds_what_a_fresh_clone_builds(tmp_path: Path) -> None:
+    """Many builds in one process, in the latest package format, the unchanged file's notes
+    taken whole from the cache each time: the deck is what a clone of the cards and the lock
+    builds without any cache."""
+    project, cards = tmp_path / "project", tmp_path / "project" / "cards"
+    cards.mkdir(parents=True)
+    (cards / "a.yaml").write_text(FACT.format(segments="L3-L4"), encoding="utf-8")
+    other = FACT.replace("Watch", "Other").replace("id: reflex", "id: other")
+    (cards / "b.yaml").write_text(other.format(segments="S1"), encoding="utf-8")
+    watcher = Watcher(project, "--package-format", "latest")
+    try:
+        start = watcher.wait_for("watching cards for changes")
+        for number, segments in enumerate(("L3 and L4", "L4", "L2-L4")):
+            (cards / "a.yaml").write_text(FACT.format(segments=segments), encoding="utf-8")
+            start = watcher.wait_for("rebuilt in", start + (number > 0))
+        assert watcher.stop() == 130
+    finally:
+        if watcher.process.poll() is None:
+            watcher.process.kill()
+    clone = tmp_path / "clone"
+    shutil.copytree(cards, clone / "cards")
+    built = subprocess.run(
+        [LMNDECK, "build", "--package-format", "latest"], cwd=clone, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    (deck,) = (project / "dist").glob("*.apkg")
+    with zipfile.ZipFile(deck) as package:
+        assert "collection.anki21b" in package.namelist()
+    assert deck.read_bytes() == (clone / "dist" / deck.name).read_bytes()
 
 
 @pytest.mark.parametrize(
