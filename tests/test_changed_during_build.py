@@ -8,6 +8,7 @@ the old branch's lock over the one git just put there (issue 19, class 1).
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from lmndeck import package, pipeline
+from lmndeck import cache, package, pipeline, project
 from lmndeck.cli import main
 from lmndeck.package import PackageContents
 
@@ -90,3 +91,41 @@ def test_a_checkout_during_a_build_is_refused_and_keeps_what_git_wrote(
         shutil.copy(b / "cards" / "deck.yaml", a / "cards" / "deck.yaml")
         build(a)
         assert '"lost": 3' in (a / "cards" / "lmndeck.lock").read_text()
+
+
+def test_a_save_while_a_file_renders_is_refused_and_caches_nothing_an_undo_would_bring_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file taken in outline is read again when a note of it must render anew: an editor's
+    save in between is refused, and nothing rendered from the saved text is cached under the
+    bytes the build planned from, where the next build (after the save is undone) would find
+    it and ship the undone text."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "a.yaml").write_text(BRANCH_A, encoding="utf-8")
+    other = BRANCH_A.replace("deck: Branches", "deck: Other").replace("id: reflexes", "id: tone")
+    (cards / "b.yaml").write_text(other, encoding="utf-8")
+    build(tmp_path)
+    (cards / "b.yaml").write_text(other.replace("reflexes", "tone"), encoding="utf-8")
+    build(tmp_path)  # a.yaml is in outline now
+    for what in ("fields", "notes"):  # a.yaml's notes must render anew
+        cache.file_entry(cards, cards / "a.yaml", what).unlink()
+    planned = project.PlanFile.planned
+
+    def saved_meanwhile(file: project.PlanFile, root: Path) -> Any:
+        if file.outline.path == "a.yaml":
+            (cards / "a.yaml").write_text(BRANCH_A.replace("LMN", "EDITED"), encoding="utf-8")
+        return planned(file, root)
+
+    monkeypatch.setattr(project.PlanFile, "planned", saved_meanwhile)
+    (cards / "b.yaml").write_text(other, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "d.apkg")])
+    assert result.exit_code == 1
+    assert "error[changed-during-build]" in result.output
+    assert "a.yaml changed while this build ran" in result.output
+    monkeypatch.setattr(project.PlanFile, "planned", planned)
+    (cards / "a.yaml").write_text(BRANCH_A, encoding="utf-8")  # the save undone
+    build(tmp_path)
+    with zipfile.ZipFile(tmp_path / "d.apkg") as deck:
+        collection = deck.read("collection.anki2")
+    assert b"EDITED" not in collection and b"LMN lesions" in collection

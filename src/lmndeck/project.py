@@ -96,15 +96,29 @@ class PlanFile:
         return tuple(file_notes(self.model)) if self.model else self.outline.notes
 
     def planned(self, root: Path) -> dict[str, PlannedNote]:
-        """Its notes that render, by key (the model read from the cache if need be)."""
+        """Its notes that render, by key (the model read from the cache if need be). The file
+        is read again: one saved since it was planned is refused, since what is rendered of
+        it is cached under ``key``, the bytes it had (an editor's save undone later would
+        otherwise bring back the edit, cached as the file it undid)."""
         model = self.model
         if model is None:
             path = self.outline.path
-            read, _ = read_cards_file(root, root / path, path, remember=False)
+            read, key = read_cards_file(root, root / path, path, remember=False)
+            if key != self.key:
+                raise ContentError([_changed_while_building(root, path)])
             if read.deck_file is None:  # changed since: the build will refuse to write
                 raise ContentError(read.problems)
             model = read.deck_file
         return {note.key: note for note in file_notes(model)}
+
+
+def _changed_while_building(root: Path, shown: str) -> Problem:
+    return Problem(
+        file_position(root / shown, root),
+        f"{shown} changed while this build ran: it is no longer the file the build read",
+        "build again (lmndeck build --watch does so by itself on the next change)",
+        code=Code.CHANGED_DURING_BUILD,
+    )
 
 
 @dataclass(frozen=True)
