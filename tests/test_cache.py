@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, fields, jsonlocated, lockparse, pipeline, project
+from lmndeck import cache, jsonlocated, lockparse, packaged, pipeline, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
@@ -355,15 +355,45 @@ def _swap_first_two_numbers(cards: Path) -> None:
     (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
 
 
-def _numbers_edited_by_hand(cards: Path) -> None:
-    """The same, by hand, the last deck gone (with it, the lock reading refuses the edit)."""
-    lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
-    record = next(r for r in lock["notes"].values() if len(r.get("deletions", {})) >= 2)
-    numbers = record["deletions"]
+def _by_hand(edit: Callable[[dict[str, Any]], None]) -> Callable[[Path], None]:
+    """The lock edited by hand with ``edit``, the last deck gone (with it, the lock reading
+    would refuse a record that contradicts the deck)."""
+
+    def change(cards: Path) -> None:
+        lock = json.loads((cards / "lmndeck.lock").read_text(encoding="utf-8"))
+        edit(lock)
+        (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
+        (cards.parent.parent / f"{cards.parent.name}.apkg").unlink()
+
+    return change
+
+
+def _numbered(lock: dict[str, Any]) -> dict[str, Any]:
+    return next(r for r in lock["notes"].values() if len(r.get("deletions", {})) >= 2)
+
+
+def _swap_numbers(lock: dict[str, Any]) -> None:
+    numbers = _numbered(lock)["deletions"]
     first, second = list(numbers)[:2]
     numbers[first], numbers[second] = numbers[second], numbers[first]
-    (cards / "lmndeck.lock").write_text(json.dumps(lock, indent=1), encoding="utf-8")
-    (cards.parent.parent / f"{cards.parent.name}.apkg").unlink()
+
+
+def _retire_a_number(lock: dict[str, Any]) -> None:
+    _numbered(lock)["retired"] = {"a deletion since removed": 60_000}
+
+
+def _swap_two_records(lock: dict[str, Any]) -> None:
+    keys = sorted(key for key, r in lock["notes"].items() if r["kind"] == "cloze")[:2]
+    notes = lock["notes"]
+    notes[keys[0]], notes[keys[1]] = notes[keys[1]], notes[keys[0]]
+
+
+def _another_guid(lock: dict[str, Any]) -> None:
+    _numbered(lock)["guid"] = "lmnGUID001"
+
+
+def _rename_the_namespace(lock: dict[str, Any]) -> None:
+    lock["namespace"] = "Another namespace"
 
 
 def _later_times(cards: Path) -> None:
@@ -395,13 +425,20 @@ def _lock_lost(cards: Path) -> None:
     "change",
     [
         _swap_first_two_numbers,
-        _numbers_edited_by_hand,
+        _by_hand(_swap_numbers),
+        _by_hand(_retire_a_number),
+        _by_hand(_swap_two_records),
+        _by_hand(_another_guid),
+        _by_hand(_rename_the_namespace),
         _later_times,
         _forget_one_note,
         _a_file_before_the_others,
         _lock_lost,
     ],
-    ids=["numbers-merged", "numbers-by-hand", "later-times", "forgotten", "moved", "lock-lost"],
+    ids=[
+        *("numbers-merged", "numbers-by-hand", "retired-by-hand", "records-swapped", "guid"),
+        *("namespace-by-hand", "later-times", "forgotten", "moved", "lock-lost"),
+    ],
 )
 def test_a_file_is_taken_whole_from_the_last_build_only_as_this_build_would_make_it(
     tmp_path: Path, change: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
@@ -414,14 +451,14 @@ def test_a_file_is_taken_whole_from_the_last_build_only_as_this_build_would_make
     write_cards(cards, 400, files=3)
     deck_and_lock(cards, tmp_path / "a.apkg")
     kept: list[bool] = []
-    real = fields.kept_notes
+    real = packaged.last_packaged
 
     def counted(*args: Any) -> Any:
         found = real(*args)
         kept.append(found is not None)
         return found
 
-    monkeypatch.setattr(fields, "kept_notes", counted)
+    monkeypatch.setattr(pipeline, "last_packaged", counted)
     edit_one_fact(cards, 1)
     deck_and_lock(cards, tmp_path / "a.apkg")
     assert kept.count(True) == 2 and kept.count(False) == 1  # all but the edited file

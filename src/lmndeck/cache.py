@@ -6,7 +6,7 @@ time. It holds
 
 - ``files/``: each cards file as read and checked, in outline (see ``outline``), its
   notes' fields as rendered (with their content hashes, per note and card numbers) and its
-  notes as the last build packaged them (see ``fields.kept_notes``), under a key made of
+  notes as the last build packaged them (see ``packaged``), under a key made of
   lmndeck's version,
   the file's path as problems show it and its bytes: an edited file misses and is read and
   rendered again, the others are not; and a mark for the bytes of the lock file the last
@@ -99,7 +99,8 @@ def file_key(shown: str, data: bytes) -> str:
 
 
 def file_entry(cards_dir: Path, file: Path, what: str = "read") -> Path:
-    """The entry of ``file`` that holds ``what``: the file as read, or its notes' fields."""
+    """The entry of ``file`` that holds ``what``: the file as read, its outline, its notes'
+    fields, its notes as packaged, or (for the lock file) the mark of its bytes."""
     name = digest(str(file.resolve()))[:32]
     return cache_dir(cards_dir) / "files" / f"{name}.{what}.pickle"
 

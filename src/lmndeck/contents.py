@@ -12,7 +12,7 @@ from lmndeck.notetypes import NoteType
 
 class OutputNote(NamedTuple):
     """A note ready to be packaged. A named tuple: a rebuild makes one per note of the deck,
-    or takes it from the cache (see ``fields.kept_notes``), five times as fast as a frozen
+    or takes it from the cache (see ``packaged``), five times as fast as a frozen
     dataclass (whose fields are set one by one)."""
 
     key: str

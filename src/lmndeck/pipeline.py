@@ -22,7 +22,7 @@ from typing import Any
 from lmndeck import cache
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
 from lmndeck.buildtime import current_time, epoch_problems, refuse_times_past_the_last
-from lmndeck.fields import filled_notes, keep_notes
+from lmndeck.fields import filled_notes
 from lmndeck.kinds import KINDS, NOTE_TYPES
 from lmndeck.kinds.base import PlannedNote
 from lmndeck.latest import PackageFormat
@@ -32,6 +32,7 @@ from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import remember_lock
 from lmndeck.media import media_of
 from lmndeck.package import PackageContents, package_bytes
+from lmndeck.packaged import last_packaged, remember_packaged
 from lmndeck.problems import (
     Code,
     ContentError,
@@ -87,9 +88,9 @@ class Plan:
     before: Lock = field(default_factory=Lock)  # the lock the build started from
     before_written: bool = False  # ``before`` is a lock file's a build wrote (remember_lock)
     image_files: tuple[Path, ...] = ()  # of the images the cards files show
-    # the files whose notes a build stores for the next one (see fields.kept_notes): each one's
-    # path as shown, its cache key, and where its notes start and end in ``contents.notes``
-    unkept: tuple[tuple[str, str, int, int], ...] = ()
+    # the files whose notes were packaged anew, which a build stores for the next one (see
+    # packaged): each one's path as shown, its cache key, and where its notes are in ``contents``
+    packaged_anew: tuple[tuple[str, str, int, int], ...] = ()
 
     def cards(self, kind: str) -> int:
         """Cards of the notes of ``kind`` (a kind's name) in the deck."""
@@ -186,18 +187,22 @@ def _plan(
     problems = sorted(draft for file in files for draft in file.drafts)
     read = [cards_dir / file.path for file in files]
     starts = list(accumulate((len(notes) for notes in by_file), initial=0))
-    slices = [positions[start:end] for start, end in pairwise(starts)]
-    work = list(zip(outlined.files, by_file, slices, strict=True))
-    stored_as = [(file.outline.path, file.key) for file in outlined.files]
-    del by_file, outlined, files, slices  # each file's model goes once its notes are rendered
-    kept: set[str] | None = set() if remember else None
-    filled = filled_notes(cards_dir, work, matched.lock, remember, kept)
-    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
-    unkept = tuple(
-        (shown, key, start, end)
-        for (shown, key), (start, end) in zip(stored_as, pairwise(starts), strict=True)
-        if kept is not None and shown not in kept
+    ranges = list(pairwise(starts))
+    whole = [  # a build takes whole the notes of the files that did not change (see packaged)
+        last_packaged(cards_dir, file, notes, positions[start:end], matched.lock)
+        if remember
+        else None
+        for file, notes, (start, end) in zip(outlined.files, by_file, ranges, strict=True)
+    ]
+    packaged_anew = tuple(
+        (file.outline.path, file.key, start, end)
+        for file, taken, (start, end) in zip(outlined.files, whole, ranges, strict=True)
+        if remember and taken is None
     )
+    work = list(zip(outlined.files, by_file, whole, strict=True))
+    del by_file, outlined, files, whole  # each file's model goes once its notes are rendered
+    filled = filled_notes(cards_dir, work, matched.lock, remember)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
     refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = encode_lock(lock, previous.written)
@@ -219,7 +224,7 @@ def _plan(
         previous.lock,
         previous.written is not None,
         image_files,
-        unkept,
+        packaged_anew,
     )
 
 
@@ -305,8 +310,9 @@ def build(
                 on_written()
         _remember(record, cards, result, target, deck, package_format)
         # after the package: what storing them holds for a while is less than packaging frees
-        for shown, key, start, end in result.unkept:
-            keep_notes(cards_dir, shown, key, result.contents.notes[start:end], result.lock)
+        for shown, key, start, end in result.packaged_anew:
+            notes = result.contents.notes[start:end]
+            remember_packaged(cards_dir, shown, key, notes, result.lock)
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
         remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)

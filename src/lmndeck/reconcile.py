@@ -127,14 +127,16 @@ def reconcile(
 ) -> tuple[list[OutputNote], Lock, Changes]:
     """The notes to package, the lock to save, and what changed since ``previous``
     (``matched``'s lock and changes are completed in place); ``positions``: each filled
-    note's new-card position (see studyorder)."""
+    note's new-card position (see studyorder). An ``OutputNote`` among ``filled`` is a note
+    taken whole as the last build packaged it (see ``packaged``), already at its position,
+    with nothing to change or report: it is packaged as it is."""
     lock, changes = matched.lock, matched.changes
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
     output: list[OutputNote] = []
     seen: set[str] = set()
     for item, position in zip(filled, positions, strict=True):
-        if isinstance(item, OutputNote):  # as the last build made it (see fields.kept_notes)
+        if isinstance(item, OutputNote):  # as the last build packaged it (see packaged)
             seen.add(item.key)
             output.append(item)
             continue
