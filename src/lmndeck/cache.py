@@ -37,6 +37,7 @@ import enum
 import functools
 import hashlib
 import hmac
+import importlib.util
 import io
 import json
 import os
@@ -55,16 +56,25 @@ CACHE_NAME = ".lmndeck-cache"
 
 
 def _code_stamp() -> str:
-    """lmndeck's own files, by name, size and time: in development the version stays the same
-    while the code that reads and renders cards changes, and a cache from before must not be
-    used (about 70 files: a millisecond or two)."""
-    package = Path(__file__).resolve().parent
+    """lmndeck's own files and genanki's, by name, size and time: in development the version
+    stays the same while the code that reads and renders cards changes, and a cache from before
+    must not be used; genanki makes the note types' JSON (see ``notetypes.content_hashes``).
+    About 90 files: a millisecond or two. genanki is found, not imported."""
     stamps = []
-    for path in sorted(package.rglob("*")):
-        if "__pycache__" not in path.parts and path.is_file():
-            status = path.stat()
-            stamps.append(f"{path.relative_to(package)} {status.st_size} {status.st_mtime_ns}")
+    for package in (Path(__file__).resolve().parent, _genanki_folder()):
+        for path in sorted(package.rglob("*")):
+            if "__pycache__" not in path.parts and path.is_file():
+                status = path.stat()
+                shown = f"{package.name}/{path.relative_to(package)}"
+                stamps.append(f"{shown} {status.st_size} {status.st_mtime_ns}")
     return digest(*stamps)[:16]
+
+
+def _genanki_folder() -> Path:
+    spec = importlib.util.find_spec("genanki")  # a package's spec: nothing of it runs
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("lmndeck needs genanki")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
 
 
 def digest(*parts: bytes | str) -> str:
@@ -86,6 +96,11 @@ _GITIGNORE = "# lmndeck's build cache (see the README's 'Speed'): safe to delete
 def key(*parts: str) -> str:
     """A key for an entry of ``parts``: another version or other code never reads it."""
     return digest(_FORMAT, *parts)
+
+
+def code_entry(cards_dir: Path, what: str) -> Path:
+    """The entry of what depends on the code alone (the note types' hashes, say)."""
+    return cache_dir(cards_dir) / "builds" / f"{what}.pickle"
 
 
 def cache_dir(cards_dir: Path) -> Path:
