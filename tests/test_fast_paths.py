@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -10,10 +13,14 @@ from typing import Any
 import genanki
 import pytest
 
+from lmndeck import notetypes
 from lmndeck.jsonlocated import Entry, Locator, Object, parse_fast
 from lmndeck.lock import Lock, NoteRecord, guid_for
 from lmndeck.lockconflict import split_conflict
 from lmndeck.lockparse import LockValidator, _plain_note, readable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from synth import edit_one_fact, write_cards
 
 LOCK = Path(__file__).resolve().parent.parent / "cards" / "lmndeck.lock"
 RECORDS = json.loads(LOCK.read_text(encoding="utf-8"))["notes"]
@@ -106,3 +113,38 @@ def test_a_lock_checked_against_a_known_one_still_finds_what_changed() -> None:
         assert not readable(changed, known)
     twice = Lock("Deck", {**known.notes, "fact/c": replace(record, guid="uvwxyzABCD")})
     assert not readable(twice, known)  # a new record with another's id
+
+
+def test_anki_note_type_kinds_are_genankis() -> None:
+    assert (notetypes.ANKI_FRONT_BACK, notetypes.ANKI_CLOZE) == (
+        genanki.Model.FRONT_BACK,
+        genanki.Model.CLOZE,
+    )
+
+
+def test_a_build_whose_note_types_and_decks_are_unchanged_never_imports_genanki(
+    tmp_path: Path,
+) -> None:
+    """genanki imports asyncio: about a tenth of a build that changes one fact. The note types'
+    hashes come from the cache, the collection's col row is the working file's; the deck
+    is a clean build's, byte for byte."""
+    cards = tmp_path / "project" / "cards"
+    write_cards(cards, 200, files=3)
+    run = [sys.executable, "-c", _BUILD, str(cards)]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout == "True\n"
+    edit_one_fact(cards, 1)
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout == "False\n"
+    clean = tmp_path / "clean"
+    shutil.copytree(cards, clean / "cards")
+    subprocess.run([*run[:3], str(clean / "cards")], capture_output=True, check=True)
+    assert (clean / "deck.apkg").read_bytes() == (cards.parent / "deck.apkg").read_bytes()
+
+
+_BUILD = """
+import sys
+from pathlib import Path
+from lmndeck.pipeline import build
+cards = Path(sys.argv[1])
+build(cards, cards.parent / "deck.apkg", now=1_700_000_000)
+print("genanki" in sys.modules)
+"""

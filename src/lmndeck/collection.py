@@ -1,6 +1,7 @@
 """The collection inside a package: Anki's SQLite file, the same bytes for the same notes.
 
-genanki supplies the collection schema and the note type and deck JSON. The rows are written
+genanki supplies the collection schema and the note type and deck JSON (imported only when a
+collection is made or its ``col`` row changes: see ``notetypes``). The rows are written
 here with bulk inserts, because genanki stamps every note with one build time (per-note times
 are what make re-imports update the right notes) and runs one statement per row.
 
@@ -22,10 +23,6 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
 
 from lmndeck.contents import OutputNote, PackageContents
 from lmndeck.notetypes import NoteType
@@ -67,10 +64,14 @@ def write_collection(
 @dataclass
 class WorkingFile:
     """A collection file a build updates in place, and what it holds: a record of each note's
-    rows (see ``_records``); None: the file is to be made anew."""
+    rows (see ``_record``; None: the file is to be made anew), a digest of its schema as made
+    (a file whose schema differs is made anew) and one of what its ``col`` row was made of
+    (see ``_col_made_of``; the same is not made again)."""
 
     path: Path
     rows: bytes | None = None
+    layout: str = ""
+    col: str = ""
 
 
 # The database header's file change counter, version-valid-for number and SQLite version.
@@ -87,7 +88,9 @@ def _fill_and_copy(contents: PackageContents, working: WorkingFile, out: Path) -
         write, gone, rewritten = _to_write(held, records)
         del records
         connection.execute("BEGIN")
-        connection.execute(_INSERT["col"], _col_row(contents))
+        col = _col_made_of(contents)
+        if col != working.col:
+            connection.execute(_INSERT["col"], _col_row(contents))
         for table, column in (("cards", "nid"), ("notes", "id")):
             connection.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone + rewritten)
         notes = (by_id[index] for index in write)
@@ -95,7 +98,7 @@ def _fill_and_copy(contents: PackageContents, working: WorkingFile, out: Path) -
         cards = ((by_id[index], firsts[index]) for index in write)
         connection.executemany(_INSERT["cards"], _card_rows(cards))
         connection.execute("COMMIT")
-        working.rows = rows
+        working.rows, working.col = rows, col
         connection.execute("VACUUM INTO ?", (str(out),))
     finally:
         connection.close()
@@ -165,14 +168,15 @@ def _open_working(working: WorkingFile) -> tuple[sqlite3.Connection, bytes]:
     if working.rows is not None and path.exists():
         try:
             connection = _connect(path)
-            if _schema(connection) == _empty_schema():
+            if _layout(connection) == working.layout:
                 return connection, working.rows
             connection.close()
         except sqlite3.DatabaseError:  # not SQLite, or damaged
             pass
     path.unlink(missing_ok=True)
     connection = _connect(path)
-    connection.executescript(APKG_SCHEMA)
+    connection.executescript(_apkg_schema())
+    working.layout, working.col = _layout(connection), ""
     return connection, b""
 
 
@@ -186,33 +190,42 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _schema(connection: sqlite3.Connection) -> list[Row]:
+def _layout(connection: sqlite3.Connection) -> str:
     """What decides the copy's layout besides the rows: the schema and the header's values."""
     rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")
     pragmas = [
         connection.execute(f"PRAGMA {name}").fetchone()
         for name in ("page_size", "encoding", "schema_version", "user_version", "application_id")
     ]
-    return [*rows, *pragmas]
+    return hashlib.sha256(repr([*rows, *pragmas]).encode()).hexdigest()
 
 
-@functools.cache
-def _empty_schema() -> list[Row]:
-    connection = sqlite3.connect(":memory:")
-    try:
-        connection.executescript(APKG_SCHEMA)
-        return _schema(connection)
-    finally:
-        connection.close()
+def _apkg_schema() -> str:
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    schema: str = APKG_SCHEMA
+    return schema
+
+
+def _col_made_of(contents: PackageContents) -> str:
+    """A digest of what the ``col`` row is made of besides the code: its decks and note types."""
+    made_of = (_decks(contents), sorted(contents.note_types.items()))
+    return hashlib.sha256(repr(made_of).encode()).hexdigest()
+
+
+def _decks(contents: PackageContents) -> list[str]:
+    return sorted({note.deck for note in contents.notes if note.ords})
 
 
 def _col_row(contents: PackageContents) -> Row:
     """The collection's one ``col`` row: genanki's, with the decks and note types."""
+    from genanki.apkg_col import APKG_COL
+
     connection = sqlite3.connect(":memory:")
     try:
-        connection.executescript(APKG_SCHEMA)
+        connection.executescript(_apkg_schema())
         connection.executescript(APKG_COL)
-        decks = sorted({note.deck for note in contents.notes if note.ords})
+        decks = _decks(contents)
         first_deck = deck_id(decks[0]) if decks else 1
         _write_col_json(connection, decks, contents.note_types, first_deck)
         row: Row = connection.execute("SELECT * FROM col").fetchone()
@@ -227,6 +240,8 @@ def _write_col_json(
     note_types: Mapping[str, tuple[NoteType, int]],
     default_deck: int,
 ) -> None:
+    import genanki
+
     (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
     all_decks = json.loads(decks_json)
     for name in decks:

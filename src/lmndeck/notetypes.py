@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import genanki
+from lmndeck import cache
+
+if TYPE_CHECKING:
+    import genanki
+
+# Anki's two kinds of note type (genanki.Model.FRONT_BACK and CLOZE). genanki is imported only
+# where a note type's JSON is made: importing it imports asyncio (through cached_property),
+# about a tenth of a build that changes one fact, which needs none of it (see content_hashes).
+ANKI_FRONT_BACK, ANKI_CLOZE = 0, 1
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,9 @@ class NoteType:
         return len(self.fields) + len(self.reserved_fields)
 
     def model(self) -> genanki.Model:
-        front, back = (_template(f"{self.kind}-{side}.html") for side in ("front", "back"))
+        import genanki
+
+        front, back, css = self.texts()
         return genanki.Model(
             model_id=self.model_id,
             name=self.name,
@@ -80,9 +92,14 @@ class NoteType:
             templates=[
                 {"name": self.template_name, "id": self.template_id, "qfmt": front, "afmt": back}
             ],
-            css=_template("style.css") + self._own_css(),
+            css=css,
             model_type=self.anki_type,
         )
+
+    def texts(self) -> tuple[str, str, str]:
+        """Its front and back templates and its CSS."""
+        front, back = (_template(f"{self.kind}-{side}.html") for side in ("front", "back"))
+        return front, back, _template("style.css") + self._own_css()
 
     def _own_css(self) -> str:
         """templates/<kind>.css, if the kind has one: rules for its own classes, added to the
@@ -98,6 +115,31 @@ class NoteType:
         """Changes exactly when what Anki stores for the note type (less its time) changes."""
         data = self.model_json(0, 0)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def content_hashes(note_types: Mapping[str, NoteType], cards_dir: Path | None) -> dict[str, str]:
+    """Each note type's ``content_hash``, by kind. They depend on the note types, their texts
+    and genanki's code (which every cache key stamps) alone: kept in the cache of ``cards_dir``
+    (None: no cache) under a key of all of these, they spare a build whose note types are
+    unchanged importing genanki (their texts are a few files read)."""
+    made_of = [f"{kind} {note_type!r}" for kind, note_type in note_types.items()]
+    key = cache.key(
+        "note type hashes", *made_of, *(t for n in note_types.values() for t in n.texts())
+    )
+    entry = None if cards_dir is None else cache.code_entry(cards_dir, "note-types")
+    known = None if entry is None else cache.load(entry, key)
+    if isinstance(known, dict) and list(known) == list(note_types):
+        return known
+    hashes = {kind: note_type.content_hash() for kind, note_type in note_types.items()}
+    if entry is not None:
+        cache.store(entry, key, hashes)
+    return hashes
+
+
+def all_note_types(note_types: Mapping[str, NoteType], cards_dir: Path) -> str:
+    """What every note type is now (templates, CSS, fields): a build whose note types changed
+    has to write them, though the cards files did not change."""
+    return cache.digest(*content_hashes(note_types, cards_dir).values())
 
 
 def _reserved_field(name: str, field_id: int) -> dict[str, Any]:

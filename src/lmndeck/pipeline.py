@@ -11,7 +11,9 @@ then takes the files the cache has in outline, without their models (outline).
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import remember_lock
 from lmndeck.media import media_of
+from lmndeck.notetypes import all_note_types, content_hashes
 from lmndeck.package import PackageContents, package_bytes
 from lmndeck.packaged import last_packaged, remember_packaged
 from lmndeck.problems import (
@@ -92,18 +95,16 @@ class Plan:
     # packaged): each one's path as shown, its cache key, and where its notes are in ``contents``
     packaged_anew: tuple[tuple[str, str, int, int], ...] = ()
 
-    def cards(self, kind: str) -> int:
-        """Cards of the notes of ``kind`` (a kind's name) in the deck."""
-        return sum(
-            len(note.ords) for note in self.contents.notes if note.kind == kind and not note.removed
-        )
-
-    @property
+    @functools.cached_property
     def cards_by_kind(self) -> list[tuple[str, int]]:
         """(what the cards are called, how many) per kind that has cards, in study order: a
-        deck without, say, list facts is not told about them."""
-        counts = [(kind.cards_noun, self.cards(kind.name)) for kind in KINDS]
-        return [(noun, number) for noun, number in counts if number]
+        deck without, say, list facts is not told about them. One pass over the notes: the
+        summary and the build record both ask."""
+        cards: Counter[str] = Counter()
+        for note in self.contents.notes:
+            if not note.removed:
+                cards[note.kind] += len(note.ords)
+        return [(kind.cards_noun, cards[kind.name]) for kind in KINDS if cards[kind.name]]
 
     @property
     def live_notes(self) -> int:
@@ -202,7 +203,8 @@ def _plan(
     work = list(zip(outlined.files, by_file, whole, strict=True))
     del by_file, outlined, files, whole  # each file's model goes once its notes are rendered
     filled = filled_notes(cards_dir, work, matched.lock, remember)
-    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions)
+    hashes = content_hashes(NOTE_TYPES, cards_dir if remember else None)
+    notes, lock, changes = reconcile(filled, matched, previous.lock, when, positions, hashes)
     refuse_times_past_the_last(lock, path, cards_dir)
     note_types = {kind: (NOTE_TYPES[kind], record.mod) for kind, record in lock.note_types.items()}
     lock_file = encode_lock(lock, previous.written)
@@ -308,7 +310,7 @@ def build(
             write_files(writes, cards_dir)
             if on_written:
                 on_written()
-        _remember(record, cards, result, target, deck, package_format)
+        _remember(cards_dir, record, cards, result, target, deck, package_format)
         # after the package: what storing them holds for a while is less than packaging frees
         for shown, key, start, end in result.packaged_anew:
             notes = result.contents.notes[start:end]
@@ -368,7 +370,9 @@ def _up_to_date(
     if record_path is None or cards is None:
         return None
     record = cache.read_record(record_path)
-    if record is None or record.get("cards") != cards or record.get("note_types") != _note_types():
+    if record is None or record.get("cards") != cards:
+        return None
+    if record.get("note_types") != all_note_types(NOTE_TYPES, cards_dir):
         return None
     if record.get("package_format", "legacy") != package_format:  # older records: legacy
         return None
@@ -399,13 +403,8 @@ def _image_files(paths: Iterable[Path]) -> list[list[str]]:
     return [[str(path), cache.digest(path.read_bytes())] for path in sorted(set(paths))]
 
 
-def _note_types() -> str:
-    """What every note type is now (templates, CSS, fields): a build whose note types changed
-    has to write them, though the cards files did not change."""
-    return cache.digest(*(note_type.content_hash() for note_type in NOTE_TYPES.values()))
-
-
 def _remember(
+    cards_dir: Path,
     record_path: Path | None,
     cards: str | None,
     result: Plan,
@@ -433,7 +432,7 @@ def _remember(
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),
         "package_format": package_format,
-        "note_types": _note_types(),
+        "note_types": all_note_types(NOTE_TYPES, cards_dir),
         "images": _image_files(result.image_files),
         "live_notes": result.live_notes,
         "cards_by_kind": result.cards_by_kind,

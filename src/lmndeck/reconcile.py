@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -124,12 +124,14 @@ def reconcile(
     previous: Lock,
     now: int,
     positions: Iterable[int],
+    note_types: Mapping[str, str],
 ) -> tuple[list[OutputNote], Lock, Changes]:
     """The notes to package, the lock to save, and what changed since ``previous``
     (``matched``'s lock and changes are completed in place); ``positions``: each filled
     note's new-card position (see studyorder). An ``OutputNote`` among ``filled`` is a note
     taken whole as the last build packaged it (see ``packaged``), already at its position,
-    with nothing to change or report: it is packaged as it is."""
+    with nothing to change or report: it is packaged as it is. ``note_types``: each kind's
+    note type's content hash (see ``notetypes.content_hashes``)."""
     lock, changes = matched.lock, matched.changes
     ids = _IdAllocator({record.id for record in lock.notes.values()}, now)
     guids = _GuidAllocator({record.guid for record in lock.notes.values()}, lock.namespace)
@@ -177,7 +179,7 @@ def reconcile(
         output.append(_output(note.key, record, fields, note.tags, ords, content, due=position))
     for key in sorted(set(lock.notes) - seen):
         output.append(_tombstone(key, lock, now, changes))
-    _reconcile_note_types(lock, now, changes)
+    _reconcile_note_types(lock, now, changes, note_types)
     changes.likely_renames = likely_renames(
         changes.removed, changes.added, previous.notes, lock.notes
     )
@@ -289,12 +291,14 @@ def _tombstone(key: str, lock: Lock, now: int, changes: Changes) -> OutputNote:
     return _output(key, record, fields, tags, (), content, removed=True)
 
 
-def _reconcile_note_types(lock: Lock, now: int, changes: Changes) -> None:
+def _reconcile_note_types(
+    lock: Lock, now: int, changes: Changes, hashes: Mapping[str, str]
+) -> None:
     """The note types of the kinds the lock has notes of (removed ones too), and those it has
     already: a kind added to lmndeck changes no deck until the deck uses it."""
     used = {record.kind for record in lock.notes.values()}
     for kind, note_type in NOTE_TYPES.items():
-        content = note_type.content_hash()
+        content = hashes[kind]
         record = lock.note_types.get(kind)
         if record is None and kind not in used:
             continue

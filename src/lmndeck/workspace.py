@@ -52,19 +52,20 @@ def workspace(record: Path | None) -> Iterator[Workspace]:
 
 @contextmanager
 def _working_collection(path: Path) -> Iterator[WorkingFile | None]:
-    """The working file, with the digests of its rows (see ``collection``) stored beside its
-    stamp: a file the cache vouches for holds what they say."""
+    """The working file, with the digests of its rows, schema and ``col`` row (see
+    ``collection``) stored beside its stamp: a file the cache vouches for holds what they say."""
     entry = path.with_suffix(".anki2.pickle")
     kept = cache.load(entry, _KEY)
-    trusted = _stamp(path) is not None and isinstance(kept, tuple) and kept[0] == _stamp(path)
+    stamp = _stamp(path)
+    trusted = stamp is not None and isinstance(kept, tuple) and len(kept) == 4 and kept[0] == stamp
     cache.forget_record(entry)  # while it changes, nothing vouches for it
     if not trusted and not _remove(path):
         yield None
         return
-    working = WorkingFile(path, kept[1] if trusted else None)
+    working = WorkingFile(path, *kept[1:]) if trusted else WorkingFile(path)
     yield working
     if (now := _stamp(path)) is not None and working.rows is not None:
-        cache.store(entry, _KEY, (now, working.rows))
+        cache.store(entry, _KEY, (now, working.rows, working.layout, working.col))
 
 
 def _stamp(path: Path) -> list[int] | None:

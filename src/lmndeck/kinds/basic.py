@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import genanki
 import yaml
 
 from lmndeck.kinds.base import (
@@ -32,7 +31,7 @@ from lmndeck.kinds.base import (
 from lmndeck.markup import inline
 from lmndeck.media import Image, extra_html
 from lmndeck.model import PreviousId, SourceRef
-from lmndeck.notetypes import NoteType
+from lmndeck.notetypes import ANKI_FRONT_BACK, NoteType
 from lmndeck.problems import Position
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
@@ -114,7 +113,7 @@ BASIC = NoteType.numbered(
     name="lmndeck basic",
     fields=("Front", "Back", "Extra", "Source"),
     template_name="Card",
-    anki_type=genanki.Model.FRONT_BACK,
+    anki_type=ANKI_FRONT_BACK,
     ids=7_301_129_000,
 )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-import genanki
 import yaml
 
 from lmndeck.kinds.base import (
@@ -44,7 +43,7 @@ from lmndeck.kinds.comparison import (
 from lmndeck.markup import inline
 from lmndeck.media import extra_html, read_image
 from lmndeck.model import PreviousId
-from lmndeck.notetypes import NoteType
+from lmndeck.notetypes import ANKI_FRONT_BACK, NoteType
 from lmndeck.problems import Code
 from lmndeck.reader import (
     ID,
@@ -105,7 +104,7 @@ CELL = NoteType.numbered(
     name="lmndeck comparison cell",
     fields=("Sort", "Row", "Column", "Answer", "Grid", "Extra", "Source"),
     template_name="Cell",
-    anki_type=genanki.Model.FRONT_BACK,
+    anki_type=ANKI_FRONT_BACK,
     ids=7_301_125_000,
     # The first field (Anki's sort field) was the title, so Anki's browser listed every cell of
     # a comparison under one name; it now names the cell, and the title took a reserved slot.

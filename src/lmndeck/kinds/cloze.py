@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-import genanki
 import yaml
 
 from lmndeck.kinds.base import (
@@ -36,7 +35,7 @@ from lmndeck.lockmerge import reserved_key
 from lmndeck.markup import inline
 from lmndeck.media import Image, extra_html
 from lmndeck.model import PreviousId, SourceRef
-from lmndeck.notetypes import NoteType
+from lmndeck.notetypes import ANKI_CLOZE, NoteType
 from lmndeck.numbering import MAX_DELETION_NUMBER, Numbers
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader
@@ -191,7 +190,7 @@ CLOZE = NoteType.numbered(
     name="lmndeck cloze",
     fields=("Text", "Extra", "Source"),
     template_name="Cloze",
-    anki_type=genanki.Model.CLOZE,
+    anki_type=ANKI_CLOZE,
     ids=7_301_124_000,
 )
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-import genanki
 import yaml
 
 from lmndeck.kinds.base import (
@@ -44,7 +43,7 @@ from lmndeck.kinds.comparison import (
 )
 from lmndeck.markup import inline
 from lmndeck.media import extra_html
-from lmndeck.notetypes import NoteType
+from lmndeck.notetypes import ANKI_FRONT_BACK, NoteType
 from lmndeck.reader import Reader
 from lmndeck.sources import source_html
 
@@ -93,7 +92,7 @@ DISCRIMINATION = NoteType.numbered(
     name="lmndeck discrimination",
     fields=("Sort", "Row", "Cell", "Choices", "Answer", "Grid", "Extra", "Source"),
     template_name="Discrimination",
-    anki_type=genanki.Model.FRONT_BACK,
+    anki_type=ANKI_FRONT_BACK,
     ids=7_301_126_000,
     later_fields=("Table",),  # the title left the sort field to name the cell (see cells.py)
 )

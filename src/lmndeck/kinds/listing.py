@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import genanki
 import yaml
 
 from lmndeck.kinds.base import (
@@ -35,7 +34,7 @@ from lmndeck.kinds.cloze import OPEN, card_numbers, normal
 from lmndeck.markup import inline
 from lmndeck.media import Image, extra_html
 from lmndeck.model import PreviousId, SourceRef
-from lmndeck.notetypes import NoteType
+from lmndeck.notetypes import ANKI_CLOZE, NoteType
 from lmndeck.numbering import Numbers
 from lmndeck.problems import Code, Position, Problem
 from lmndeck.reader import Reader
@@ -116,7 +115,7 @@ LIST = NoteType.numbered(
     name="lmndeck list",
     fields=("Prompt", "Items", "Extra", "Source"),
     template_name="Item",
-    anki_type=genanki.Model.CLOZE,
+    anki_type=ANKI_CLOZE,
     ids=7_301_128_000,
 )
 
