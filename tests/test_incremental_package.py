@@ -16,6 +16,7 @@ import pytest
 
 from lmndeck import cache
 from lmndeck.collection import WorkingFile, write_collection
+from lmndeck.contents import output_note
 from lmndeck.lock import encode_lock
 from lmndeck.lockparse import read_lock_file
 from lmndeck.pipeline import build, plan
@@ -159,8 +160,8 @@ def test_only_the_rows_of_notes_that_changed_are_written(cards: Path, tmp_path: 
     connection.execute("UPDATE notes SET flds = 'planted' WHERE id IN (?, ?)", (edited.id, kept.id))
     connection.commit()
     connection.close()
-    reworded = edited._replace(
-        fields=("Reworded", *edited.fields[1:]), content="other", mod=NOW + 1
+    reworded = output_note(
+        *edited._replace(fields=("Reworded", *edited.fields[1:]), content="other", mod=NOW + 1)[:-1]
     )
     changed = replace(contents, notes=(reworded, *contents.notes[1:]))
     write_collection(changed, tmp_path / "second.anki2", working)

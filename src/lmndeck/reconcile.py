@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from lmndeck.contents import OutputNote, output_note
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import NoteShape
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, guid_for
 from lmndeck.numbering import Numbers
-from lmndeck.package import OutputNote
 from lmndeck.renames import LikelyRename, likely_renames
 from lmndeck.reserved import REMOVED_DECK as REMOVED_DECK  # importable from here too
 from lmndeck.reserved import REMOVED_TAG as REMOVED_TAG
@@ -251,7 +251,7 @@ def _output(
     due: int = 0,
 ) -> OutputNote:
     # positional: keywords take half as long again (20 ms of a 20k-fact rebuild)
-    return OutputNote(
+    return output_note(
         key,
         record.guid,
         record.id,
