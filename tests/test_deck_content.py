@@ -22,8 +22,8 @@ from lmndeck.kinds.cloze import ClozeFact
 from lmndeck.kinds.comparison import Comparison
 from lmndeck.kinds.listing import ListFact
 from lmndeck.model import SourceRef, VideoSource
-from lmndeck.pipeline import build, check_build, default_output, notes_of, plan
-from lmndeck.project import Project, load_project
+from lmndeck.pipeline import build, check_build, default_output, plan
+from lmndeck.project import Project, load_project, notes_of
 from lmndeck.reserved import REMOVED_DECK, REMOVED_TAG
 from tests.anki_client import AnkiCollection
 

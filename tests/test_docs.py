@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lmndeck.kinds import KINDS
 from lmndeck.package import OutputNote
-from lmndeck.pipeline import notes_of, plan
-from lmndeck.project import load_project
+from lmndeck.pipeline import plan
+from lmndeck.project import load_project, notes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ from typing import Any
 import genanki
 import pytest
 
-from lmndeck import notetypes
+from lmndeck import notetypes, recover
 from lmndeck.jsonlocated import Entry, Locator, Object, parse_fast
 from lmndeck.lock import Lock, NoteRecord, guid_for
 from lmndeck.lockconflict import split_conflict
 from lmndeck.lockparse import LockValidator, _plain_note, readable
+from lmndeck.package import BuiltPackage, read_package
+from lmndeck.pipeline import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from synth import edit_one_fact, write_cards
@@ -148,3 +151,30 @@ cards = Path(sys.argv[1])
 build(cards, cards.parent / "deck.apkg", now=1_700_000_000)
 print("genanki" in sys.modules)
 """
+
+
+def test_a_deck_its_build_record_vouches_for_is_not_read_for_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last build's record names the lock its deck holds: the next build reads the lock out
+    of the deck only when the deck or the lock is not what that build wrote (the deck checked
+    by its bytes; tests/test_deck_vs_lock.py changes each behind the record's back)."""
+    cards = tmp_path / "cards"
+    write_cards(cards, 60, files=2)
+    deck = tmp_path / "deck.apkg"
+    build(cards, deck, now=1_700_000_000)
+    read: list[Path] = []
+
+    def reading(path: Path) -> BuiltPackage:
+        read.append(path)
+        return read_package(path)
+
+    monkeypatch.setattr(recover, "read_package", reading)
+    edit_one_fact(cards, 1)
+    build(cards, deck, now=1_700_000_100)
+    assert read == []
+    with zipfile.ZipFile(deck, "a") as package:  # the same lock inside, other bytes
+        package.writestr("extra", b"")
+    edit_one_fact(cards, 2)
+    build(cards, deck, now=1_700_000_200)
+    assert read == [deck]

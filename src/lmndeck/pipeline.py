@@ -14,14 +14,14 @@ from __future__ import annotations
 import functools
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
 
-from lmndeck import cache
+from lmndeck import buildrecord
+from lmndeck.buildrecord import UpToDate as UpToDate
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
 from lmndeck.buildtime import current_time, epoch_problems, refuse_times_past_the_last
 from lmndeck.fields import filled_notes
@@ -33,7 +33,7 @@ from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
 from lmndeck.lockparse import remember_lock
 from lmndeck.media import media_of
-from lmndeck.notetypes import all_note_types, content_hashes
+from lmndeck.notetypes import content_hashes
 from lmndeck.package import PackageContents, package_bytes
 from lmndeck.packaged import last_packaged, remember_packaged
 from lmndeck.problems import (
@@ -48,7 +48,6 @@ from lmndeck.project import (
     Outlined,
     Project,
     draft_problems,
-    file_notes,
     fingerprint,
     load_outlined,
     load_project,
@@ -111,18 +110,6 @@ class Plan:
         return sum(1 for note in self.contents.notes if not note.removed)
 
 
-@dataclass(frozen=True)
-class UpToDate:
-    """A build that found the lock file and the deck as the last build left them, from cards
-    files with the same bytes: it wrote nothing, and reports what that build built."""
-
-    live_notes: int
-    cards_by_kind: list[tuple[str, int]]
-    changes: Changes = field(default_factory=Changes)
-    notices: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()  # drafts: a build with other warnings is never skipped
-
-
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Python's cyclic garbage collector off while a deck is planned and written.
@@ -174,8 +161,9 @@ def _plan(
     path = lock_path(cards_dir)
     by_file = [file.notes for file in outlined.files]
     planned = [note for notes in by_file for note in notes]
+    built = buildrecord.built_with(buildrecord.record_path(cards_dir, output))
     previous = previous_lock(
-        path, _deck_of(outlined, output), outlined, planned, _rendering(outlined)
+        path, _deck_of(outlined, output), outlined, planned, _rendering(outlined), built
     )
     when = current_time() if now is None else now
     matched = match(planned, previous.lock, outlined.top_deck)
@@ -253,12 +241,6 @@ def check(cards_dir: Path) -> tuple[list[tuple[str, int]], list[Problem]]:
     return counts, draft_problems(project)
 
 
-def notes_of(project: Project) -> list[PlannedNote]:
-    """Every note of the project, in study order: files by path, in a file kind by kind (in
-    the registry's order), items in file order."""
-    return [note for deck_file in project.files for note in file_notes(deck_file)]
-
-
 def build(
     cards_dir: Path,
     output: Path | None = None,
@@ -282,8 +264,8 @@ def build(
     with build_lock(cards_dir, on_wait), _no_cycle_collection():
         cards = fingerprint(cards_dir)  # before reading: an edit from now on is seen next time
         started = _lock_bytes(lock_path(cards_dir))
-        record = _record_path(cards_dir, output)
-        up_to_date = _up_to_date(cards_dir, output, record, cards, package_format)
+        record = buildrecord.record_path(cards_dir, output)
+        up_to_date = buildrecord.up_to_date(cards_dir, output, record, cards, package_format)
         if up_to_date is not None:
             if now is None:
                 current_time()  # an unusable SOURCE_DATE_EPOCH is an error all the same
@@ -310,7 +292,7 @@ def build(
             write_files(writes, cards_dir)
             if on_written:
                 on_written()
-        _remember(cards_dir, record, cards, result, target, deck, package_format)
+        buildrecord.remember(cards_dir, record, cards, result, target, deck, package_format)
         # after the package: what storing them holds for a while is less than packaging frees
         for shown, key, start, end in result.packaged_anew:
             notes = result.contents.notes[start:end]
@@ -347,118 +329,6 @@ def _refuse_changed_under(cards_dir: Path, started: bytes | None, cards: str | N
             )
         ]
     )
-
-
-def _record_path(cards_dir: Path, output: Path | None) -> Path | None:
-    """The cache's record of the last build of ``cards_dir`` into ``output`` (None: the default
-    output, which the cards directory and its lock decide). None when there is none to have."""
-    try:
-        return cache.build_record(cards_dir, output or cards_dir / "<default output>")
-    except (OSError, RuntimeError):  # a deleted working directory, a link loop
-        return None
-
-
-def _up_to_date(
-    cards_dir: Path,
-    output: Path | None,
-    record_path: Path | None,
-    cards: str | None,
-    package_format: PackageFormat,
-) -> tuple[UpToDate, Path] | None:
-    """What the last build built, if the cards files, the lock file and the deck are still
-    what it read and wrote (checked byte for byte, not by times), in ``package_format``."""
-    if record_path is None or cards is None:
-        return None
-    record = cache.read_record(record_path)
-    if record is None or record.get("cards") != cards:
-        return None
-    if record.get("note_types") != all_note_types(NOTE_TYPES, cards_dir):
-        return None
-    if record.get("package_format", "legacy") != package_format:  # older records: legacy
-        return None
-    try:
-        target = Path(record["deck"])
-        lock = lock_path(cards_dir).read_bytes()
-        status = target.stat()
-        if [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns] != record[
-            "deck_status"
-        ] or cache.digest(lock) != record["lock"]:
-            return None
-        if cache.digest(target.read_bytes()) != record["deck_hash"]:
-            return None
-        if _image_files(Path(path) for path, _ in record["images"]) != record["images"]:
-            return None
-        cards_by_kind = [(str(noun), int(number)) for noun, number in record["cards_by_kind"]]
-        drafts = _drafts_of(record_path, cards, int(record["drafts"]))
-        if drafts is None:
-            return None
-        return UpToDate(int(record["live_notes"]), cards_by_kind, warnings=drafts), output or target
-    except (OSError, KeyError, TypeError, ValueError):
-        return None
-
-
-def _image_files(paths: Iterable[Path]) -> list[list[str]]:
-    """[path, hash of its bytes] of each image file (once, sorted): the cards files name them,
-    so a changed image alone is a change to build."""
-    return [[str(path), cache.digest(path.read_bytes())] for path in sorted(set(paths))]
-
-
-def _remember(
-    cards_dir: Path,
-    record_path: Path | None,
-    cards: str | None,
-    result: Plan,
-    target: Path,
-    deck: bytes,
-    package_format: PackageFormat,
-) -> None:
-    """Record what this build read and wrote, for the next one to compare."""
-    if record_path is None:
-        return
-    # A recovered or merged lock, or warnings that depend on more than the cards files: let
-    # the next build look. Drafts depend on the cards files alone: kept, to be repeated.
-    if cards is None or result.notices or any(w.code is not Code.DRAFT for w in result.warnings):
-        cache.forget_record(record_path)
-        return
-    try:
-        status = target.stat()
-    except OSError:
-        cache.forget_record(record_path)
-        return
-    record: dict[str, Any] = {
-        "cards": cards,
-        "lock": cache.digest(result.lock_file),
-        "deck": str(target),
-        "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
-        "deck_hash": cache.digest(deck),
-        "package_format": package_format,
-        "note_types": all_note_types(NOTE_TYPES, cards_dir),
-        "images": _image_files(result.image_files),
-        "live_notes": result.live_notes,
-        "cards_by_kind": result.cards_by_kind,
-        "drafts": len(result.warnings),
-    }
-    if result.warnings:  # a signed entry: the record is plain JSON, which no warning is
-        cache.store(_drafts_entry(record_path), _drafts_key(cards), result.warnings)
-    cache.write_record(record_path, record)
-
-
-def _drafts_entry(record_path: Path) -> Path:
-    return record_path.with_suffix(".drafts.pickle")
-
-
-def _drafts_key(cards: str) -> str:
-    return cache.key("drafts", cards)
-
-
-def _drafts_of(record_path: Path, cards: str, count: int) -> tuple[Problem, ...] | None:
-    """The draft warnings the last build gave, as many as it recorded; None if not kept."""
-    if not count:
-        return ()
-    drafts = cache.load(_drafts_entry(record_path), _drafts_key(cards))
-    if not isinstance(drafts, tuple) or len(drafts) != count:
-        return None
-    return drafts if all(isinstance(draft, Problem) for draft in drafts) else None
 
 
 def check_build(

@@ -403,6 +403,12 @@ def _with_images(key: str, shown: Iterable[Image]) -> str:
     return cache.digest(key, *(image.name for image in shown))
 
 
+def notes_of(project: Project) -> list[PlannedNote]:
+    """Every note of the project, in study order: files by path, in a file kind by kind (in
+    the registry's order), items in file order."""
+    return [note for deck_file in project.files for note in file_notes(deck_file)]
+
+
 def file_notes(deck_file: DeckFile) -> Iterator[PlannedNote]:
     """The notes of a file's items that go into the deck, in study order."""
     for item in deck_items(deck_file):

@@ -14,8 +14,9 @@ from pathlib import Path
 from lmndeck.formats import shown_path
 from lmndeck.kinds import BY_NAME
 from lmndeck.model import VideoSource
-from lmndeck.pipeline import Plan, notes_of, plan
+from lmndeck.pipeline import Plan, plan
 from lmndeck.problems import Position
+from lmndeck.project import notes_of
 
 
 @dataclass(frozen=True)
