@@ -417,11 +417,12 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     except FileNotFoundError:
         return None
     text = decoded(data, shown, "the lock file", RESTORE_HINT).removeprefix("\ufeff")
-    sides = split_conflict(text, shown)
+    written = _written_lock(path, shown, data, text)
+    if written is not None:  # no line of encode_lock's can be a conflict marker: not looked for
+        return LockFile(written, text, written=True)
+    sides = split_conflict(text, shown)  # looking takes 0.02 s at 20k notes
     if sides is None:
-        written = _written_lock(path, shown, data, text)
-        lock = written or parse_lock(text, Locator(text, shown))
-        return LockFile(lock, text, written=written is not None)
+        return LockFile(parse_lock(text, Locator(text, shown)), text)
     ours, theirs = (parse_lock(side.text, side.locator(shown)) for side in sides)
     merged = merge_locks(ours, theirs)
     notice = (
