@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lmndeck import cache
-from lmndeck.contents import OutputNote
+from lmndeck.contents import Columns, OutputNote, note_columns, notes_of_columns
 from lmndeck.kinds.base import NoteShape
 from lmndeck.lock import Lock, NoteRecord
 from lmndeck.project import PlanFile
 
-# An entry: a file's packaged notes, and the card numbers each one's fields were rendered with.
-_Entry = tuple[tuple[OutputNote, ...], tuple[dict[str, int], ...]]
+# An entry: a file's packaged notes, field by field (see ``note_columns``), and the card
+# numbers each one's fields were rendered with.
+_Entry = tuple[Columns, tuple[dict[str, int], ...]]
 
 
 def last_packaged(
@@ -34,9 +35,11 @@ def last_packaged(
     if not file.key:
         return None
     stored = cache.load(packaged_entry(root, file.outline.path), file.key)
-    if not isinstance(stored, tuple) or len(stored) != 2 or len(stored[0]) != len(notes):
+    if not isinstance(stored, tuple) or len(stored) != 2 or len(stored[1]) != len(notes):
         return None
-    packaged: tuple[OutputNote, ...] = stored[0]
+    packaged = notes_of_columns(stored[0])
+    if len(packaged) != len(notes):
+        return None
     records = lock.notes
     for note, position, out, numbers in zip(notes, positions, packaged, stored[1], strict=True):
         record = records.get(note.key)
@@ -53,7 +56,7 @@ def remember_packaged(
     ``last_packaged``."""
     if key:
         numbers = tuple(lock.notes[note.key].deletions for note in notes)
-        entry: _Entry = (tuple(notes), numbers)
+        entry: _Entry = (note_columns(notes), numbers)
         cache.store(packaged_entry(root, path), key, entry)
 
 
