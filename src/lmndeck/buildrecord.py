@@ -26,6 +26,8 @@ class Built(Protocol):
     @property
     def lock_file(self) -> bytes: ...
     @property
+    def lock_digest(self) -> str: ...
+    @property
     def notices(self) -> tuple[str, ...]: ...
     @property
     def warnings(self) -> tuple[Problem, ...]: ...
@@ -50,14 +52,14 @@ class UpToDate:
 
 
 def built_with(record_path: Path | None) -> Callable[[Path, str], bool]:
-    """Whether the deck at a path holds the lock of a text, as the last build's record tells
-    (the deck's bytes checked): reading the lock out of the deck is then not needed."""
+    """Whether the deck at a path holds the lock file of a digest (``cache.digest`` of its
+    bytes), as the last build's record tells (the deck's bytes checked): reading the lock out
+    of the deck is then not needed."""
     record = cache.read_record(record_path) if record_path else None
 
-    def holds(deck: Path, text: str) -> bool:
+    def holds(deck: Path, lock: str) -> bool:
         if record is None or record.get("deck") != str(deck):
             return False
-        lock = cache.digest(text.encode("utf-8", "surrogateescape"))
         try:
             return record.get("lock") == lock and record.get("deck_hash") == cache.digest(
                 deck.read_bytes()
@@ -146,7 +148,7 @@ def remember(
         return
     record: dict[str, Any] = {
         "cards": cards,
-        "lock": cache.digest(result.lock_file),
+        "lock": result.lock_digest,
         "deck": str(target),
         "deck_status": [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns],
         "deck_hash": cache.digest(deck),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 from pathlib import Path
 
-from lmndeck import buildrecord
+from lmndeck import buildrecord, cache
 from lmndeck.buildrecord import UpToDate as UpToDate
 from lmndeck.buildtime import TIME_LIMIT as TIME_LIMIT
 from lmndeck.buildtime import current_time, epoch_problems, refuse_times_past_the_last
@@ -104,6 +104,11 @@ class Plan:
             if not note.removed:
                 cards[note.kind] += len(note.ords)
         return [(kind.cards_noun, cards[kind.name]) for kind in KINDS if cards[kind.name]]
+
+    @functools.cached_property
+    def lock_digest(self) -> str:
+        """The lock file's ``cache.digest``: the build's record and the lock's mark name it."""
+        return cache.digest(self.lock_file)
 
     @property
     def live_notes(self) -> int:
@@ -299,7 +304,8 @@ def build(
             remember_packaged(cards_dir, shown, key, notes, result.lock)
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
-        remember_lock(lock_file, place(lock_file, cards_dir), result.lock_file, result.lock, known)
+        shown = place(lock_file, cards_dir)
+        remember_lock(lock_file, shown, result.lock_digest, result.lock, known)
     return result, target
 
 

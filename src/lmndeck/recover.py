@@ -78,7 +78,7 @@ def previous_lock(
     """``deck_of`` gives the last built deck's path from the lock file as read (None when
     there is none): its name can come from the lock. ``planned`` gives ``notes`` as notes
     that render, should a deck without a lock have to be read note by note. ``built_with``
-    tells whether a deck holds a lock text, as the build that wrote both knows."""
+    tells whether a deck holds the lock file of a digest, as the build that wrote both knows."""
     read = read_lock_file(lock_file, place(lock_file, project.root))
     keys = {note.key for note in notes}
     if read is not None:
@@ -86,7 +86,7 @@ def previous_lock(
         check_belongs(read.lock, project, keys, lambda: _namespace_position(read, shown), lock_file)
     previous = Previous(read.lock if read else Lock(), list(read.notices) if read else [])
     deck = deck_of(read.lock if read else None)
-    if _is_file(deck) and not (read is not None and built_with(deck, read.text)):
+    if _is_file(deck) and not (read is not None and built_with(deck, read.digest)):
         _merge_deck(previous, read, lock_file, deck, project, notes, planned)
     elif read is None:
         _refuse_a_lost_lock(lock_file, deck, project.root)
