@@ -153,14 +153,43 @@ def test_runs_as_a_module() -> None:
 def test_a_command_runs_without_the_cyclic_garbage_collector() -> None:
     """It would only walk a build's objects again at its end (see lmndeck/__main__.py)."""
     script = (
-        "import atexit, gc, sys\n"
+        "import gc, os, sys\n"
         "from lmndeck.__main__ import run\n"
-        "atexit.register(lambda: print('collector on:', gc.isenabled()))\n"
+        "end = os._exit\n"
+        "os._exit = lambda status: (print('collector on:', gc.isenabled(), flush=True), end(status))\n"
         "sys.argv = ['lmndeck', '--version']\n"
         "run()\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "collector on: False"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "status"), [(["--version"], 0), (["check", "no-such-dir"], 1), (["nope"], 2)]
+)
+def test_a_command_ends_at_once_with_its_status_and_all_its_output(
+    arguments: list[str], status: int, tmp_path: Path
+) -> None:
+    """The process ends without freeing its objects or running exit handlers (see
+    lmndeck/__main__.py), and nothing is lost of what it printed into a pipe: the same as the
+    command line ending as Python ends."""
+    script = (
+        "import atexit, sys\n"
+        "from lmndeck.__main__ import run\n"
+        "atexit.register(lambda: print('exit handlers ran'))\n"
+        f"sys.argv = ['lmndeck', *{arguments!r}]\n"
+        "run()\n"
+    )
+    ended = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path
+    )
+    exiting = f"from lmndeck.cli import main\nmain({arguments!r}, prog_name='lmndeck')\n"
+    normal = subprocess.run(
+        [sys.executable, "-c", exiting], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert ended.returncode == normal.returncode == status
+    assert "exit handlers ran" not in ended.stdout
+    assert (ended.stdout, ended.stderr) == (normal.stdout, normal.stderr) != ("", "")
 
 
 def test_only_a_build_after_another_says_what_changed_since_it(

@@ -18,6 +18,7 @@ from lmndeck.cli.output import (
     count,
     drafts_line,
     exit_interrupted,
+    keep_to_the_end,
     print_notices,
     print_warnings,
     progress_bar,
@@ -80,6 +81,7 @@ def build_command(
 
     if check_only:
         checked, target = check_build(cards_dir, output, package_format)
+        keep_to_the_end(checked)
         print_notices(checked)
         click.echo(
             f"{display_path(target)} and {display_path(lock_path(cards_dir))} are up to date."
@@ -96,6 +98,7 @@ def build_command(
         on_written=lambda: meta.update({WRITTEN: True}),
         package_format=package_format,
     )
+    keep_to_the_end(result)
     print_notices(result, drafts_counted=True)
     click.echo(summary(result, display_path(target)))
     print_rename_warnings(result)

@@ -101,6 +101,16 @@ _PRINTING = "lmndeck.printing"
 # Set in the click context once a build wrote its files, for the message of a late Ctrl-C.
 WRITTEN = "lmndeck.written"
 
+# What the last command made that the process ends with (see lmndeck/__main__.py).
+_KEPT: list[object] = []
+
+
+def keep_to_the_end(value: object) -> None:
+    """Hold ``value`` until the process ends, which then frees nothing of it one by one (see
+    lmndeck/__main__.py): a build's plan is a million objects. One value at a time, so that
+    a caller running many commands in one process (the tests) holds only the last."""
+    _KEPT[:] = [value]
+
 
 def print_warnings(warnings: Iterable[Problem]) -> None:
     """Problems that do not stop the command (level warning), in the command's --format."""
