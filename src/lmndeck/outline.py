@@ -8,8 +8,10 @@ changed in the lock)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple, cast
 
 from lmndeck.kinds import BY_NAME
 from lmndeck.kinds.base import Kind
@@ -51,3 +53,42 @@ class FileOutline:
     images: tuple[Image, ...]  # every image its items show, drafts' too, as read
     shown: tuple[Image, ...]  # the images of the items that go into the deck, in study order
     notes: tuple[NoteOutline, ...]
+
+
+# An outline as the cache keeps it (see ``packed``): without its notes and ids, and those
+# value by value, a tuple per field.
+Packed = tuple[FileOutline, tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
+
+
+def packed(outline: FileOutline) -> Packed:
+    """``outline`` as the cache keeps it: its notes and ids (a named tuple each, and a
+    position each) field by field. Unpickling a named tuple calls its ``__new__``, a Python
+    function, once a value: the 20 outlines of a 20k-fact deck loaded in 0.065 s, packed in
+    0.04 s, the notes and positions made again included."""
+    ids = tuple(zip(*((name, *where) for name, where in outline.ids), strict=True))
+    return replace(outline, notes=(), ids=[]), tuple(zip(*outline.notes, strict=True)), ids
+
+
+def unpacked(value: object) -> FileOutline | None:
+    """The outline ``packed`` gave; None for a value of another shape."""
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], FileOutline)):
+        return None
+    outline: FileOutline = value[0]
+    notes, ids = value[1], value[2]
+    if (notes and len(notes) != len(NoteOutline._fields)) or (ids and len(ids) != 5):
+        return None
+    try:
+        names, *places = ids or ((), (), (), (), ())
+        positions = map(_position, zip(*places, strict=True))
+        return replace(
+            outline,
+            notes=tuple(map(_note, zip(*notes, strict=True))),
+            ids=list(zip(names, positions, strict=True)),
+        )
+    except ValueError:  # columns of unequal lengths
+        return None
+
+
+# A note outline and a position made of their values by the tuple type's own constructor
+_note = cast(Callable[[Iterable[Any]], NoteOutline], functools.partial(tuple.__new__, NoteOutline))
+_position = cast(Callable[[Iterable[Any]], Position], functools.partial(tuple.__new__, Position))

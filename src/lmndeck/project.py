@@ -16,7 +16,7 @@ from lmndeck.kinds.base import DeckFile, Item, Kind, NoteShape, PlannedNote
 from lmndeck.loader import load_bytes
 from lmndeck.lock import CONTROL
 from lmndeck.media import Image, unchanged
-from lmndeck.outline import FileOutline, NoteOutline, PreviousIds
+from lmndeck.outline import FileOutline, NoteOutline, PreviousIds, packed, unpacked
 from lmndeck.problems import (
     RELATED,
     Code,
@@ -353,7 +353,8 @@ def _read(root: Path, path: Path, shown: str, remember: bool) -> tuple[ReadFile,
         return read, key, True
     if remember:  # a file with problems: read again, to report
         cache.store(entry, key, read)
-        cache.store(cache.file_entry(root, path, "outline"), key, outline_of(read, read.deck_file))
+        outline = packed(outline_of(read, read.deck_file))
+        cache.store(cache.file_entry(root, path, "outline"), key, outline)
     return read, _with_images(key, images(read.deck_file)), True
 
 
@@ -361,12 +362,12 @@ def _read_outline(root: Path, path: Path, shown: str) -> tuple[ReadFile | FileOu
     """The outline of a file read before, from the cache; else the file as read (and stored,
     its outline too when the cache had the file as read but not its outline)."""
     key, entry = cache.file_key(shown, path.read_bytes()), cache.file_entry(root, path, "outline")
-    cached = cache.load(entry, key)
-    if isinstance(cached, FileOutline) and all(unchanged(image) for image in cached.images):
+    cached = unpacked(cache.load(entry, key))
+    if cached is not None and all(unchanged(image) for image in cached.images):
         return cached, _with_images(key, cached.images)
     read, with_images, anew = _read(root, path, shown, remember=True)
     if read.deck_file is not None and not anew:
-        cache.store(entry, key, outline_of(read, read.deck_file))
+        cache.store(entry, key, packed(outline_of(read, read.deck_file)))
     return read, with_images
 
 
