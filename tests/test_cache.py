@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from yaml import Node
 
-from lmndeck import cache, jsonlocated, lockparse, packaged, pipeline, project
+from lmndeck import cache, jsonlocated, lockfile, packaged, pipeline, project
 from lmndeck.cli import main
 from lmndeck.deckfile import ReadFile, read_deck_file
 from lmndeck.lock import Lock
@@ -137,7 +137,7 @@ def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_els
     write_cards(cards, 200, files=2)
     build(cards, tmp_path / "a.apkg", now=NOW)
     lock = cards / "lmndeck.lock"
-    cached = lockparse.read_lock_file(lock, "lmndeck.lock")
+    cached = lockfile.read_lock_file(lock, "lmndeck.lock")
     text = lock.read_text()
     read = parse_lock(text, jsonlocated.Locator(text, "lmndeck.lock"))
     assert cached is not None and cached.lock == read  # the same lock, in the same order
@@ -150,7 +150,7 @@ def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_els
         parsed.append(len(text))
         return parse_lock(text, locator)
 
-    monkeypatch.setattr(lockparse, "parse_lock", counted)
+    monkeypatch.setattr(lockfile, "parse_lock", counted)
     for directory in (cards, copy):
         edit_one_fact(directory, 1)
     assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")

@@ -18,7 +18,7 @@ from lmndeck import cache
 from lmndeck.collection import WorkingFile, write_collection
 from lmndeck.contents import output_note
 from lmndeck.lock import encode_lock
-from lmndeck.lockparse import read_lock_file
+from lmndeck.lockfile import read_lock_file
 from lmndeck.pipeline import build, plan
 from tests.anki_client import AnkiCollection
 

@@ -725,7 +725,7 @@ def test_random_damage_gives_a_deck_anki_imports_or_a_clean_error(
 
 
 def test_dumps_of_a_read_lock_is_the_same_text(sample_lock: str, author: Author) -> None:
-    from lmndeck.lockparse import read_lock_file
+    from lmndeck.lockfile import read_lock_file
 
     read = read_lock_file(author.lock, "lock")
     assert read is not None

@@ -19,7 +19,7 @@ from lmndeck.cli import main
 from lmndeck.kinds.cells import comparisons
 from lmndeck.kinds.cloze import facts
 from lmndeck.lock import NoteRecord, lock_path
-from lmndeck.lockparse import read_lock_file
+from lmndeck.lockfile import read_lock_file
 from lmndeck.pipeline import build
 from lmndeck.project import load_project
 from lmndeck.reconcile import REMOVED_TAG

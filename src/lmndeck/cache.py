@@ -10,7 +10,7 @@ time. It holds
   lmndeck's version,
   the file's path as problems show it and its bytes: an edited file misses and is read and
   rendered again, the others are not; and a mark for the bytes of the lock file the last
-  build wrote (see ``lockparse.remember_lock``). Entries are named after their file, so a new version
+  build wrote (see ``lockfile.remember_lock``). Entries are named after their file, so a new version
   replaces the old one.
 - ``builds/``: per cards directory and deck, what the last build read and wrote (hashes of the
   cards files, of the lock file and of the deck, the deck's inode and time, what it reported):

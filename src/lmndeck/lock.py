@@ -113,7 +113,7 @@ def changed_records(lock: Lock, known: Lock | None) -> list[tuple[str, NoteRecor
 
 class WrittenLock(NamedTuple):
     """A lock file's text that ``encode_lock`` wrote (a build marked it, see
-    ``lockparse.remember_lock``), and the lock read from it."""
+    ``lockfile.remember_lock``), and the lock read from it."""
 
     lock: Lock
     text: str

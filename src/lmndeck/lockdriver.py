@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lmndeck.lock import encode_lock
+from lmndeck.lockfile import LockFile, read_lock_file
 from lmndeck.lockmerge import merge_locks
-from lmndeck.lockparse import LockFile, read_lock_file
 from lmndeck.package import write_in_order
 from lmndeck.problems import Code, ContentError, Position, Problem, place
 

@@ -31,7 +31,7 @@ from lmndeck.latest import PackageFormat
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
-from lmndeck.lockparse import remember_lock
+from lmndeck.lockfile import remember_lock
 from lmndeck.media import media_of
 from lmndeck.notetypes import content_hashes
 from lmndeck.package import PackageContents, package_bytes

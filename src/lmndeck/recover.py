@@ -5,7 +5,7 @@ Three things can make the lock file lie, and each would move review history onto
 - it is missing, or lacks notes, or is older than the last built deck (deleted, regenerated to
   "fix" a merge conflict, or not committed): what the deck knows is merged back in, with a
   notice, because the deck holds every note's GUID, note id and card number;
-- it has merge conflict markers: both sides are merged (``lockparse``).
+- it has merge conflict markers: both sides are merged (``lockfile``).
 A deck built by lmndeck carries its lock's exact text; an older deck is read note by note.
 
 The lock file is the truth: a deck fills in only what a lock it continues lacks. A deck whose
@@ -33,8 +33,9 @@ from lmndeck.jsonlocated import Locator
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import NoteShape, PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, WrittenLock, guid_for
+from lmndeck.lockfile import LockFile, read_lock_file
 from lmndeck.lockmerge import descends, restore_from
-from lmndeck.lockparse import LockFile, parse_lock, read_lock_file
+from lmndeck.lockparse import parse_lock
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
 from lmndeck.problems import Code, ContentError, Position, Problem, file_position, place
