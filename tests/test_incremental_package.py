@@ -17,9 +17,11 @@ import pytest
 from lmndeck import cache
 from lmndeck.collection import WorkingFile, write_collection
 from lmndeck.contents import output_note
-from lmndeck.lock import encode_lock
+from lmndeck.lock import Lock, NoteRecord, encode_lock, guid_for
 from lmndeck.lockfile import read_lock_file
+from lmndeck.package import lock_pieces
 from lmndeck.pipeline import build, plan
+from lmndeck.zipping import CHUNK
 from tests.anki_client import AnkiCollection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -187,3 +189,30 @@ def test_a_lock_written_after_an_edit_is_the_lock_encoded_afresh(tmp_path: Path)
         read = read_lock_file(cards / "lmndeck.lock", "lmndeck.lock")
         assert read is not None and read.written
         assert (cards / "lmndeck.lock").read_bytes() == encode_lock(read.lock)
+
+
+def test_a_note_added_to_the_lock_changes_only_the_piece_of_the_lock_entry_it_is_in() -> None:
+    """The lock entry is cut into chunks where its content says (after the notes of some
+    GUIDs), not at fixed places that a line added in the middle would move for every chunk
+    after it: each piece ends a line, none is larger than a chunk, and the pieces of a lock
+    with one note more are those of the lock without it but one or two."""
+    records = {
+        f"fact/note-{number:05}": NoteRecord(
+            guid_for("test", number),
+            "cloze",
+            "Deck::Sub",
+            1_700_000_000_000 + number,
+            f"{number:016x}",
+            1_700_000_000,
+            {"c1": 1, "c2": 2},
+        )
+        for number in range(0, 40_000, 2)
+    }
+    before = encode_lock(Lock("Deck", records))
+    records["fact/note-20001"] = replace(records["fact/note-20000"], guid=guid_for("added"))
+    after = encode_lock(Lock("Deck", records))
+    pieces = [bytes(piece) for piece in lock_pieces(before)]
+    assert b"".join(pieces) == before and len(pieces) > 10
+    assert all(piece.endswith(b"\n") and len(piece) <= CHUNK for piece in pieces)
+    changed = {bytes(piece) for piece in lock_pieces(after)} - set(pieces)
+    assert 1 <= len(changed) <= 2

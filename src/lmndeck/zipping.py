@@ -117,9 +117,10 @@ class ZipWriter:
         self._stop()
 
     def add(self, name: str, pieces: Iterable[Piece]) -> None:
-        """The entry ``name`` holding ``pieces`` joined, each at most ``CHUNK`` bytes and all
-        but the last exactly that (see ``pieces_of``): chunks are cut at the same places.
-        They are taken ``_WINDOW`` at a time: an entry is never held whole."""
+        """The entry ``name`` holding ``pieces`` joined, each at most ``CHUNK`` bytes and cut
+        where the bytes alone decide (at fixed places, see ``pieces_of``, or where the content
+        says, see ``package.lock_pieces``): the same bytes are cut at the same places. They
+        are taken ``_WINDOW`` at a time: an entry is never held whole."""
         encoded = name.encode("ascii")
         offset = self._out.tell()
         self._out.write(bytes(_LOCAL_HEADER + len(encoded)))  # filled in below
