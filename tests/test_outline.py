@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from lmndeck import cache, project
+from lmndeck.contents import notes_of_columns
+from lmndeck.outline import FileOutline, packed, unpacked
 from lmndeck.pipeline import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -93,3 +95,15 @@ def test_a_file_the_cache_has_as_read_but_not_in_outline_gets_its_outline_again(
     assert path.name not in models_read
     clean = clean_build(cards, tmp_path / "clean", now=NOW + 200)
     assert (cards.parent / "deck.apkg").read_bytes() == clean
+
+
+@pytest.mark.parametrize("columns", [None, 5, (5,), ((1,), (2,)), ((1, 2), (3,))])
+def test_packed_notes_and_outlines_of_another_shape_are_misses(columns: object) -> None:
+    """A cache entry is read only when signed, but one of the wrong shape is still a miss:
+    never an exception."""
+    assert notes_of_columns(columns) == ()  # type: ignore[arg-type]
+    outline = FileOutline("a.yaml", "Deck", [], [], (), (), (), (), (), ())
+    assert unpacked(packed(outline)) == outline
+    assert unpacked((outline, columns, ())) is None
+    assert unpacked((outline, (), columns)) is None
+    assert unpacked(columns) is None

@@ -70,11 +70,11 @@ def note_columns(notes: Sequence[OutputNote]) -> Columns:
 
 def notes_of_columns(columns: Columns) -> tuple[OutputNote, ...]:
     """The notes whose values ``note_columns`` gave; none for columns of another shape."""
-    if columns and len(columns) != len(OutputNote._fields):
+    if not isinstance(columns, tuple) or (columns and len(columns) != len(OutputNote._fields)):
         return ()
     try:
         return tuple(map(_made, zip(*columns, strict=True)))
-    except ValueError:  # columns of unequal lengths
+    except (TypeError, ValueError):  # columns of unequal lengths, or no columns at all
         return ()
 
 

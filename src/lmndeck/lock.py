@@ -2,9 +2,10 @@
 
 Per note it records the GUID, the note id, a hash of the content, the time of the last content
 change (the note's ``mod``: Anki updates a note on import only when this is newer) and the card
-number of every deletion. It is JSON with one note per line, sorted, so that diffs stay readable. ``lockparse`` reads it
-(validated, conflict markers merged), ``lockmerge`` merges two versions, ``recover`` checks it
-against the project and the last built deck.
+number of every deletion. It is JSON with one note per line, sorted, so that diffs stay
+readable. ``lockfile`` reads it (validated by ``lockparse``, conflict markers merged),
+``lockmerge`` merges two versions, ``recover`` checks it against the project and the last
+built deck.
 """
 
 from __future__ import annotations

@@ -75,6 +75,8 @@ def unpacked(value: object) -> FileOutline | None:
         return None
     outline: FileOutline = value[0]
     notes, ids = value[1], value[2]
+    if not (isinstance(notes, tuple) and isinstance(ids, tuple)):
+        return None
     if (notes and len(notes) != len(NoteOutline._fields)) or (ids and len(ids) != 5):
         return None
     try:
@@ -85,7 +87,7 @@ def unpacked(value: object) -> FileOutline | None:
             notes=tuple(map(_note, zip(*notes, strict=True))),
             ids=list(zip(names, positions, strict=True)),
         )
-    except ValueError:  # columns of unequal lengths
+    except (TypeError, ValueError):  # columns of unequal lengths, or no columns at all
         return None
 
 

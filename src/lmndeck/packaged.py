@@ -35,7 +35,9 @@ def last_packaged(
     if not file.key:
         return None
     stored = cache.load(packaged_entry(root, file.outline.path), file.key)
-    if not isinstance(stored, tuple) or len(stored) != 2 or len(stored[1]) != len(notes):
+    if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], tuple)):
+        return None
+    if len(stored[1]) != len(notes):
         return None
     packaged = notes_of_columns(stored[0])
     if len(packaged) != len(notes):

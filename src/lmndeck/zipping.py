@@ -1,5 +1,6 @@
 """The package's zip, written here rather than by ``zipfile``: every entry is deflated in
-independent chunks of ``CHUNK`` bytes, each ended with a full flush, so that the chunks
+independent chunks of at most ``CHUNK`` bytes (cut at fixed places, or for the lock where
+its content says: see ``package.lock_pieces``), each ended with a full flush, so that the chunks
 concatenate into one valid deflate stream and a chunk deflates to the same bytes wherever it
 lies (an entry compressed already, as Anki's latest format has them, is stored as it is). A build then deflates only the chunks whose bytes the last build did not have (see
 ``Chunks``): after one edit, a few of a collection's hundred. The entries have fixed times and
