@@ -27,7 +27,7 @@ from lmndeck.pipeline import UpToDate, build
 from tests.conftest import SAMPLE, WriteCards, start_over
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from synth import edit_one_fact, write_cards
+from synth import add_one_fact, edit_one_fact, write_cards
 
 NOW = 1_700_000_000
 
@@ -54,9 +54,9 @@ def test_the_cache_lives_beside_the_cards_directory_and_ignores_itself(
     cards = write_cards()
     build(cards, tmp_path / "deck.apkg", now=NOW)
     assert cache.cache_dir(cards) == tmp_path / ".lmndeck-cache"
-    assert (
-        len(file_entries(cards)) == 5
-    )  # the file as read, in outline, its notes as rendered and as packaged, the lock
+    # the file as read, in outline, its notes as rendered and as packaged; the lock's mark and
+    # the lock whole (its base: see lockfile)
+    assert len(file_entries(cards)) == 6
     assert (tmp_path / ".lmndeck-cache" / ".gitignore").read_text().endswith("*\n")
     assert sorted(path.name for path in cards.iterdir()) == ["demo.yaml", "lmndeck.lock"]
 
@@ -128,6 +128,49 @@ def test_an_entry_of_other_bytes_or_another_version_is_not_used(
     monkeypatch.setattr(cache, "_FORMAT", "lmndeck 0.0.0 cache 1")
     key = cache.file_key("demo.yaml", (cards / "demo.yaml").read_bytes())
     assert cache.load(cache.file_entry(cards, cards / "demo.yaml"), key) is None
+
+
+def test_the_lock_the_cache_keeps_is_the_lock_file_after_every_kind_of_change(
+    tmp_path: Path,
+) -> None:
+    """The cache keeps a base lock and, per lock written since, what differs from it (see
+    lockfile): the lock taken from it is the lock file's, in its order, whatever changed:
+    a reworded, an added and a removed note, a kind changed, and the largest file removed
+    (more than an eighth of the notes: a new base)."""
+    cards = tmp_path / "cards"
+    paths = write_cards(cards, 300, files=3)
+    build(cards, tmp_path / "deck.apkg", now=NOW)
+    bases = []
+    steps: list[Callable[[int], object]] = [
+        lambda step: edit_one_fact(cards, step),
+        lambda step: add_one_fact(cards, step),
+        lambda step: replace_fact(paths[0], ""),
+        lambda step: replace_fact(paths[1], "    front: Now a question?\n    back: Yes\n"),
+        lambda step: max(paths, key=lambda path: path.stat().st_size).unlink(),
+        lambda step: add_one_fact(cards, step),
+    ]
+    for step, change in enumerate(steps):
+        change(step)
+        build(cards, tmp_path / "deck.apkg", now=NOW + 10 * (step + 1))
+        read = lockfile.read_lock_file(cards / "lmndeck.lock", "lmndeck.lock")
+        text = (cards / "lmndeck.lock").read_text()
+        parsed = parse_lock(text, jsonlocated.Locator(text, "lmndeck.lock"))
+        assert read is not None and read.written and read.base is not None
+        assert read.lock == parsed
+        assert list(read.lock.notes) == list(parsed.notes)
+        assert list(read.lock.note_types) == list(parsed.note_types)
+        bases.append(read.base.digest)
+    assert len(set(bases)) == 2  # the first build's, then the one after the file removed
+
+
+def replace_fact(path: Path, body: str) -> None:
+    """The first cloze fact of a file of bench/synth.py removed (``body`` empty) or given
+    ``body`` instead (under the same id)."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r"  - id: (t\d+-fact-\d+)\n(?:    .*\n|      .*\n)*", text)
+    assert found is not None
+    block = f"  - id: {found.group(1)}\n{body}" if body else ""
+    path.write_text(text[: found.start()] + block + text[found.end() :], encoding="utf-8")
 
 
 def test_a_rebuild_reads_the_lock_its_build_wrote_from_the_cache_and_nothing_else(
@@ -338,9 +381,8 @@ def test_a_first_build_lists_the_cache_once_whatever_its_number_of_files(
     monkeypatch.setattr(os, "listdir", counted)
     result = CliRunner().invoke(main, ["build", str(cards), "-o", str(tmp_path / "deck.apkg")])
     assert result.exit_code == 0, result.output
-    assert (
-        len(file_entries(cards)) == 161
-    )  # each file read, in outline, rendered, packaged; the lock
+    # each file read, in outline, rendered, packaged; the lock's mark and the lock whole
+    assert len(file_entries(cards)) == 162
     assert len(listed) <= 2, listed  # files/ and builds/, once
 
 

@@ -71,7 +71,7 @@ def project(first_build: tuple[Path, bytes], tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     shutil.copytree(first_build[0], copy, symlinks=True)
     for name in ("demo.yaml", LOCK.name):
-        for what in ("read", "outline", "fields", "notes", "lock"):
+        for what in ("read", "outline", "fields", "notes", "lock", "lockbase"):
             entry = cache.file_entry(
                 first_build[0] / "cards", first_build[0] / "cards" / name, what
             )

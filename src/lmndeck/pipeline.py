@@ -31,7 +31,7 @@ from lmndeck.latest import PackageFormat
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
-from lmndeck.lockfile import remember_lock
+from lmndeck.lockfile import LockBase, remember_lock
 from lmndeck.media import media_of
 from lmndeck.notetypes import content_hashes
 from lmndeck.package import PackageContents, package_bytes
@@ -89,6 +89,7 @@ class Plan:
     warnings: tuple[Problem, ...] = ()  # e.g. drafts left out of the deck
     before: Lock = field(default_factory=Lock)  # the lock the build started from
     before_written: bool = False  # ``before`` is a lock file's a build wrote (remember_lock)
+    before_base: LockBase | None = None  # the cache's base ``before`` was taken from
     image_files: tuple[Path, ...] = ()  # of the images the cards files show
     # the files whose notes were packaged anew, which a build stores for the next one (see
     # packaged): each one's path as shown, its cache key, and where its notes are in ``contents``
@@ -218,6 +219,7 @@ def _plan(
         ),
         previous.lock,
         previous.written is not None,
+        previous.base,
         image_files,
         packaged_anew,
     )
@@ -305,7 +307,7 @@ def build(
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
         shown = place(lock_file, cards_dir)
-        remember_lock(lock_file, shown, result.lock_digest, result.lock, known)
+        remember_lock(lock_file, shown, result.lock_digest, result.lock, known, result.before_base)
     return result, target
 
 

@@ -33,7 +33,7 @@ from lmndeck.jsonlocated import Locator
 from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import NoteShape, PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, WrittenLock, guid_for
-from lmndeck.lockfile import LockFile, read_lock_file
+from lmndeck.lockfile import LockBase, LockFile, read_lock_file
 from lmndeck.lockmerge import descends, restore_from
 from lmndeck.lockparse import parse_lock
 from lmndeck.numbering import Numbers
@@ -66,6 +66,7 @@ class Previous:
     # The lock file as a build wrote it, when ``lock`` is what it says (nothing recovered or
     # merged): writing and checking the next lock keep what did not change (see encode_lock).
     written: WrittenLock | None = None
+    base: LockBase | None = None  # the cache's base that lock was taken from (see lockfile)
 
 
 def previous_lock(
@@ -92,7 +93,7 @@ def previous_lock(
     elif read is None:
         _refuse_a_lost_lock(lock_file, deck, project.root)
     if read is not None and read.written and previous.lock is read.lock and not previous.notices:
-        previous.written = WrittenLock(read.lock, read.text)
+        previous.written, previous.base = WrittenLock(read.lock, read.text), read.base
     return previous
 
 
