@@ -12,13 +12,14 @@ merge or a hand changed, a file added before it) is made anew.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from pathlib import Path
 
 from lmndeck import cache
 from lmndeck.contents import Columns, OutputNote, note_columns, notes_of_columns
 from lmndeck.kinds.base import NoteShape
-from lmndeck.lock import Lock, NoteRecord
+from lmndeck.lock import Lock
 from lmndeck.project import PlanFile
 
 # An entry: a file's packaged notes, field by field (see ``note_columns``), and the card
@@ -37,17 +38,18 @@ def last_packaged(
     stored = cache.load(packaged_entry(root, file.outline.path), file.key)
     if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], tuple)):
         return None
-    if len(stored[1]) != len(notes):
+    columns, numbers = stored
+    if len(numbers) != len(notes) or not isinstance(columns, tuple):
         return None
-    packaged = notes_of_columns(stored[0])
-    if len(packaged) != len(notes):
-        return None
-    records = lock.notes
-    for note, position, out, numbers in zip(notes, positions, packaged, stored[1], strict=True):
-        record = records.get(note.key)
-        if record is None or not _as_packaged(out, record, numbers, note, position):
+    if not notes:
+        return () if not columns else None
+    try:
+        if not _as_packaged(columns, numbers, notes, positions, lock):
             return None
-    return packaged
+    except (TypeError, ValueError):  # columns of another shape
+        return None
+    packaged = notes_of_columns(columns)
+    return packaged if len(packaged) == len(notes) else None
 
 
 def remember_packaged(
@@ -68,21 +70,37 @@ def packaged_entry(cards_dir: Path, path: str) -> Path:
 
 
 def _as_packaged(
-    out: OutputNote, record: NoteRecord, numbers: dict[str, int], note: NoteShape, position: int
+    columns: Columns,
+    numbers: tuple[dict[str, int], ...],
+    notes: Sequence[NoteShape],
+    positions: Sequence[int],
+    lock: Lock,
 ) -> bool:
-    """Whether ``out`` is what reconcile makes of ``note`` at ``position`` with ``record``:
-    the record's identity, time and content as packaged, its card numbers those the fields
-    were rendered with (``numbers``), and the note's own key, kind, deck and tags."""
+    """Whether the notes of ``columns`` (see ``note_columns``) are what reconcile makes of
+    ``notes`` at ``positions`` with the records of ``lock``: each record's identity, time and
+    content as packaged, not removed, its card numbers those the fields were rendered with
+    (``numbers``), and each note's own key, kind, deck and tags. Compared column by column,
+    a field of every record against a column (each a C loop), where 11 comparisons a note
+    in Python took 0.035 s of a 20k-fact edit build."""
+    key, guid, id_, mod, kind, deck, _, tags, _, content, _, due, _ = columns
+    keys = tuple(map(_KEY, notes))
+    if key != keys or due != tuple(positions):
+        return False
+    records = tuple(map(lock.notes.get, keys))
+    if None in records:
+        return False
+    wanted = (guid, id_, mod, content, kind, deck, numbers, (False,) * len(records))
     return (
-        not record.removed
-        and record.deletions == numbers
-        and record.guid == out.guid
-        and record.id == out.id
-        and record.mod == out.mod
-        and record.hash == out.content
-        and record.kind == out.kind == note.kind.name
-        and record.deck == out.deck == note.deck
-        and note.key == out.key
-        and note.tags == out.tags
-        and position == out.due
+        all(tuple(map(got, records)) == column for got, column in zip(_RECORD, wanted, strict=True))
+        and kind == tuple(note.kind.name for note in notes)
+        and deck == tuple(map(_DECK, notes))
+        and tags == tuple(map(_TAGS, notes))
     )
+
+
+# What of a note and of its record the comparison takes, in the order of the columns above
+_KEY, _DECK, _TAGS = (operator.attrgetter(name) for name in ("key", "deck", "tags"))
+_RECORD = tuple(
+    operator.attrgetter(name)
+    for name in ("guid", "id", "mod", "hash", "kind", "deck", "deletions", "removed")
+)
