@@ -5,6 +5,7 @@ lock kept), whatever changed, and real Anki imports what it ships."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import sqlite3
 import sys
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from lmndeck import cache
+from lmndeck import lock as lock_module
 from lmndeck.collection import WorkingFile, write_collection
 from lmndeck.contents import output_note
-from lmndeck.lock import Lock, NoteRecord, encode_lock, guid_for
+from lmndeck.lock import Lock, NoteRecord, WrittenLock, encode_lock, guid_for
 from lmndeck.lockfile import read_lock_file
 from lmndeck.package import lock_pieces
 from lmndeck.pipeline import build, plan
@@ -216,3 +218,35 @@ def test_a_note_added_to_the_lock_changes_only_the_piece_of_the_lock_entry_it_is
     assert all(piece.endswith(b"\n") and len(piece) <= CHUNK for piece in pieces)
     changed = {bytes(piece) for piece in lock_pieces(after)} - set(pieces)
     assert 1 <= len(changed) <= 2
+
+
+def test_a_lock_spliced_from_the_last_one_is_the_lock_encoded_afresh() -> None:
+    """After a few changes the lock's text is the last one's with only their lines replaced,
+    put in or taken out (``lock._spliced``): whatever changed, the same bytes as encoding the
+    whole lock, keys before the first and after the last, non-ASCII ones and gone ones too."""
+    rng = random.Random(7)
+    names = ["fact/a", "fact/é", "list/z", "cell/m/n", "basic/q", "fact/\u4e2d", "0", "~"]
+
+    def record(number: int) -> NoteRecord:
+        deletions = {f"c{n}": n for n in range(1, rng.randint(0, 3) + 1)}
+        return NoteRecord(
+            guid_for("t", number), "cloze", "D", number + 1, f"{number:x}", 5, deletions
+        )
+
+    spliced = 0
+    for round_ in range(300):
+        keys = {f"{rng.choice(names)}-{n}" for n in range(rng.randint(1, 40))}
+        before = Lock("Deck", {key: record(n) for n, key in enumerate(sorted(keys))})
+        text = encode_lock(before).decode("utf-8")
+        after = Lock("Deck", dict(before.notes))
+        for key in rng.sample(sorted(keys), rng.randint(0, min(3, len(keys)))):
+            if rng.random() < 0.5:
+                del after.notes[key]
+            else:
+                after.notes[key] = replace(after.notes[key], mod=6, removed=rng.random() < 0.3)
+        for n in range(rng.randint(0, 3)):
+            after.notes[f"{rng.choice(names)}-new-{round_}-{n}"] = record(1000 + n)
+        written = WrittenLock(before, text)
+        assert encode_lock(after, written) == encode_lock(after)
+        spliced += lock_module._spliced(after, written) is not None
+    assert spliced > 200
