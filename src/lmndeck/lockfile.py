@@ -77,7 +77,7 @@ def remember_lock(
     lock: Lock,
     known: Lock | None = None,
     base: LockBase | None = None,
-) -> None:
+) -> LockBase | None:
     """Note in the cache that the lock file at ``path`` holds the bytes of ``digest``
     (``cache.digest``), which a build wrote of ``lock``: the next build takes its lock from
     the cache (see ``_written_lock``), most of the time of reading a lock. Only a lock that
@@ -85,18 +85,19 @@ def remember_lock(
     with or without the cache; a lock edited by hand or by git has other bytes and is checked
     as always. ``known``: the lock of a file a build wrote, which ``lock`` follows (see
     ``readable``); ``base``: the base that lock was taken from, which the mark of this one
-    names with what differs from it, if that is little."""
+    names with what differs from it, if that is little. The base the mark names, if any."""
     key, entry = _mark_key(shown, digest), cache.file_entry(path.parent, path, "lock")
     mark = cache.load(entry, key)
     if base is not None and isinstance(mark, tuple) and mark[:1] == (base.digest,):
-        return  # marked already, and its base was there to be loaded
+        return base  # marked already, and its base was there to be loaded
     if not readable(lock, known):
-        return
+        return None
     differences = _differences(lock, base.lock) if base is not None else None
     if base is None or differences is None:
         cache.store(_base_entry(path), _base_key(shown, digest), _columns(lock, lock.notes))
         base, differences = LockBase(digest, lock), _columns(lock, {})
     cache.store(entry, key, (base.digest, differences))
+    return base
 
 
 def _mark_key(shown: str, digest: str) -> str:

@@ -184,7 +184,7 @@ def _plan(
     starts = list(accumulate((len(notes) for notes in by_file), initial=0))
     ranges = list(pairwise(starts))
     whole = [  # a build takes whole the notes of the files that did not change (see packaged)
-        last_packaged(cards_dir, file, notes, positions[start:end], matched.lock)
+        last_packaged(cards_dir, file, notes, positions[start:end], matched.lock, previous.base)
         if remember
         else None
         for file, notes, (start, end) in zip(outlined.files, by_file, ranges, strict=True)
@@ -300,14 +300,16 @@ def build(
             if on_written:
                 on_written()
         buildrecord.remember(cards_dir, record, cards, result, target, deck, package_format)
-        # after the package: what storing them holds for a while is less than packaging frees
-        for shown, key, start, end in result.packaged_anew:
-            notes = result.contents.notes[start:end]
-            remember_packaged(cards_dir, shown, key, notes, result.lock)
         lock_file = lock_path(cards_dir)
         known = result.before if result.before_written else None
         shown = place(lock_file, cards_dir)
-        remember_lock(lock_file, shown, result.lock_digest, result.lock, known, result.before_base)
+        base = remember_lock(
+            lock_file, shown, result.lock_digest, result.lock, known, result.before_base
+        )
+        # after the package: what storing them holds for a while is less than packaging frees
+        for shown, key, start, end in result.packaged_anew:
+            notes = result.contents.notes[start:end]
+            remember_packaged(cards_dir, shown, key, notes, result.lock, base)
     return result, target
 
 
