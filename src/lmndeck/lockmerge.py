@@ -42,8 +42,8 @@ def merge_locks(ours: Lock, theirs: Lock, base: Lock | None = None) -> Merged:
         merged.resolutions.append(
             f"the namespaces differ: kept '{ours.namespace}', not '{theirs.namespace}'"
         )
-    theirs = _renamed_as_ours(ours, theirs, merged.resolutions)
-    base = _renamed_as_ours(ours, base, []) if base else None
+    theirs = renamed_as_ours(ours, theirs, merged.resolutions)
+    base = renamed_as_ours(ours, base, []) if base else None
     for key in sorted(ours.notes.keys() | theirs.notes.keys()):
         mine, other = ours.notes.get(key), theirs.notes.get(key)
         if mine is None or other is None:
@@ -58,7 +58,7 @@ def merge_locks(ours: Lock, theirs: Lock, base: Lock | None = None) -> Merged:
     return merged
 
 
-def _renamed_as_ours(ours: Lock, theirs: Lock, log: list[str]) -> Lock:
+def renamed_as_ours(ours: Lock, theirs: Lock, log: list[str]) -> Lock:
     """``theirs`` with each note that ``ours`` has under another key (one GUID: a 'was:' rename
     on one side) filed under ours' key, so that the two versions merge as the one note they
     are; the cards' 'was:' moves it on to the current id at the next build if need be."""
@@ -80,7 +80,7 @@ def restore_from(lock: Lock, deck: Lock) -> Merged:
     merged.lock.namespace = lock.namespace or deck.namespace
     # a note the lock has under another key (renamed with 'was:' since, or before) is compared
     # with, and restored under, the lock's key: the cards' 'was:' moves it on if need be
-    for key, record in _renamed_as_ours(lock, deck, []).notes.items():
+    for key, record in renamed_as_ours(lock, deck, []).notes.items():
         mine = lock.notes.get(key)
         if mine is None or record.mod > mine.mod:
             merged.lock.notes[key] = _copy(record)

@@ -34,7 +34,7 @@ from lmndeck.kinds import BY_NAME, NOTE_TYPES
 from lmndeck.kinds.base import NoteShape, PlannedNote
 from lmndeck.lock import UNKNOWN_KEY, Lock, NoteRecord, NoteTypeRecord, WrittenLock, guid_for
 from lmndeck.lockfile import LockBase, LockFile, read_lock_file
-from lmndeck.lockmerge import descends, restore_from
+from lmndeck.lockmerge import descends, renamed_as_ours, restore_from
 from lmndeck.lockparse import parse_lock
 from lmndeck.numbering import Numbers
 from lmndeck.package import read_package
@@ -225,6 +225,10 @@ def _merge_deck(
     keys = {note.key for note in notes}
     check_belongs(from_deck, project, keys, lambda: file_position(deck, project.root), deck)
     if read is not None and package.lock_text is not None:
+        # a note renamed with 'was:' since the lock file was written is under another key in
+        # the deck's lock: compared under the lock file's (a stale lock file and a deck built
+        # after a rename told "another branch", and the deck's card numbers were lost)
+        from_deck = renamed_as_ours(previous.lock, from_deck, [])
         where = Locator(read.text, place(lock_file, project.root))
         _refuse_contradictions(previous.lock, from_deck, read.text, where, deck)
         if not _continues(from_deck, previous.lock):
