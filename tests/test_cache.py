@@ -130,13 +130,15 @@ def test_an_entry_of_other_bytes_or_another_version_is_not_used(
     assert cache.load(cache.file_entry(cards, cards / "demo.yaml"), key) is None
 
 
+@pytest.mark.parametrize("piece", [16_384, 7])  # the base stored in one piece, in many
 def test_the_lock_the_cache_keeps_is_the_lock_file_after_every_kind_of_change(
-    tmp_path: Path,
+    piece: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cache keeps a base lock and, per lock written since, what differs from it (see
     lockfile): the lock taken from it is the lock file's, in its order, whatever changed:
     a reworded, an added and a removed note, a kind changed, and the largest file removed
     (more than an eighth of the notes: a new base)."""
+    monkeypatch.setattr(lockfile, "_PIECE", piece)
     cards = tmp_path / "cards"
     paths = write_cards(cards, 300, files=3)
     build(cards, tmp_path / "deck.apkg", now=NOW)
@@ -509,3 +511,18 @@ def test_a_file_is_taken_whole_from_the_last_build_only_as_this_build_would_make
     for directory in (cards, copy):
         change(directory)
     assert deck_and_lock(cards, tmp_path / "a.apkg") == deck_and_lock(copy, tmp_path / "b.apkg")
+
+
+def test_an_entry_stored_in_pieces_loads_as_its_pieces(tmp_path: Path) -> None:
+    """Each piece is pickled on its own (the pickler forgets a piece's objects after it), and
+    the entry loads back as the pieces in order; an entry of one piece as its value."""
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    entry = cache.file_entry(cards, cards / "x.yaml", "test")
+    shared = ("same", "strings", {"c1": 1})
+    pieces = [shared, ("other", shared), (shared, shared)]
+    cache.store_pieces(entry, "key", pieces)
+    loaded = cache.load(entry, "key")
+    assert isinstance(loaded, cache.Pieces) and list(loaded) == pieces
+    cache.store_pieces(entry, "key", [shared])
+    assert cache.load(entry, "key") == shared

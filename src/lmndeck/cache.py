@@ -45,7 +45,7 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -136,9 +136,20 @@ def load(entry: Path, key: str) -> Any:
     if secret is None or not hmac.compare_digest(data[:_SIGNATURE_BYTES], _sign(secret, body)):
         return None
     try:
-        return _OwnTypes(io.BytesIO(body[len(header) :])).load()
+        stream = io.BytesIO(body[len(header) :])
+        value = _OwnTypes(stream).load()
+        if stream.tell() == len(body) - len(header):
+            return value
+        pieces = [value]  # stored by store_pieces: each its own pickle, its own memo
+        while stream.tell() < len(body) - len(header):
+            pieces.append(_OwnTypes(stream).load())
+        return Pieces(pieces)
     except Exception:  # anything a damaged entry makes unpickling raise
         return None
+
+
+class Pieces(list[Any]):
+    """What ``load`` gives of an entry ``store_pieces`` stored: its pieces, in order."""
 
 
 def holds(entry: Path, key: str) -> bool:
@@ -149,6 +160,13 @@ def holds(entry: Path, key: str) -> bool:
 
 
 def store(entry: Path, key: str, value: object) -> None:
+    store_pieces(entry, key, [value])
+
+
+def store_pieces(entry: Path, key: str, pieces: Iterable[object]) -> None:
+    """Store ``pieces`` as one entry, each pickled on its own (``load`` gives them back as
+    ``Pieces``, or the value of an entry of one piece): the pickler remembers every object of
+    a piece, 50 MB for a lock of 100k notes in one piece, and forgets them after it."""
     secret = _secret()
     if secret is None:  # no key to sign with: no cache, builds only take longer
         return
@@ -160,7 +178,10 @@ def store(entry: Path, key: str, value: object) -> None:
         # chunks are 25 MB, its lock 20 MB pickled).
         signature = hmac.new(secret, header, digestmod=hashlib.sha256)
         handle.write(bytes(_SIGNATURE_BYTES) + header)
-        pickle.Pickler(_Signing(handle, signature), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        pickler = pickle.Pickler(_Signing(handle, signature), protocol=pickle.HIGHEST_PROTOCOL)
+        for piece in pieces:
+            pickler.dump(piece)
+            pickler.clear_memo()
         handle.seek(0)
         handle.write(signature.digest())
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import operator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -70,34 +72,51 @@ def read_lock_file(path: Path, shown: str) -> LockFile | None:
     return LockFile(merged.lock, text, digest, (notice, *merged.resolutions))
 
 
-def remember_lock(
+class Mark(NamedTuple):
+    """What the mark of a lock file a build writes says (see ``remember_lock``): the base it
+    names, and what differs from it (None: the file is marked so already)."""
+
+    base: LockBase
+    differences: _Columns | None
+
+
+def lock_mark(
     path: Path,
     shown: str,
     digest: str,
     lock: Lock,
     known: Lock | None = None,
     base: LockBase | None = None,
-) -> LockBase | None:
-    """Note in the cache that the lock file at ``path`` holds the bytes of ``digest``
-    (``cache.digest``), which a build wrote of ``lock``: the next build takes its lock from
-    the cache (see ``_written_lock``), most of the time of reading a lock. Only a lock that
-    reading would accept is marked, so that a lock a build should never write fails the same
-    with or without the cache; a lock edited by hand or by git has other bytes and is checked
-    as always. ``known``: the lock of a file a build wrote, which ``lock`` follows (see
-    ``readable``); ``base``: the base that lock was taken from, which the mark of this one
-    names with what differs from it, if that is little. The base the mark names, if any."""
-    key, entry = _mark_key(shown, digest), cache.file_entry(path.parent, path, "lock")
-    mark = cache.load(entry, key)
+) -> Mark | None:
+    """The mark of the lock file ``path`` is to have once a build wrote the bytes of ``digest``
+    (``cache.digest``) of ``lock`` there, its base stored now if it needs a new one (before
+    the package, whose memory peak is the build's: at 100k facts it took 40 MB more after it).
+    None for a lock that reading would not accept: it is not marked, so that a lock a build
+    should never write fails the same with or without the cache. ``known``: the lock of a
+    file a build wrote, which ``lock`` follows (see ``readable``); ``base``: the base that lock
+    was taken from, which the mark names with what differs from it, if that is little."""
+    mark = cache.load(cache.file_entry(path.parent, path, "lock"), _mark_key(shown, digest))
     if base is not None and isinstance(mark, tuple) and mark[:1] == (base.digest,):
-        return base  # marked already, and its base was there to be loaded
+        return Mark(base, None)  # marked already, and its base was there to be loaded
     if not readable(lock, known):
         return None
     differences = _differences(lock, base.lock) if base is not None else None
     if base is None or differences is None:
-        cache.store(_base_entry(path), _base_key(shown, digest), _columns(lock, lock.notes))
+        cache.store_pieces(_base_entry(path), _base_key(shown, digest), _base_pieces(lock))
         base, differences = LockBase(digest, lock), _columns(lock, {})
-    cache.store(entry, key, (base.digest, differences))
-    return base
+    return Mark(base, differences)
+
+
+def remember_lock(path: Path, shown: str, digest: str, mark: Mark | None) -> None:
+    """Note in the cache that the lock file at ``path`` holds the bytes of ``digest``, which
+    a build wrote (``mark``: see ``lock_mark``): the next build takes its lock from the cache
+    (see ``_written_lock``), most of the time of reading a lock. Only once the file is
+    written: a mark also tells that a build wrote this lock file (see
+    ``recover._refuse_a_lost_lock``). A lock edited by hand or by git has other bytes and is
+    read and checked as always."""
+    if mark is not None and mark.differences is not None:
+        entry = cache.file_entry(path.parent, path, "lock")
+        cache.store(entry, _mark_key(shown, digest), (mark.base.digest, mark.differences))
 
 
 def _mark_key(shown: str, digest: str) -> str:
@@ -166,8 +185,29 @@ def _written_lock(
     return lock, base
 
 
+_PIECE = 16_384  # records a piece of a base: pickled on their own (see cache.store_pieces)
+
+
+def _base_pieces(lock: Lock) -> Iterator[_Columns]:
+    """``lock`` as its base is stored: its records by key in pieces of ``_PIECE``, each made
+    as it is stored (a piece at a time, in memory too)."""
+    keys = sorted(lock.notes)
+    for start in range(0, max(len(keys), 1), _PIECE):
+        yield _columns(lock, {key: lock.notes[key] for key in keys[start : start + _PIECE]})
+
+
 def _base(path: Path, shown: str, digest: str) -> LockBase | None:
-    lock = _applied(None, cache.load(_base_entry(path), _base_key(shown, digest)))
+    stored = cache.load(_base_entry(path), _base_key(shown, digest))
+    pieces = stored if isinstance(stored, cache.Pieces) else [stored]
+    try:
+        namespace, note_types = pieces[0][:2]
+        keys = tuple(chain.from_iterable(piece[2] for piece in pieces))
+        fields = tuple(
+            map(tuple, map(chain.from_iterable, zip(*(piece[3] for piece in pieces), strict=True)))
+        )
+    except (TypeError, ValueError, IndexError):
+        return None
+    lock = _applied(None, (namespace, note_types, keys, fields))
     return LockBase(digest, lock) if lock is not None else None
 
 

@@ -31,7 +31,7 @@ from lmndeck.latest import PackageFormat
 from lmndeck.lock import Lock, encode_lock
 from lmndeck.lock import lock_path as lock_path
 from lmndeck.lockdriver import merge_lock_files as merge_lock_files
-from lmndeck.lockfile import LockBase, remember_lock
+from lmndeck.lockfile import LockBase, lock_mark, remember_lock
 from lmndeck.media import media_of
 from lmndeck.notetypes import content_hashes
 from lmndeck.package import PackageContents, package_bytes
@@ -285,13 +285,9 @@ def build(
         refuse_output_in_cards_dir(cards_dir, target)
         if on_planned:
             on_planned(result)
-        # Before the package, whose peak is the build's (at 100k facts keeping the lock whole in
-        # the cache took 40 MB more after it). A mark of bytes that are then not written (the
-        # build stopped) is harmless: it vouches only for bytes a build made and checked.
-        lock_file = lock_path(cards_dir)
+        lock_file, shown = lock_path(cards_dir), place(lock_path(cards_dir), cards_dir)
         known = result.before if result.before_written else None
-        shown = place(lock_file, cards_dir)
-        base = remember_lock(
+        mark = lock_mark(
             lock_file, shown, result.lock_digest, result.lock, known, result.before_base
         )
         with workspace(record) as kept:
@@ -309,10 +305,12 @@ def build(
             if on_written:
                 on_written()
         buildrecord.remember(cards_dir, record, cards, result, target, deck, package_format)
+        remember_lock(lock_file, shown, result.lock_digest, mark)
+        base = mark.base if mark is not None else None
         # after the package: what storing them holds for a while is less than packaging frees
-        for shown, key, start, end in result.packaged_anew:
+        for file_shown, key, start, end in result.packaged_anew:
             notes = result.contents.notes[start:end]
-            remember_packaged(cards_dir, shown, key, notes, result.lock, base)
+            remember_packaged(cards_dir, file_shown, key, notes, result.lock, base)
     return result, target
 
 
