@@ -526,3 +526,21 @@ def test_an_entry_stored_in_pieces_loads_as_its_pieces(tmp_path: Path) -> None:
     assert isinstance(loaded, cache.Pieces) and list(loaded) == pieces
     cache.store_pieces(entry, "key", [shared])
     assert cache.load(entry, "key") == shared
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        None,
+        ("ns", (), ("a", "b"), ((1,),) * 9),  # fewer records than keys is gone keys: no base
+        ("ns", (), ("a",), ((1,),) * 8),  # a column missing
+        ("ns", (), ("a",), ((1,),) * 8 + ((),)),  # a column short
+        ("ns", (), (), ((1,),) * 9),  # more records than keys
+        {"not": "columns"},
+    ],
+)
+def test_a_lock_base_or_mark_of_another_shape_is_a_miss(columns: object) -> None:
+    """Only a signed entry is read, but one of the wrong shape is a miss, never an exception
+    or a lock with notes left out."""
+    applied = lockfile._applied(None, columns)
+    assert applied is None or (not applied.notes and columns is not None)

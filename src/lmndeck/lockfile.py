@@ -205,7 +205,7 @@ def _base(path: Path, shown: str, digest: str) -> LockBase | None:
         fields = tuple(
             map(tuple, map(chain.from_iterable, zip(*(piece[3] for piece in pieces), strict=True)))
         )
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, KeyError):  # pieces of another shape
         return None
     lock = _applied(None, (namespace, note_types, keys, fields))
     return LockBase(digest, lock) if lock is not None else None
@@ -217,7 +217,11 @@ def _applied(base: LockBase | None, columns: object) -> Lock | None:
     in the order of their keys, as a lock file has them. None for columns of another shape."""
     try:
         namespace, note_types, keys, fields = cast(_Columns, columns)
-        records = list(map(NoteRecord, *fields)) if fields else []
+        if len(fields) != len(_FIELDS) or len({len(column) for column in fields}) != 1:
+            return None  # a column missing or short: map would stop at the shortest
+        records = list(map(NoteRecord, *fields))
+        if len(keys) < len(records):
+            return None
         notes = dict(base.lock.notes) if base is not None else {}
         kept, gone = keys[: len(records)], keys[len(records) :]
         added = base is not None and any(key not in notes for key in kept)
